@@ -1,0 +1,154 @@
+/**
+ * The boundary where text becomes a Plan: YAML is parsed with positions kept, validated against the
+ * zod schema, and every problem is reported with file, line, column and field path.
+ */
+import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { z } from 'zod';
+import { didYouMean, ExitCode, formatPath, PlanInputError, type ErrorDetail, type SourceLocation } from '../errors.js';
+import { PlanSchema, type Plan } from './schema.js';
+
+/** Resolves a field path (`['tasks', 3, 'depends', 0]`) to where it stands in the source. */
+export type Locator = (path: readonly PropertyKey[]) => SourceLocation;
+
+export interface LoadedPlan {
+  plan: Plan;
+  locate: Locator;
+}
+
+/** Aliases expand to at most this many nodes: a "billion laughs" document fails fast. */
+const MAX_ALIAS_COUNT = 100;
+
+export interface ParsedYaml {
+  data: unknown;
+  locate: Locator;
+}
+
+/** Parses YAML text, keeping positions; throws a located PlanInputError on syntax errors. */
+export function parseYaml(text: string, file: string): ParsedYaml {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  const errors = doc.errors;
+  if (errors.length > 0) {
+    throw new PlanInputError(
+      errors.slice(0, 10).map((e): ErrorDetail => {
+        const pos = lineCounter.linePos(e.pos[0]);
+        return {
+          message: `YAML syntax error: ${e.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '')}`,
+          location: { file, line: pos.line, column: pos.col },
+          hint: yamlHint(e.code),
+        };
+      }),
+    );
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    // yaml throws a ReferenceError for excessive aliasing; anything else here is a bug, so rethrow it.
+    if (err instanceof Error && /alias/i.test(err.message)) {
+      throw PlanInputError.single(`YAML rejected: ${err.message}`, { location: { file } });
+    }
+    throw err;
+  }
+  return { data, locate: makeLocator(doc, lineCounter, file) };
+}
+
+/** Parses and validates plan text. `file` names the source in messages. */
+export function parsePlan(text: string, file: string): LoadedPlan {
+  const { data, locate } = parseYaml(text, file);
+  if (data === null || data === undefined) {
+    throw PlanInputError.single('the file is empty; a plan needs `version`, `epic`, `phases` and `tasks`', {
+      location: { file },
+    });
+  }
+  const result = PlanSchema.safeParse(data);
+  if (!result.success) throw schemaError(result.error, locate, unknownFieldHint);
+  return { plan: result.data, locate };
+}
+
+/** Converts zod issues into located details; the first 20 are enough to act on. */
+export function schemaError(
+  error: z.ZodError,
+  locate: Locator,
+  hintForUnknownField?: (key: string, path: readonly PropertyKey[]) => string,
+): PlanInputError {
+  const details: ErrorDetail[] = [];
+  for (const issue of error.issues.slice(0, 20)) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        const location = locate([...issue.path, key]);
+        details.push({
+          message: `unknown field "${key}"`,
+          location: { ...location, path: formatPath([...issue.path, key]) },
+          hint: hintForUnknownField?.(key, issue.path),
+        });
+      }
+      continue;
+    }
+    const location = locate(issue.path);
+    details.push({ message: issueMessage(issue), location: { ...location, path: formatPath(issue.path) || '(root)' } });
+  }
+  return new PlanInputError(details, ExitCode.badInput);
+}
+
+function issueMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) {
+    return `is required (expected ${issue.expected})`;
+  }
+  return issue.message;
+}
+
+const KNOWN_FIELDS: Record<string, string[]> = {
+  task: ['id', 'title', 'type', 'kind', 'size', 'priority', 'phase', 'wave', 'labels', 'description', 'acceptance',
+    'files', 'depends', 'rollback', 'risk', 'estimate', 'point_of_no_return', 'notes'],
+  epic: ['id', 'title', 'description', 'labels', 'priority', 'size', 'acceptance', 'notes'],
+  phase: ['id', 'name', 'description', 'rollback', 'risk'],
+  root: ['version', 'generated_by', 'epic', 'phases', 'tasks'],
+};
+
+function unknownFieldHint(key: string, path: readonly PropertyKey[]): string {
+  const where = path[0] === 'tasks' ? 'task' : path[0] === 'phases' ? 'phase' : path[0] === 'epic' ? 'epic' : 'root';
+  const known = KNOWN_FIELDS[where] ?? [];
+  const guess = didYouMean(key, known);
+  return guess ? `did you mean "${guess}"?` : `known fields: ${known.join(', ')}`;
+}
+
+function yamlHint(code: string): string | undefined {
+  switch (code) {
+    case 'DUPLICATE_KEY':
+      return 'a key may appear only once in a mapping';
+    case 'TAB_AS_INDENT':
+      return 'YAML indents with spaces, not tabs';
+    case 'MISSING_CHAR':
+      return 'a quoted string must be closed on the same scalar';
+    default:
+      return undefined;
+  }
+}
+
+function makeLocator(doc: Document, lineCounter: LineCounter, file: string): Locator {
+  return (path) => {
+    // Walk down as far as the path exists; a missing field is reported at its parent.
+    let node: unknown = doc.contents;
+    let best: Node | undefined = doc.contents ?? undefined;
+    for (const key of path) {
+      if (!node || typeof node !== 'object' || !('get' in node)) break;
+      let next: unknown;
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key));
+        if (!pair) break;
+        // A key with an empty value is shown at the key.
+        next = pair.value ?? pair.key;
+      } else {
+        next = (node as { get(k: unknown, keep: boolean): unknown }).get(key, true);
+      }
+      if (!next || typeof next !== 'object') break;
+      node = next;
+      best = next as Node;
+    }
+    const offset = best?.range?.[0];
+    if (offset === undefined) return { file };
+    const pos = lineCounter.linePos(offset);
+    return { file, line: pos.line, column: pos.col };
+  };
+}

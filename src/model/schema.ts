@@ -1,0 +1,118 @@
+/**
+ * The plan model: every shape a plan file may take, in one place. Types are inferred from these
+ * schemas; data is parsed once at the boundary (src/model/load.ts) and trusted afterwards.
+ */
+import { z } from 'zod';
+
+/** Stable ids: what `depends` refers to and what trackers receive. Dots allow per-table fan-out (T4.users). */
+export const TaskId = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9._-]{0,63}$/, 'an id starts with a letter, then letters, digits, ".", "_" or "-" (at most 64)');
+
+export const Label = z
+  .string()
+  .regex(/^[a-z][a-z0-9.-]*$/, 'a label is lowercase: a letter, then letters, digits, "." or "-"');
+
+export const Priority = z.enum(['critical', 'high', 'medium', 'low']);
+export const Size = z.enum(['small', 'medium', 'large']);
+export const Risk = z.enum(['low', 'medium', 'high', 'critical']);
+
+/** What the work touches: rules later tell a DDL step from a backfill by this. */
+export const TaskType = z.enum(['schema', 'data', 'code', 'validation', 'docs', 'ops']);
+
+/** Ordinary work, or one of the safety roles that make a plan more than a task list. */
+export const TaskKind = z.enum(['work', 'checkpoint', 'rollback', 'audit', 'backup']);
+
+/** A duration with a unit: `30m`, `4h`, `1.5d`, `1w` (a day is 8 working hours, a week 5 days). */
+export const Estimate = z
+  .string()
+  .regex(/^\d+(\.\d+)?(m|h|d|w)$/, 'an estimate is a number and a unit: m, h, d or w (e.g. "4h", "1.5d")');
+
+export const PhaseSchema = z
+  .strictObject({
+    id: TaskId.describe('Stable phase id that tasks name in `phase`.'),
+    name: z.string().min(1).describe('Human name, e.g. "A: Schema".'),
+    description: z.string().optional(),
+    rollback: z.string().min(1).describe('How this phase is rolled back.'),
+    risk: Risk,
+  })
+  .describe('A migration phase: a stage of the rollout with its own rollback and risk.');
+
+export const TaskSchema = z
+  .strictObject({
+    id: TaskId,
+    title: z.string().min(1).max(300),
+    type: TaskType.default('code'),
+    kind: TaskKind.default('work'),
+    size: Size.default('medium'),
+    priority: Priority.default('medium'),
+    phase: TaskId.describe('The id of one of the plan\'s phases.'),
+    wave: z.int().min(0).max(10_000).optional().describe('Declared wave; checked against the computed one.'),
+    labels: z.array(Label).default([]),
+    description: z.string().default(''),
+    acceptance: z.array(z.string().min(1)).default([]),
+    files: z.array(z.string().min(1)).default([]),
+    depends: z.array(TaskId).default([]),
+    rollback: z.string().optional().describe('How to undo this task, when it differs from its phase\'s rollback.'),
+    risk: Risk.default('low'),
+    estimate: Estimate.optional().describe('Defaults from size: small 4h, medium 1d, large 3d.'),
+    point_of_no_return: z.boolean().default(false).describe('Past this task the plan cannot simply be rolled back.'),
+    notes: z.string().optional(),
+  })
+  .describe('One unit of work in the migration.');
+
+export const EpicSchema = z.strictObject({
+  id: TaskId,
+  title: z.string().min(1).max(300),
+  description: z.string().default(''),
+  labels: z.array(Label).default([]),
+  priority: Priority.default('high'),
+  size: Size.default('large'),
+  acceptance: z.array(z.string().min(1)).default([]),
+  notes: z.array(z.string()).default([]),
+});
+
+/** Where a generated plan came from, so it can be regenerated. */
+export const ProvenanceSchema = z.strictObject({
+  template: z.string(),
+  parameters: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())])),
+});
+
+export const PLAN_FORMAT_VERSION = 1;
+
+export const PlanSchema = z
+  .strictObject({
+    version: z.literal(PLAN_FORMAT_VERSION).describe('Plan file format version.'),
+    generated_by: ProvenanceSchema.optional(),
+    epic: EpicSchema,
+    phases: z.array(PhaseSchema).min(1),
+    tasks: z.array(TaskSchema).min(1),
+  })
+  .describe('A database migration plan: an epic, its phases, and its tasks with dependencies.');
+
+export type Phase = z.infer<typeof PhaseSchema>;
+export type Task = z.infer<typeof TaskSchema>;
+export type Epic = z.infer<typeof EpicSchema>;
+export type Plan = z.infer<typeof PlanSchema>;
+export type TaskKindName = z.infer<typeof TaskKind>;
+export type SizeName = z.infer<typeof Size>;
+
+/** Hours of work a size stands for when a task gives no estimate (seed 004: 0.5d steps). */
+export const HOURS_BY_SIZE: Record<SizeName, number> = { small: 4, medium: 8, large: 24 };
+
+const HOURS_PER_UNIT = { m: 1 / 60, h: 1, d: 8, w: 40 } as const;
+
+/** Working hours of a task: its estimate, or the default for its size. */
+export function taskHours(task: Pick<Task, 'estimate' | 'size'>): number {
+  if (task.estimate === undefined) return HOURS_BY_SIZE[task.size];
+  const unit = task.estimate.slice(-1) as keyof typeof HOURS_PER_UNIT;
+  return Number(task.estimate.slice(0, -1)) * HOURS_PER_UNIT[unit];
+}
+
+/** `12` → "1.5d"; `3` → "3h": the largest unit that reads naturally. */
+export function formatHours(hours: number): string {
+  const round = (n: number) => String(Math.round(n * 10) / 10);
+  if (hours >= 8) return `${round(hours / 8)}d`;
+  if (hours >= 1) return `${round(hours)}h`;
+  return `${Math.round(hours * 60)}m`;
+}

@@ -1,0 +1,58 @@
+/**
+ * Handlebars helpers shared by every template and partial (and, later, tracker dialects). Templates
+ * emit YAML, so anything that is not a validated identifier goes through `yaml`, which quotes it.
+ */
+import type { HelperDelegate } from 'handlebars';
+
+type Options = { hash: Record<string, unknown>; data?: unknown };
+/** Handlebars passes its options object last; helpers that take any number of arguments drop it. */
+const args = (a: unknown[]): unknown[] => a.slice(0, -1);
+
+/** Reserved words that must be quoted as identifiers (the common subset of the engines we emit). */
+const RESERVED = new Set(['user', 'order', 'group', 'table', 'select', 'where', 'from', 'to', 'limit', 'offset',
+  'index', 'key', 'primary', 'references', 'check', 'default', 'column', 'constraint', 'desc', 'asc', 'end', 'role']);
+
+/** Identifier as the engine writes it: bare when safe, quoted when it is a reserved word. */
+export function quoteIdentifier(name: string, db: string): string {
+  if (db === 'mongodb' || !RESERVED.has(name.toLowerCase())) return name;
+  return db === 'mysql' ? `\`${name}\`` : `"${name}"`;
+}
+
+/** PostgreSQL truncates identifiers at 63 bytes; keep generated names within it. */
+export function indexName(table: string, column: string): string {
+  return `idx_${table}_${column}`.slice(0, 63);
+}
+
+export const helpers: Record<string, HelperDelegate> = {
+  /** A YAML-safe scalar or flow sequence (JSON is valid YAML). */
+  yaml: (value: unknown) =>
+    Array.isArray(value) ? `[${value.map((v) => JSON.stringify(v)).join(', ')}]` : JSON.stringify(value),
+  list: (...a: unknown[]) => args(a),
+  concat: (...a: unknown[]) => args(a).join(''),
+  join: (items: unknown[], separator: unknown) => items.join(typeof separator === 'string' ? separator : ', '),
+  eq: (a: unknown, b: unknown) => a === b,
+  ne: (a: unknown, b: unknown) => a !== b,
+  gt: (a: number, b: number) => a > b,
+  not: (a: unknown) => !a,
+  and: (...a: unknown[]) => args(a).every(Boolean),
+  or: (...a: unknown[]) => args(a).some(Boolean),
+  len: (items: unknown[]) => items.length,
+  /** `(when cond value)`: value if cond, else the empty string. */
+  when: (cond: unknown, value: unknown) => (cond ? value : ''),
+  ident: (name: string, db: string) => quoteIdentifier(name, db),
+  index_name: (table: string, column: string) => indexName(table, column),
+  /**
+   * Ids of a task that fans out per table: `(fan_ids "T4" tables true)` → T4.users, T4.orders;
+   * without fan-out, just the id.
+   */
+  fan_ids: (id: string, tables: string[], fanOut: boolean) => (fanOut ? tables.map((t) => `${id}.${t}`) : [id]),
+  /** Concatenates arrays: `(flat (list "T2") (fan_ids "T5" tables fan_out))`. */
+  flat: (...a: unknown[]) => args(a).flat(),
+  /** Labels are lowercase words: `phase-c`, `backfill`. */
+  label: (value: string) => value.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^-+|-+$/g, ''),
+  /** Block for the current table in a fan-out, or the whole list otherwise; keeps partials free of branches. */
+  each_target: function (this: unknown, tables: string[], fanOut: boolean, options: Options & { fn: (ctx: unknown, o?: unknown) => string }) {
+    const groups = fanOut ? tables.map((t) => [t]) : [tables];
+    return groups.map((group) => options.fn({ ...(this as object), targets: group, suffix: fanOut ? `.${group[0]}` : '' })).join('');
+  } as HelperDelegate,
+};

@@ -1,0 +1,114 @@
+/**
+ * Template parameters: how a template declares them (template.yaml) and how values from flags are
+ * validated against that declaration before anything is rendered.
+ */
+import { z } from 'zod';
+import { didYouMean, PlanInputError, type ErrorDetail } from '../errors.js';
+
+/** SQL-safe identifiers: validated here so templates can put them in SQL, paths and ids. */
+export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+const Base = { help: z.string().min(1), flag: z.string().optional() };
+
+export const ParameterSchema = z.discriminatedUnion('type', [
+  z.strictObject({ ...Base, name: z.string(), type: z.literal('string'), default: z.string() }),
+  z.strictObject({ ...Base, name: z.string(), type: z.literal('identifier'), default: z.string().regex(IDENTIFIER) }),
+  z.strictObject({ ...Base, name: z.string(), type: z.literal('identifier-list'),
+    default: z.array(z.string().regex(IDENTIFIER)).min(1) }),
+  z.strictObject({ ...Base, name: z.string(), type: z.literal('integer'), default: z.int(),
+    min: z.int().optional(), max: z.int().optional() }),
+  z.strictObject({ ...Base, name: z.string(), type: z.literal('boolean'), default: z.boolean() }),
+  z.strictObject({ ...Base, name: z.string(), type: z.literal('enum'), values: z.array(z.string()).min(1), default: z.string() }),
+]);
+export type Parameter = z.infer<typeof ParameterSchema>;
+export type ParameterValue = string | number | boolean | string[];
+export type ParameterValues = Record<string, ParameterValue>;
+
+export const TemplateManifestSchema = z.strictObject({
+  name: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  title: z.string().min(1),
+  summary: z.string().min(1),
+  parameters: z.array(ParameterSchema),
+});
+export type TemplateManifest = z.infer<typeof TemplateManifestSchema>;
+
+/**
+ * Merges user-given raw values (strings from `--set k=v` and dedicated flags) over the declared
+ * defaults, converting and validating each. Throws one error listing every bad parameter.
+ */
+export function resolveParameters(
+  template: TemplateManifest,
+  given: Record<string, string>,
+): ParameterValues {
+  const details: ErrorDetail[] = [];
+  const declared = new Map(template.parameters.map((p) => [p.name, p]));
+  for (const name of Object.keys(given)) {
+    if (declared.has(name)) continue;
+    const guess = didYouMean(name, declared.keys());
+    details.push({
+      message: `template "${template.name}" has no parameter "${name}"`,
+      hint: guess ? `did you mean "${guess}"?` : `its parameters: ${[...declared.keys()].join(', ')}`,
+    });
+  }
+  const values: ParameterValues = {};
+  for (const p of template.parameters) {
+    const raw = given[p.name];
+    if (raw === undefined) {
+      values[p.name] = p.default;
+      continue;
+    }
+    const converted = convert(p, raw);
+    if (typeof converted === 'object' && 'error' in converted) {
+      details.push({ message: `parameter "${p.name}": ${converted.error}`, hint: p.help });
+    } else {
+      values[p.name] = converted;
+    }
+  }
+  if (details.length > 0) throw new PlanInputError(details);
+  return values;
+}
+
+function convert(p: Parameter, raw: string): ParameterValue | { error: string } {
+  switch (p.type) {
+    case 'string':
+      return raw;
+    case 'identifier':
+      return IDENTIFIER.test(raw) ? raw : { error: `"${raw}" is not an identifier (letters, digits, _; not starting with a digit)` };
+    case 'identifier-list': {
+      const items = raw.split(',').map((s) => s.trim());
+      if (items.length === 0 || items.every((s) => s === '')) return { error: 'needs at least one name' };
+      const bad = items.find((s) => !IDENTIFIER.test(s));
+      if (bad !== undefined) return { error: `"${bad}" is not an identifier (letters, digits, _; not starting with a digit)` };
+      const dup = items.find((s, i) => items.indexOf(s) !== i);
+      if (dup !== undefined) return { error: `"${dup}" is listed twice` };
+      return items;
+    }
+    case 'integer': {
+      if (!/^-?\d+$/.test(raw)) return { error: `"${raw}" is not an integer` };
+      const n = Number(raw);
+      if (p.min !== undefined && n < p.min) return { error: `${n} is below the minimum ${p.min}` };
+      if (p.max !== undefined && n > p.max) return { error: `${n} is above the maximum ${p.max}` };
+      return n;
+    }
+    case 'boolean':
+      if (['true', 'yes', '1'].includes(raw)) return true;
+      if (['false', 'no', '0'].includes(raw)) return false;
+      return { error: `"${raw}" is not a boolean (true or false)` };
+    case 'enum': {
+      if (p.values.includes(raw)) return raw;
+      const guess = didYouMean(raw, p.values);
+      return { error: `"${raw}" is not one of ${p.values.join(', ')}${guess ? ` (did you mean "${guess}"?)` : ''}` };
+    }
+  }
+}
+
+/** `["db=mysql", "tables=a,b"]` → `{db: "mysql", tables: "a,b"}`; the first `=` splits. */
+export function parseSetFlags(pairs: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw PlanInputError.single(`--set expects key=value, got "${pair}"`);
+    out[pair.slice(0, eq).trim()] = pair.slice(eq + 1);
+  }
+  return out;
+}

@@ -1,0 +1,70 @@
+/**
+ * Finding templates: built-in ones under the package's `templates/`, and user ones from extra
+ * directories. A template is a folder with `template.yaml` (its parameters) and `plan.yaml.hbs`.
+ * Folders starting with `_` (shared partials) are not templates.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { didYouMean, PlanInputError } from '../errors.js';
+import { parseYaml, schemaError } from '../model/load.js';
+import { TemplateManifestSchema, type TemplateManifest } from './parameters.js';
+
+export interface TemplateRef {
+  name: string;
+  dir: string;
+  manifest: TemplateManifest;
+  builtin: boolean;
+}
+
+export const MANIFEST_FILE = 'template.yaml';
+export const BODY_FILE = 'plan.yaml.hbs';
+export const PARTIALS_DIR = '_partials';
+
+/** The package root, found by walking up from this module (same answer from src/ and dist/src/). */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) || !existsSync(join(dir, 'templates'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('plan: cannot find the package root (package.json beside templates/)');
+    dir = parent;
+  }
+  return dir;
+}
+
+export function builtinTemplatesDir(): string {
+  return join(packageRoot(), 'templates');
+}
+
+/** Templates from the built-in directory first, then each extra directory; a later one overrides. */
+export function listTemplates(extraDirs: readonly string[] = []): TemplateRef[] {
+  const byName = new Map<string, TemplateRef>();
+  const dirs = [builtinTemplatesDir(), ...extraDirs.map((d) => resolve(d))];
+  dirs.forEach((root, i) => {
+    if (!existsSync(root) || !statSync(root).isDirectory()) return;
+    for (const entry of readdirSync(root).sort()) {
+      const dir = join(root, entry);
+      if (entry.startsWith('_') || !existsSync(join(dir, MANIFEST_FILE))) continue;
+      byName.set(entry, { name: entry, dir, manifest: loadManifest(dir), builtin: i === 0 });
+    }
+  });
+  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export function findTemplate(name: string, extraDirs: readonly string[] = []): TemplateRef {
+  const all = listTemplates(extraDirs);
+  const found = all.find((t) => t.name === name);
+  if (found) return found;
+  const guess = didYouMean(name, all.map((t) => t.name));
+  throw PlanInputError.single(`unknown template "${name}"`, {
+    hint: `${guess ? `did you mean "${guess}"? ` : ''}known templates: ${all.map((t) => t.name).join(', ')}`,
+  });
+}
+
+function loadManifest(dir: string): TemplateManifest {
+  const file = join(dir, MANIFEST_FILE);
+  const { data, locate } = parseYaml(readFileSync(file, 'utf8'), file);
+  const result = TemplateManifestSchema.safeParse(data);
+  if (!result.success) throw schemaError(result.error, locate);
+  return result.data;
+}

@@ -2,8 +2,6 @@
  * A finding is one problem in a plan, from the integrity checks or (later) the safety rules. One shape
  * for all of them, so every report (text, JSON, CI annotations) has a single source.
  */
-import type { SourceLocation } from './errors.js';
-
 export type Severity = 'error' | 'warning' | 'info';
 
 export interface Finding {
@@ -16,8 +14,6 @@ export interface Finding {
   path: (string | number)[];
   message: string;
   hint?: string;
-  /** Filled in at the boundary, where the source text is known. */
-  location?: SourceLocation;
 }
 
 export function countBySeverity(findings: readonly Finding[]): Record<Severity, number> {

@@ -16,6 +16,7 @@ export const Label = z
 export const Priority = z.enum(['critical', 'high', 'medium', 'low']);
 export const Size = z.enum(['small', 'medium', 'large']);
 export const Risk = z.enum(['low', 'medium', 'high', 'critical']);
+export type Risk = z.infer<typeof Risk>;
 
 /** What the work touches: rules later tell a DDL step from a backfill by this. */
 export const TaskType = z.enum(['schema', 'data', 'code', 'validation', 'docs', 'ops']);

@@ -1,0 +1,96 @@
+/**
+ * `plan check`: read a plan file, analyse it, and return a report that the text and JSON outputs
+ * share. The JSON shape is a documented contract (README "JSON output").
+ */
+import { ExitCode, formatPath, type ExitCodeValue } from '../errors.js';
+import { countBySeverity, type Finding } from '../findings.js';
+import { analyzePlan, type Analysis } from '../graph/analyze.js';
+import { readTextFile } from '../io/files.js';
+import { parsePlan, type LoadedPlan } from '../model/load.js';
+import { formatHours, type Plan, type Risk } from '../model/schema.js';
+
+export interface WaveRow {
+  wave: number;
+  phases: string[];
+  phaseNames: string[];
+  tasks: string[];
+  checkpoints: string[];
+  rollback: string;
+  risk: Risk;
+}
+
+export interface PlanReport {
+  file: string;
+  ok: boolean;
+  exitCode: ExitCodeValue;
+  counts: { tasks: number; waves: number; checkpoints: number; errors: number; warnings: number; info: number };
+  waves: WaveRow[];
+  tasks: { id: string; title: string; phase: string; kind: string; wave: number | null; step: number | null; depends: string[]; pointOfNoReturn: boolean }[];
+  edges: [string, string][];
+  criticalPath: { tasks: string[]; hours: number; estimate: string };
+  widestWave: { wave: number; size: number } | null;
+  pointsOfNoReturn: string[];
+  cycles: string[][];
+  blockedByCycle: string[];
+  findings: (Omit<Finding, 'path'> & { path: string; file: string; line?: number; column?: number })[];
+}
+
+export function checkPlanFile(file: string): PlanReport {
+  const loaded = parsePlan(readTextFile(file), file);
+  return buildReport(file, loaded, analyzePlan(loaded.plan));
+}
+
+const RISK_ORDER: Risk[] = ['low', 'medium', 'high', 'critical'];
+
+export function buildReport(file: string, loaded: LoadedPlan, analysis: Analysis): PlanReport {
+  const { plan, locate } = loaded;
+  const counts = countBySeverity(analysis.findings);
+  const phases = new Map(plan.phases.map((p) => [p.id, p]));
+  const tasks = uniqueTasks(plan);
+  return {
+    file,
+    ok: counts.error === 0,
+    exitCode: counts.error === 0 ? ExitCode.ok : ExitCode.planErrors,
+    counts: {
+      tasks: tasks.length,
+      waves: analysis.waves.length,
+      checkpoints: tasks.filter((t) => t.kind === 'checkpoint').length,
+      errors: counts.error,
+      warnings: counts.warning,
+      info: counts.info,
+    },
+    waves: analysis.waves.map((w) => {
+      const ps = w.phases.map((id) => phases.get(id)).filter((p) => p !== undefined);
+      return {
+        wave: w.wave,
+        phases: w.phases,
+        phaseNames: ps.map((p) => p.name),
+        tasks: w.taskIds,
+        checkpoints: w.checkpoints,
+        rollback: ps.map((p) => p.rollback).join(' / '),
+        risk: ps.reduce<Risk>((max, p) => (RISK_ORDER.indexOf(p.risk) > RISK_ORDER.indexOf(max) ? p.risk : max), 'low'),
+      };
+    }),
+    tasks: tasks.map((t) => {
+      const s = analysis.schedule.get(t.id);
+      return { id: t.id, title: t.title, phase: t.phase, kind: t.kind, wave: s?.wave ?? null, step: s?.step ?? null,
+        depends: t.depends, pointOfNoReturn: t.point_of_no_return };
+    }),
+    edges: analysis.graph.edges().map((e) => [e.v, e.w] as [string, string]),
+    criticalPath: { tasks: analysis.criticalPath.taskIds, hours: analysis.criticalPath.hours, estimate: formatHours(analysis.criticalPath.hours) },
+    widestWave: analysis.widestWave ?? null,
+    pointsOfNoReturn: analysis.pointsOfNoReturn,
+    cycles: analysis.cycles,
+    blockedByCycle: analysis.blockedByCycle,
+    findings: analysis.findings.map(({ path, ...f }) => {
+      const loc = locate(path);
+      return { ...f, path: formatPath(path), file, line: loc.line, column: loc.column };
+    }),
+  };
+}
+
+/** First task of each id: duplicates are reported as findings, not counted twice. */
+function uniqueTasks(plan: Plan) {
+  const seen = new Set<string>();
+  return plan.tasks.filter((t) => !seen.has(t.id) && seen.add(t.id));
+}

@@ -1,0 +1,88 @@
+/**
+ * File I/O at the boundary: reads that fail with a located, documented error, and writes that are
+ * atomic (temporary file + rename) and never replace a user's file unless asked to.
+ */
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { PlanInputError } from '../errors.js';
+
+/** Plans are text a person edits; anything this large is a mistake or an attack. */
+export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
+
+export function readTextFile(file: string): string {
+  let size: number;
+  try {
+    const stat = statSync(file);
+    if (stat.isDirectory()) throw PlanInputError.single('is a directory, not a plan file', { location: { file } });
+    size = stat.size;
+  } catch (err) {
+    if (err instanceof PlanInputError) throw err;
+    throw PlanInputError.single(describeFsError(err, 'cannot read'), { location: { file } });
+  }
+  if (size > MAX_INPUT_BYTES) {
+    throw PlanInputError.single(`file is ${Math.round(size / 1024 / 1024)} MiB; plans are limited to ${MAX_INPUT_BYTES / 1024 / 1024} MiB`, {
+      location: { file },
+    });
+  }
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw PlanInputError.single(describeFsError(err, 'cannot read'), { location: { file } });
+  }
+}
+
+export interface WriteOptions {
+  /** Replace an existing file. Without it an existing file is an error and stays untouched. */
+  force?: boolean;
+}
+
+/** Writes `text` to `file` atomically: readers see the old file or the new one, never half of it. */
+export function writeFileAtomic(file: string, text: string, options: WriteOptions = {}): void {
+  let exists = false;
+  try {
+    const stat = statSync(file);
+    if (stat.isDirectory()) throw PlanInputError.single('is a directory; give a file name with --out', { location: { file } });
+    exists = true;
+  } catch (err) {
+    if (err instanceof PlanInputError) throw err;
+  }
+  if (exists && !options.force) {
+    throw PlanInputError.single('already exists; not overwritten', { location: { file }, hint: 'pass --force to replace it, or --out to write elsewhere' });
+  }
+  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    const fd = openSync(temp, 'wx', 0o644);
+    try {
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, file);
+  } catch (err) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // The temporary file was never created, or is gone already.
+    }
+    throw PlanInputError.single(describeFsError(err, 'cannot write'), { location: { file } });
+  }
+}
+
+function describeFsError(err: unknown, verb: string): string {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return verb === 'cannot read' ? 'no such file' : `${verb}: the folder does not exist`;
+    case 'EACCES':
+    case 'EPERM':
+      return `${verb}: permission denied`;
+    case 'EISDIR':
+      return 'is a directory';
+    case 'ENOSPC':
+      return `${verb}: no space left on device`;
+    default:
+      return `${verb}: ${(err as Error)?.message ?? String(err)}`;
+  }
+}

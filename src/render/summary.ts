@@ -1,0 +1,93 @@
+/**
+ * Plain-text views of a plan report for the terminal: the waves table (seed 000's "Migration Phases
+ * Summary", one row per wave), the headline numbers, and findings grouped by task.
+ */
+import type { PlanReport } from '../app/check.js';
+
+const WIDTH = 100;
+
+export function formatHeadline(report: PlanReport): string {
+  const c = report.counts;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return `${report.file}: ${plural(c.tasks, 'task')} in ${plural(c.waves, 'wave')}, ${plural(c.checkpoints, 'checkpoint')}; ` +
+    `${plural(c.errors, 'error')}, ${plural(c.warnings, 'warning')}`;
+}
+
+export function formatWavesTable(report: PlanReport): string {
+  const header = ['Wave', 'Phase', 'Tasks', 'Checkpoint', 'Risk', 'Rollback'];
+  const rows = report.waves.map((w) => [
+    String(w.wave),
+    w.phaseNames.join(', '),
+    w.tasks.join(', '),
+    w.checkpoints.join(', ') || '-',
+    w.risk,
+    w.rollback,
+  ]);
+  return table(header, rows);
+}
+
+export function formatFacts(report: PlanReport): string {
+  const lines: string[] = [];
+  if (report.criticalPath.tasks.length > 0) {
+    lines.push(`Critical path: ${report.criticalPath.tasks.join(' → ')} (${report.criticalPath.estimate})`);
+  }
+  if (report.widestWave) lines.push(`Widest wave: ${report.widestWave.wave} (${report.widestWave.size} tasks in parallel at most)`);
+  const titles = new Map(report.tasks.map((t) => [t.id, t.title]));
+  for (const id of report.pointsOfNoReturn) lines.push(`Point of no return: ${id} ${titles.get(id) ?? ''}`.trimEnd());
+  return lines.join('\n');
+}
+
+/** Findings grouped by task (plan order), each with its location and hint. */
+export function formatFindings(report: PlanReport): string {
+  const groups = new Map<string, PlanReport['findings']>();
+  for (const f of report.findings) {
+    const key = f.taskId ?? '(plan)';
+    groups.set(key, [...(groups.get(key) ?? []), f]);
+  }
+  const out: string[] = [];
+  for (const [task, findings] of groups) {
+    out.push(`${task}:`);
+    for (const f of findings) {
+      const where = [f.file, f.line, f.column].filter((x) => x !== undefined).join(':');
+      out.push(`  ${f.severity} ${f.rule}: ${f.message}`);
+      out.push(`    at ${where}${f.path ? ` (${f.path})` : ''}`);
+      if (f.hint) out.push(`    hint: ${f.hint}`);
+    }
+  }
+  return out.join('\n');
+}
+
+export function formatReport(report: PlanReport): string {
+  const parts = [formatHeadline(report)];
+  if (report.waves.length > 0) parts.push(formatWavesTable(report), formatFacts(report));
+  if (report.findings.length > 0) parts.push(formatFindings(report));
+  return parts.filter(Boolean).join('\n\n');
+}
+
+/** Columns sized to content; the last column wraps onto continuation lines to stay within WIDTH. */
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const indent = widths.slice(0, -1).reduce((a, b) => a + b + 2, 0);
+  const lastWidth = Math.min(widths[widths.length - 1]!, Math.max(20, WIDTH - indent));
+  const line = (cells: string[]) => {
+    const lead = cells.slice(0, -1).map((c, i) => c.padEnd(widths[i]!)).join('  ');
+    const [first = '', ...more] = wrap(cells[cells.length - 1]!, lastWidth);
+    return [`${lead}  ${first}`.trimEnd(), ...more.map((m) => `${' '.repeat(indent)}${m}`)].join('\n');
+  };
+  return [line(header), line(widths.map((w, i) => '-'.repeat(i === widths.length - 1 ? lastWidth : w))), ...rows.map(line)].join('\n');
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let current = '';
+  for (const word of text.split(/\s+/)) {
+    if (current && current.length + 1 + word.length > width) {
+      lines.push(current);
+      current = word;
+    } else {
+      current = current ? `${current} ${word}` : word;
+    }
+  }
+  lines.push(current);
+  return lines;
+}

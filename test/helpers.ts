@@ -17,7 +17,8 @@ export function runCli(args: string[], options: { cwd?: string; env?: Record<str
   const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'run.js'), ...args], {
     cwd: options.cwd ?? ROOT,
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', DEBUG: '', ...options.env },
+    // NODE_ENV=test (set by vitest) makes oclif look for TypeScript sources; run as users do.
+    env: { ...process.env, NO_COLOR: '1', DEBUG: '', NODE_ENV: 'production', ...options.env },
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }

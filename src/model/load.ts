@@ -8,7 +8,7 @@ import { didYouMean, ExitCode, formatPath, PlanInputError, type ErrorDetail, typ
 import { PlanSchema, type Plan } from './schema.js';
 
 /** Resolves a field path (`['tasks', 3, 'depends', 0]`) to where it stands in the source. */
-export type Locator = (path: readonly PropertyKey[]) => SourceLocation;
+export type Locator = (path: readonly PropertyKey[], options?: { atKey?: boolean }) => SourceLocation;
 
 export interface LoadedPlan {
   plan: Plan;
@@ -76,7 +76,7 @@ export function schemaError(
   for (const issue of error.issues.slice(0, 20)) {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
-        const location = locate([...issue.path, key]);
+        const location = locate([...issue.path, key], { atKey: true });
         details.push({
           message: `unknown field "${key}"`,
           location: { ...location, path: formatPath([...issue.path, key]) },
@@ -127,7 +127,7 @@ function yamlHint(code: string): string | undefined {
 }
 
 function makeLocator(doc: Document, lineCounter: LineCounter, file: string): Locator {
-  return (path) => {
+  return (path, options = {}) => {
     // Walk down as far as the path exists; a missing field is reported at its parent.
     let node: unknown = doc.contents;
     let best: Node | undefined = doc.contents ?? undefined;
@@ -137,8 +137,9 @@ function makeLocator(doc: Document, lineCounter: LineCounter, file: string): Loc
       if (isMap(node)) {
         const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key));
         if (!pair) break;
-        // A key with an empty value is shown at the key.
-        next = pair.value ?? pair.key;
+        // A key with an empty value is shown at the key, and so is an unknown key.
+        const last = key === path[path.length - 1];
+        next = (last && options.atKey) || !pair.value ? pair.key : pair.value;
       } else {
         next = (node as { get(k: unknown, keep: boolean): unknown }).get(key, true);
       }

@@ -3,6 +3,7 @@
  * Summary", one row per wave), the headline numbers, and findings grouped by task.
  */
 import type { PlanReport } from '../app/check.js';
+import { formatLocation } from '../errors.js';
 
 const WIDTH = 100;
 
@@ -48,9 +49,8 @@ export function formatFindings(report: PlanReport): string {
   for (const [task, findings] of groups) {
     out.push(`${task}:`);
     for (const f of findings) {
-      const where = [f.file, f.line, f.column].filter((x) => x !== undefined).join(':');
-      out.push(`  ${f.severity} ${f.rule}: ${f.message}`);
-      out.push(`    at ${where}${f.path ? ` (${f.path})` : ''}`);
+      const where = formatLocation({ file: f.file, line: f.line, column: f.column, path: f.path });
+      out.push(`  ${where}: ${f.severity} [${f.rule}] ${f.message}`);
       if (f.hint) out.push(`    hint: ${f.hint}`);
     }
   }

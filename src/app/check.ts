@@ -76,7 +76,7 @@ export function buildReport(file: string, loaded: LoadedPlan, analysis: Analysis
       return { id: t.id, title: t.title, phase: t.phase, kind: t.kind, wave: s?.wave ?? null, step: s?.step ?? null,
         depends: t.depends, pointOfNoReturn: t.point_of_no_return };
     }),
-    edges: analysis.graph.edges().map((e) => [e.v, e.w] as [string, string]),
+    edges: analysis.edges,
     criticalPath: { tasks: analysis.criticalPath.taskIds, hours: analysis.criticalPath.hours, estimate: formatHours(analysis.criticalPath.hours) },
     widestWave: analysis.widestWave ?? null,
     pointsOfNoReturn: analysis.pointsOfNoReturn,

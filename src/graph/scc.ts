@@ -1,71 +1,71 @@
 /**
- * Strongly connected components (Tarjan), iterative. graphlib's `alg.tarjan` recurses once per node,
- * which overflows the stack on a long dependency chain (a hand-edited plan of ~10k tasks in a line),
- * so the walk keeps its own stack. Components come out in reverse topological order.
+ * Strongly connected components (Tarjan), iterative over integer adjacency lists. Recursion would
+ * overflow the stack on a long dependency chain (a plan of ~10k tasks in a line), so the walk keeps
+ * its own stack. Components come out in reverse topological order.
  */
-import type { Graph } from '@dagrejs/graphlib';
-
-export function stronglyConnectedComponents(g: Graph): string[][] {
-  const index = new Map<string, number>();
-  const lowlink = new Map<string, number>();
-  const onStack = new Set<string>();
-  const stack: string[] = [];
-  const components: string[][] = [];
+export function stronglyConnectedComponents(successors: readonly (readonly number[])[]): number[][] {
+  const n = successors.length;
+  const index = new Int32Array(n).fill(-1);
+  const lowlink = new Int32Array(n);
+  const onStack = new Uint8Array(n);
+  const stack: number[] = [];
+  const components: number[][] = [];
+  // The DFS path: node and position in its successor list.
+  const pathNode: number[] = [];
+  const pathNext: number[] = [];
   let counter = 0;
 
-  for (const root of g.nodes()) {
-    if (index.has(root)) continue;
-    // Each frame: a node and the successors still to visit.
-    const frames: { node: string; next: string[]; i: number }[] = [];
-    const open = (node: string) => {
-      index.set(node, counter);
-      lowlink.set(node, counter);
-      counter++;
-      stack.push(node);
-      onStack.add(node);
-      frames.push({ node, next: g.successors(node) ?? [], i: 0 });
+  for (let root = 0; root < n; root++) {
+    if (index[root] !== -1) continue;
+    const open = (v: number) => {
+      index[v] = lowlink[v] = counter++;
+      stack.push(v);
+      onStack[v] = 1;
+      pathNode.push(v);
+      pathNext.push(0);
     };
     open(root);
-    while (frames.length > 0) {
-      const frame = frames[frames.length - 1]!;
-      if (frame.i < frame.next.length) {
-        const w = frame.next[frame.i++]!;
-        if (!index.has(w)) {
-          open(w);
-        } else if (onStack.has(w)) {
-          lowlink.set(frame.node, Math.min(lowlink.get(frame.node)!, index.get(w)!));
-        }
+    while (pathNode.length > 0) {
+      const top = pathNode.length - 1;
+      const v = pathNode[top]!;
+      const next = successors[v]!;
+      if (pathNext[top]! < next.length) {
+        const w = next[pathNext[top]!++]!;
+        if (index[w] === -1) open(w);
+        else if (onStack[w]) lowlink[v] = Math.min(lowlink[v]!, index[w]!);
         continue;
       }
-      frames.pop();
-      const v = frame.node;
-      if (lowlink.get(v) === index.get(v)) {
-        const component: string[] = [];
-        let w: string;
+      pathNode.pop();
+      pathNext.pop();
+      if (lowlink[v] === index[v]) {
+        const component: number[] = [];
+        let w: number;
         do {
           w = stack.pop()!;
-          onStack.delete(w);
+          onStack[w] = 0;
           component.push(w);
         } while (w !== v);
         components.push(component);
       }
-      const parent = frames[frames.length - 1];
-      if (parent) lowlink.set(parent.node, Math.min(lowlink.get(parent.node)!, lowlink.get(v)!));
+      if (pathNode.length > 0) {
+        const parent = pathNode[pathNode.length - 1]!;
+        lowlink[parent] = Math.min(lowlink[parent]!, lowlink[v]!);
+      }
     }
   }
   return components;
 }
 
 /**
- * One concrete cycle through `start` inside its component, as the shortest way round:
- * `[a, b, c]` means a → b → c → a (edges point from a dependency to its dependent).
+ * One concrete cycle through `start` inside its component, the shortest way round: `[a, b, c]`
+ * means a → b → c → a (edges point from a dependency to its dependent).
  */
-export function cycleThrough(g: Graph, start: string, members: ReadonlySet<string>): string[] {
-  const previous = new Map<string, string>();
-  const queue: string[] = [start];
+export function cycleThrough(successors: readonly (readonly number[])[], start: number, members: ReadonlySet<number>): number[] {
+  const previous = new Map<number, number>();
+  const queue = [start];
   for (let head = 0; head < queue.length; head++) {
     const v = queue[head]!;
-    for (const w of g.successors(v) ?? []) {
+    for (const w of successors[v]!) {
       if (!members.has(w)) continue;
       if (w === start) {
         const path = [v];

@@ -1,6 +1,8 @@
+import { alg, Graph } from '@dagrejs/graphlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyzePlan } from '../../src/graph/analyze.js';
+import { stronglyConnectedComponents } from '../../src/graph/scc.js';
 import { planOf } from '../helpers.js';
 
 describe('analyzePlan', () => {
@@ -141,9 +143,9 @@ describe('graph algorithms against brute force', () => {
         expect(s.wave).toBe(longest(i, new Set([i])));
       }
       // Every edge respects the order: a dependent is never in an earlier wave.
-      for (const e of a.graph.edges()) {
-        const v = a.schedule.get(e.v);
-        const w = a.schedule.get(e.w);
+      for (const [from, to] of a.edges) {
+        const v = a.schedule.get(from);
+        const w = a.schedule.get(to);
         if (v && w) expect(w.wave).toBeGreaterThanOrEqual(v.wave);
       }
     }), { seed: 7, numRuns: 400 });
@@ -163,5 +165,27 @@ describe('graph algorithms against brute force', () => {
       expect(a.criticalPath.hours).toBe(longest * 8);
       expect(path).toHaveLength(longest);
     }), { seed: 11, numRuns: 400 });
+  });
+});
+
+describe('graph algorithms against graphlib', () => {
+  it('the same strongly connected components as graphlib\'s alg.tarjan, and acyclic exactly when graphlib says so', () => {
+    fc.assert(fc.property(graphs, (g) => {
+      const plan = toPlan(g);
+      const a = analyzePlan(plan);
+      const reference = new Graph();
+      for (const t of plan.tasks) reference.setNode(t.id);
+      for (const [from, to] of a.edges) reference.setEdge(from, to);
+      const theirs = alg.tarjan(reference).filter((c) => c.length > 1).map((c) => c.sort().join(',')).sort();
+      const ours = stronglyConnectedComponents(a.successors).filter((c) => c.length > 1)
+        .map((c) => c.map((v) => a.taskIds[v]!).sort().join(',')).sort();
+      expect(ours).toEqual(theirs);
+      expect(a.schedule.size === plan.tasks.length).toBe(alg.isAcyclic(reference));
+      // Kahn's order agrees with graphlib's topological sort on what must come first.
+      if (alg.isAcyclic(reference)) {
+        const order = alg.topsort(reference);
+        for (const [from, to] of a.edges) expect(order.indexOf(from)).toBeLessThan(order.indexOf(to));
+      }
+    }), { seed: 3, numRuns: 400 });
   });
 });

@@ -26,7 +26,7 @@ describe('multi-tenant template', () => {
     const a = analyzePlan(loaded.plan);
     expect(a.findings).toEqual([]);
     expect(a.taskIds).toEqual(['T1', 'T2', 'T3', 'T4', 'T5', 'T6', 'T7', 'T8', 'T9']);
-    const edges = a.graph.edges().map((e) => `${e.v}->${e.w}`).sort();
+    const edges = a.edges.map(([from, to]) => `${from}->${to}`).sort();
     expect(seedEdges()).toHaveLength(10);
     expect(edges).toEqual(seedEdges());
     expect(a.waves.map((w) => w.taskIds)).toEqual([['T1'], ['T2', 'T3'], ['T4', 'T5'], ['T6', 'T7'], ['T8', 'T9']]);

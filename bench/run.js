@@ -1,0 +1,57 @@
+// `npm run bench`: times `plan check` stages on generated plans (1k, 10k, 100k tasks, ~3 edges each)
+// and the whole CLI on the largest. Prints one table; the README links here. No timed assertions.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { buildReport } from '../dist/src/app/check.js';
+import { analyzePlan } from '../dist/src/graph/analyze.js';
+import { readTextFile } from '../dist/src/io/files.js';
+import { parsePlan } from '../dist/src/model/load.js';
+import { generatePlanYaml } from './generate.js';
+
+const sizes = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number);
+const runs = Number(process.env.BENCH_RUNS ?? 3);
+const dir = mkdtempSync(join(tmpdir(), 'plan-bench-'));
+const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const time = (fn) => { const t = performance.now(); const r = fn(); return [performance.now() - t, r]; };
+
+const rows = [];
+for (const n of sizes) {
+  const file = join(dir, `plan-${n}.plan.yaml`);
+  writeFileSync(file, generatePlanYaml(n));
+  const samples = { read: [], parse: [], analyze: [], report: [], total: [] };
+  let edges = 0;
+  for (let r = 0; r < runs; r++) {
+    const [read, text] = time(() => readTextFile(file));
+    const [parse, loaded] = time(() => parsePlan(text, file));
+    const [analyze, analysis] = time(() => analyzePlan(loaded.plan));
+    const [report] = time(() => buildReport(file, loaded, analysis));
+    edges = analysis.edges.length;
+    if (analysis.findings.length) throw new Error(`generated plan has findings: ${analysis.findings[0].message}`);
+    Object.entries({ read, parse, analyze, report, total: read + parse + analyze + report }).forEach(([k, v]) => samples[k].push(v));
+  }
+  rows.push([`check ${n.toLocaleString('en')} tasks (${edges.toLocaleString('en')} edges)`,
+    ...['parse', 'analyze', 'report', 'total'].map((k) => `${median(samples[k]).toFixed(0)} ms`)]);
+}
+
+// The whole command as a user runs it, process start included, on the largest plan.
+const largest = join(dir, `plan-${sizes[sizes.length - 1]}.plan.yaml`);
+for (const extra of [[], ['--json']]) {
+  const samples = [];
+  for (let r = 0; r < runs; r++) {
+    const t = performance.now();
+    const res = spawnSync(process.execPath, [new URL('../bin/run.js', import.meta.url).pathname, 'check', largest, ...extra],
+      { encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, NODE_ENV: 'production' } });
+    if (res.status !== 0) throw new Error(`plan check exited ${res.status}: ${res.stderr}`);
+    samples.push(performance.now() - t);
+  }
+  rows.push([`plan check ${extra.join(' ')} ${sizes[sizes.length - 1].toLocaleString('en')} tasks (whole process)`.replace('  ', ' '),
+    '', '', '', `${median(samples).toFixed(0)} ms`]);
+}
+
+const header = ['benchmark (median of ' + runs + ')', 'parse+validate', 'analyze', 'report', 'total'];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+console.log([line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n'));

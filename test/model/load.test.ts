@@ -1,8 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import jsYaml from 'js-yaml';
+import { parseDocument, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { PlanInputError } from '../../src/errors.js';
 import { planJsonSchema } from '../../src/model/json-schema.js';
 import { parsePlan } from '../../src/model/load.js';
+import { findTemplate } from '../../src/templates/registry.js';
+import { expandTemplate } from '../../src/templates/render.js';
 import { ROOT } from '../helpers.js';
 
 function errorOf(text: string): PlanInputError {
@@ -49,5 +54,38 @@ describe('JSON Schema', () => {
     expect(committed).toEqual(planJsonSchema());
     expect(committed.properties.tasks.items.required).toEqual(['id', 'title', 'phase']);
     expect(committed.properties.tasks.items.additionalProperties).toBe(false);
+  });
+});
+
+describe('the fast parsers agree with the yaml package', () => {
+  const agree = (text: string) => {
+    const careful = parseDocument(text, { strict: true, uniqueKeys: true }).toJS();
+    expect(jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA })).toEqual(careful);
+  };
+
+  it('on every fixture plan and on the template output for each engine', () => {
+    const dir = `${ROOT}/test/fixtures/plans`;
+    for (const name of readdirSync(dir).filter((f) => !f.startsWith('yaml-syntax'))) agree(readFileSync(`${dir}/${name}`, 'utf8'));
+    for (const db of ['postgres', 'mysql', 'sqlite', 'mongodb']) {
+      agree(expandTemplate(findTemplate('multi-tenant'), { given: { db, tables: 'a,b,c,d,e' } }).text);
+    }
+  });
+
+  it('on random documents written by the yaml package, hostile strings included', () => {
+    const value = fc.letrec((tie) => ({
+      leaf: fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.integer(), fc.boolean(), fc.constant(null),
+        fc.constantFrom('yes', 'no', 'on', '0x1F', '1e3', '~', 'null', '2026-01-01', '- x', ': y', '#z', '*a', '&b', '"q', "'s")),
+      node: fc.oneof({ depthSize: 'small' }, tie('leaf'), fc.array(tie('node'), { maxLength: 4 }),
+        fc.dictionary(fc.string({ minLength: 1 }), tie('node'), { maxKeys: 4 })),
+    })).node;
+    fc.assert(fc.property(value, (v) => agree(stringify(v))), { seed: 5, numRuns: 500 });
+  });
+
+  it('JSON plans parse on the fast path and are still located', () => {
+    const json = JSON.stringify({ version: 1, epic: { id: 'E', title: 'e' }, phases: [{ id: 'p', name: 'P', rollback: 'r', risk: 'low' }],
+      tasks: [{ id: 'T1', title: 't', phase: 'p', depends: ['T9'] }] }, null, 2);
+    const { plan, locate } = parsePlan(json, 'p.json');
+    expect(plan.tasks[0]!.depends).toEqual(['T9']);
+    expect(locate(['tasks', 0, 'depends', 0])).toEqual({ file: 'p.json', line: 21, column: 9 });
   });
 });

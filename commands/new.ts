@@ -42,6 +42,7 @@ export default class New extends BaseCommand {
     else if (result.written) this.log(`Wrote ${result.file}`);
     this.log(formatReport(result.report));
     if (result.written) this.log(`\nNext: plan check ${result.file}`);
+    else if (!flags['dry-run']) this.log(`\n${result.file} not written: the expanded plan has errors (a template bug).`);
     return result;
   }
 }

@@ -7,7 +7,7 @@ import { countBySeverity, type Finding } from '../findings.js';
 import { analyzePlan, type Analysis } from '../graph/analyze.js';
 import { readTextFile } from '../io/files.js';
 import { parsePlan, type LoadedPlan } from '../model/load.js';
-import { formatHours, type Plan, type Risk } from '../model/schema.js';
+import { formatHours, type Risk } from '../model/schema.js';
 
 export interface WaveRow {
   wave: number;
@@ -46,7 +46,7 @@ export function buildReport(file: string, loaded: LoadedPlan, analysis: Analysis
   const { plan, locate } = loaded;
   const counts = countBySeverity(analysis.findings);
   const phases = new Map(plan.phases.map((p) => [p.id, p]));
-  const tasks = uniqueTasks(plan);
+  const tasks = analysis.tasks;
   return {
     file,
     ok: counts.error === 0,
@@ -87,10 +87,4 @@ export function buildReport(file: string, loaded: LoadedPlan, analysis: Analysis
       return { ...f, path: formatPath(path), file, line: loc.line, column: loc.column };
     }),
   };
-}
-
-/** First task of each id: duplicates are reported as findings, not counted twice. */
-function uniqueTasks(plan: Plan) {
-  const seen = new Set<string>();
-  return plan.tasks.filter((t) => !seen.has(t.id) && seen.add(t.id));
 }

@@ -4,7 +4,7 @@
  * one line, and the stack only when DEBUG is set.
  */
 import { Command } from '@oclif/core';
-import { ExitCode, formatDetail, PlanInputError } from '../errors.js';
+import { formatDetail, PlanInputError } from '../errors.js';
 
 /** Exit code for bugs in plan itself (not in the user's input). */
 export const INTERNAL_ERROR_EXIT = 3;
@@ -52,4 +52,3 @@ export abstract class BaseCommand extends Command {
   }
 }
 
-export { ExitCode };

@@ -37,8 +37,9 @@ export interface ScheduledTask {
 
 export interface Analysis {
   findings: Finding[];
-  /** Plan order, duplicates removed; a task's number is its position here. */
+  /** Plan order, duplicates removed (the first of each id); a task's number is its position here. */
   taskIds: string[];
+  tasks: Task[];
   /** `successors[i]`: the tasks that depend on task i (edges point from a dependency to its dependent). */
   successors: number[][];
   /** `predecessors[i]`: the tasks task i depends on. */
@@ -79,6 +80,7 @@ export function analyzePlan(plan: Plan): Analysis {
   return {
     findings: sortFindings(findings),
     taskIds: g.ids,
+    tasks: g.tasks,
     successors: g.successors,
     predecessors: g.predecessors,
     edges: g.predecessors.flatMap((deps, v) => deps.map((d) => [g.ids[d]!, g.ids[v]!] as [string, string])),

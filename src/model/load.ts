@@ -12,7 +12,7 @@ import jsYaml from 'js-yaml';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { didYouMean, ExitCode, formatPath, PlanInputError, type ErrorDetail, type SourceLocation } from '../errors.js';
-import { PlanSchema, type Plan } from './schema.js';
+import { EpicSchema, PhaseSchema, PlanSchema, TaskSchema, type Plan } from './schema.js';
 
 /** Resolves a field path (`['tasks', 3, 'depends', 0]`) to where it stands in the source. */
 export type Locator = (path: readonly PropertyKey[], options?: { atKey?: boolean }) => SourceLocation;
@@ -143,11 +143,10 @@ function issueMessage(issue: z.core.$ZodIssue): string {
 }
 
 const KNOWN_FIELDS: Record<string, string[]> = {
-  task: ['id', 'title', 'type', 'kind', 'size', 'priority', 'phase', 'wave', 'labels', 'description', 'acceptance',
-    'files', 'depends', 'rollback', 'risk', 'estimate', 'point_of_no_return', 'notes'],
-  epic: ['id', 'title', 'description', 'labels', 'priority', 'size', 'acceptance', 'notes'],
-  phase: ['id', 'name', 'description', 'rollback', 'risk'],
-  root: ['version', 'generated_by', 'epic', 'phases', 'tasks'],
+  task: Object.keys(TaskSchema.shape),
+  epic: Object.keys(EpicSchema.shape),
+  phase: Object.keys(PhaseSchema.shape),
+  root: Object.keys(PlanSchema.shape),
 };
 
 function unknownFieldHint(key: string, path: readonly PropertyKey[]): string {

@@ -46,8 +46,6 @@ export const helpers: Record<string, HelperDelegate> = {
    * without fan-out, just the id.
    */
   fan_ids: (id: string, tables: string[], fanOut: boolean) => (fanOut ? tables.map((t) => `${id}.${t}`) : [id]),
-  /** Concatenates arrays: `(flat (list "T2") (fan_ids "T5" tables fan_out))`. */
-  flat: (...a: unknown[]) => args(a).flat(),
   /** Labels are lowercase words: `phase-c`, `backfill`. */
   label: (value: string) => value.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^-+|-+$/g, ''),
   /** Block for the current table in a fan-out, or the whole list otherwise; keeps partials free of branches. */

@@ -63,6 +63,15 @@ describe('plan new', () => {
     expect(existsSync(join(cwd, 'multi-tenant.plan.yaml'))).toBe(false);
   });
 
+  it('writes nothing and exits 1 when a template yields a plan with errors', () => {
+    const cwd = tempDir();
+    const r = runCli(['new', 'cyclic', '--templates-dir', fixture('templates')], { cwd });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('dependency cycle: A → B → A');
+    expect(r.stdout).toContain('cyclic.plan.yaml not written');
+    expect(existsSync(join(cwd, 'cyclic.plan.yaml'))).toBe(false);
+  });
+
   it('reports an error as JSON under --json, with the same exit code', () => {
     const r = runCli(['new', 'multi-tenant', '--db', 'oracle', '--json'], { cwd: tempDir() });
     expect(r.code).toBe(2);

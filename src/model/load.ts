@@ -75,7 +75,7 @@ function parseWithPositions(text: string, file: string): ParsedYaml {
   if (errors.length > 0) {
     throw new PlanInputError(
       errors.slice(0, 10).map((e): ErrorDetail => {
-        const pos = lineCounter.linePos(e.pos[0]);
+        const pos = lineCounter.linePos(e.code === 'MISSING_CHAR' ? openingQuote(text, e.pos[0]) ?? e.pos[0] : e.pos[0]);
         return {
           message: `YAML syntax error: ${e.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '')}`,
           location: { file, line: pos.line, column: pos.col },
@@ -156,6 +156,16 @@ function unknownFieldHint(key: string, path: readonly PropertyKey[]): string {
   return guess ? `did you mean "${guess}"?` : `known fields: ${known.join(', ')}`;
 }
 
+/**
+ * `yaml` reports an unclosed quote where the text ends; the useful place is where the quote opened:
+ * the last quote before `offset` that starts a scalar (after `key: `, `- `, `[`, `,` or indentation).
+ */
+function openingQuote(text: string, offset: number): number | undefined {
+  let found: number | undefined;
+  for (const m of text.slice(0, offset).matchAll(/(?:^[ \t]*|[:\-[{,][ \t]*)(["'])/gm)) found = m.index + m[0].length - 1;
+  return found;
+}
+
 function yamlHint(code: string): string | undefined {
   switch (code) {
     case 'DUPLICATE_KEY':
@@ -163,7 +173,7 @@ function yamlHint(code: string): string | undefined {
     case 'TAB_AS_INDENT':
       return 'YAML indents with spaces, not tabs';
     case 'MISSING_CHAR':
-      return 'a quoted string must be closed on the same scalar';
+      return 'this quoted string is never closed: add the closing quote';
     default:
       return undefined;
   }

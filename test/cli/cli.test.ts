@@ -87,7 +87,7 @@ describe('plan check on edited plans', () => {
     ['duplicate-id', 1, /duplicate-id.plan.yaml:24:9: tasks\[2\]\.id: error \[duplicate-id\] duplicate task id "T2": tasks\[1\] already has it/],
     ['self-dependency', 1, /task "T3" depends on itself/],
     ['wave-order', 1, /wave-order.plan.yaml:28:11: tasks\[2\]\.wave: error \[wave-order\] task "T3" is declared in wave 0 but depends on "T2" in wave 0 of another phase/],
-    ['yaml-syntax', 2, /yaml-syntax.plan.yaml:\d+:\d+: YAML syntax error: Missing closing "quote/],
+    ['yaml-syntax', 2, /yaml-syntax.plan.yaml:20:12: YAML syntax error: Missing closing "quote/],
     ['schema-error', 2, /schema-error.plan.yaml:23:14: tasks\[1\]\.depends: Invalid input: expected array, received string/],
     ['unknown-field', 2, /unknown-field.plan.yaml:21:5: tasks\[1\]\.knd: unknown field "knd"\n  hint: did you mean "kind"\?/],
   ];

@@ -2,8 +2,7 @@
  * The committed examples under examples/, computed from the templates. `npm run examples` writes
  * them; test/examples.test.ts fails when a committed file differs from what this computes.
  */
-import { buildReport } from '../src/app/check.js';
-import { analyzePlan } from '../src/graph/analyze.js';
+import { checkPlan } from '../src/app/check.js';
 import { parsePlan } from '../src/model/load.js';
 import { formatReport } from '../src/render/summary.js';
 import { findTemplate } from '../src/templates/registry.js';
@@ -20,7 +19,7 @@ export function computeExamples(): Example[] {
   const planPath = `${dir}/multi-tenant.plan.yaml`;
   const { text } = expandTemplate(findTemplate('multi-tenant'), { schemaRef: '../../schema/plan.schema.json' });
   const loaded = parsePlan(text, planPath);
-  const report = buildReport(planPath, loaded, analyzePlan(loaded.plan));
+  const report = checkPlan(planPath, loaded);
   return [
     { path: planPath, text },
     { path: `${dir}/check.txt`, text: `$ plan check ${planPath}\n${formatReport(report)}\n` },

@@ -1,12 +1,14 @@
 /**
- * `plan check`: read a plan file, analyse it, and return a report that the text and JSON outputs
- * share. The JSON shape is a documented contract (README "JSON output").
+ * `plan check`: read a plan file, analyse it, run the rules, and return a report that every output
+ * (text, JSON, SARIF, GitHub annotations) shares. The JSON shape is a documented contract (README).
  */
 import { ExitCode, formatPath, type ExitCodeValue } from '../errors.js';
 import { countBySeverity, type Finding } from '../findings.js';
 import { analyzePlan, type Analysis } from '../graph/analyze.js';
 import { readTextFile } from '../io/files.js';
 import { parsePlan, type LoadedPlan } from '../model/load.js';
+import type { RuleConfig } from '../rules/config.js';
+import { runRules } from '../rules/run.js';
 import { formatHours, type Risk } from '../model/schema.js';
 
 export interface WaveRow {
@@ -32,25 +34,51 @@ export interface PlanReport {
   pointsOfNoReturn: string[];
   cycles: string[][];
   blockedByCycle: string[];
-  findings: (Omit<Finding, 'path'> & { path: string; file: string; line?: number; column?: number })[];
+  findings: ReportedFinding[];
+  /** Findings silenced by a task's `suppress`, with the reason written there. */
+  suppressed: (ReportedFinding & { reason: string })[];
+  strict: boolean;
 }
 
-export function checkPlanFile(file: string): PlanReport {
-  const loaded = parsePlan(readTextFile(file), file);
-  return buildReport(file, loaded, analyzePlan(loaded.plan));
+export type ReportedFinding = Omit<Finding, 'path'> & { path: string; file: string; line?: number; column?: number };
+
+export interface CheckOptions {
+  config?: RuleConfig;
+  /** Warnings fail the check too (exit 1). */
+  strict?: boolean;
+}
+
+export function checkPlanFile(file: string, options: CheckOptions = {}): PlanReport {
+  return checkPlan(file, parsePlan(readTextFile(file), file), options);
+}
+
+export function checkPlan(file: string, loaded: LoadedPlan, options: CheckOptions = {}): PlanReport {
+  const analysis = analyzePlan(loaded.plan);
+  const results = runRules(loaded.plan, analysis, options.config);
+  return buildReport(file, loaded, analysis, { ...results, strict: options.strict ?? false });
 }
 
 const RISK_ORDER: Risk[] = ['low', 'medium', 'high', 'critical'];
 
-export function buildReport(file: string, loaded: LoadedPlan, analysis: Analysis): PlanReport {
+function buildReport(
+  file: string,
+  loaded: LoadedPlan,
+  analysis: Analysis,
+  results: { findings: Finding[]; suppressed: (Finding & { reason: string })[]; strict: boolean },
+): PlanReport {
   const { plan, locate } = loaded;
-  const counts = countBySeverity(analysis.findings);
+  const counts = countBySeverity(results.findings);
+  const ok = counts.error === 0 && !(results.strict && counts.warning > 0);
+  const place = <F extends Finding>({ path, ...f }: F) => {
+    const loc = locate(path);
+    return { ...f, path: formatPath(path), file, line: loc.line, column: loc.column };
+  };
   const phases = new Map(plan.phases.map((p) => [p.id, p]));
   const tasks = analysis.tasks;
   return {
     file,
-    ok: counts.error === 0,
-    exitCode: counts.error === 0 ? ExitCode.ok : ExitCode.planErrors,
+    ok,
+    exitCode: ok ? ExitCode.ok : ExitCode.planErrors,
     counts: {
       tasks: tasks.length,
       waves: analysis.waves.length,
@@ -82,9 +110,8 @@ export function buildReport(file: string, loaded: LoadedPlan, analysis: Analysis
     pointsOfNoReturn: analysis.pointsOfNoReturn,
     cycles: analysis.cycles,
     blockedByCycle: analysis.blockedByCycle,
-    findings: analysis.findings.map(({ path, ...f }) => {
-      const loc = locate(path);
-      return { ...f, path: formatPath(path), file, line: loc.line, column: loc.column };
-    }),
+    findings: results.findings.map(place),
+    suppressed: results.suppressed.map(place),
+    strict: results.strict,
   };
 }

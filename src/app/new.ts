@@ -3,12 +3,12 @@
  * and report what was written (the same report `plan check` gives).
  */
 import { dirname, relative, resolve, sep } from 'node:path';
-import { analyzePlan } from '../graph/analyze.js';
 import { writeFileAtomic } from '../io/files.js';
 import { parseSetFlags, type ParameterValues } from '../templates/parameters.js';
 import { findTemplate, packageRoot } from '../templates/registry.js';
 import { expandTemplate } from '../templates/render.js';
-import { buildReport, type PlanReport } from './check.js';
+import type { RuleConfig } from '../rules/config.js';
+import { checkPlan, type PlanReport } from './check.js';
 
 export interface NewPlanOptions {
   template: string;
@@ -21,6 +21,7 @@ export interface NewPlanOptions {
   templatesDirs?: string[];
   /** Expand and check only; write nothing. */
   dryRun?: boolean;
+  config?: RuleConfig;
 }
 
 export interface NewPlanResult {
@@ -39,7 +40,7 @@ export function newPlan(options: NewPlanOptions): NewPlanResult {
   for (const [name, value] of Object.entries(options.flags ?? {})) if (value !== undefined) given[name] = value;
   const file = options.out ?? `${template.name}.plan.yaml`;
   const expansion = expandTemplate(template, { given, schemaRef: schemaRefFrom(file) });
-  const report = buildReport(file, expansion.loaded, analyzePlan(expansion.loaded.plan));
+  const report = checkPlan(file, expansion.loaded, { config: options.config });
   // A template that yields a broken plan is a template bug: report it, write nothing.
   const written = !options.dryRun && report.ok;
   if (written) writeFileAtomic(file, expansion.text, { force: options.force });

@@ -40,6 +40,10 @@ export interface Analysis {
   /** Plan order, duplicates removed (the first of each id); a task's number is its position here. */
   taskIds: string[];
   tasks: Task[];
+  /** `planIndex[i]`: where task i stands in `plan.tasks`, for field paths. */
+  planIndex: number[];
+  /** Scheduled tasks in a topological order (dependencies first); tasks in or behind a cycle are absent. */
+  order: number[];
   /** `successors[i]`: the tasks that depend on task i (edges point from a dependency to its dependent). */
   successors: number[][];
   /** `predecessors[i]`: the tasks task i depends on. */
@@ -71,7 +75,7 @@ export function analyzePlan(plan: Plan): Analysis {
   const excluded = new Uint8Array(g.ids.length);
   for (const v of inCycle) excluded[v] = 1;
   for (const v of blocked) excluded[v] = 1;
-  const slots = scheduleTasks(g, excluded, findings);
+  const { slots, order } = scheduleTasks(g, excluded, findings);
   const schedule = new Map<string, ScheduledTask>();
   slots.forEach((s, v) => s && schedule.set(g.ids[v]!, s));
   const waves = summarizeWaves(g, slots);
@@ -81,6 +85,8 @@ export function analyzePlan(plan: Plan): Analysis {
     findings: sortFindings(findings),
     taskIds: g.ids,
     tasks: g.tasks,
+    planIndex: g.planIndex,
+    order,
     successors: g.successors,
     predecessors: g.predecessors,
     edges: g.predecessors.flatMap((deps, v) => deps.map((d) => [g.ids[d]!, g.ids[v]!] as [string, string])),
@@ -217,7 +223,7 @@ function reachableFrom(successors: number[][], sources: ReadonlySet<number>): Se
 }
 
 /** Kahn's order over the acyclic part: waves, steps, declared-wave checks and earliest times. */
-function scheduleTasks(g: IndexedGraph, excluded: Uint8Array, findings: Finding[]): (ScheduledTask | undefined)[] {
+function scheduleTasks(g: IndexedGraph, excluded: Uint8Array, findings: Finding[]) {
   const n = g.ids.length;
   const slots: (ScheduledTask | undefined)[] = new Array(n);
   const remaining = new Int32Array(n);
@@ -267,7 +273,7 @@ function scheduleTasks(g: IndexedGraph, excluded: Uint8Array, findings: Finding[
       if (--remaining[w]! === 0) ready.push(w);
     }
   }
-  return slots;
+  return { slots, order: ready };
 }
 
 function summarizeWaves(g: IndexedGraph, slots: (ScheduledTask | undefined)[]): WaveSummary[] {

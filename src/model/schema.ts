@@ -21,6 +21,25 @@ export type Risk = z.infer<typeof Risk>;
 /** What the work touches: rules later tell a DDL step from a backfill by this. */
 export const TaskType = z.enum(['schema', 'data', 'code', 'validation', 'docs', 'ops']);
 
+/**
+ * What a task does to the database. The safety rules read these, never the prose: a backfill is a
+ * task whose ops include `backfill`, however it is titled.
+ */
+export const Operation = z.enum([
+  'add-table', 'add-column', 'create-index', 'drop-index', 'add-constraint', 'validate-constraint',
+  'set-not-null', 'drop-not-null', 'change-type', 'rename-column', 'rename-table', 'backfill',
+  'dual-write', 'switch-reads', 'stop-writes', 'remove-code', 'drop-column', 'drop-table',
+]);
+export type OperationName = z.infer<typeof Operation>;
+
+export const DatabaseEngine = z.enum(['postgres', 'mysql', 'sqlite', 'mongodb']);
+
+/** A rule silenced for one task, with the reason a reviewer will read in every report. */
+export const SuppressionSchema = z.strictObject({
+  rule: z.string().min(1),
+  reason: z.string().trim().min(10, 'a suppression needs a written reason (10 characters or more)'),
+});
+
 /** Ordinary work, or one of the safety roles that make a plan more than a task list. */
 export const TaskKind = z.enum(['work', 'checkpoint', 'rollback', 'audit', 'backup']);
 
@@ -54,6 +73,8 @@ export const TaskSchema = z
     acceptance: z.array(z.string().min(1)).default([]),
     files: z.array(z.string().min(1)).default([]),
     depends: z.array(TaskId).default([]),
+    ops: z.array(Operation).default([]).describe('What the task does to the database; the safety rules read these.'),
+    suppress: z.array(SuppressionSchema).default([]).describe('Rules silenced for this task, each with a reason.'),
     rollback: z.string().optional().describe('How to undo this task, when it differs from its phase\'s rollback.'),
     risk: Risk.default('low'),
     estimate: Estimate.optional().describe('Defaults from size: small 4h, medium 1d, large 3d.'),
@@ -85,6 +106,7 @@ export const PlanSchema = z
   .strictObject({
     version: z.literal(PLAN_FORMAT_VERSION).describe('Plan file format version.'),
     generated_by: ProvenanceSchema.optional(),
+    database: DatabaseEngine.optional().describe('The engine; engine-specific rules apply only to it.'),
     epic: EpicSchema,
     phases: z.array(PhaseSchema).min(1),
     tasks: z.array(TaskSchema).min(1),

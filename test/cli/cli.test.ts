@@ -12,17 +12,18 @@ describe('plan new', () => {
     expect(created.stderr).toBe('');
     expect(created.code).toBe(0);
     expect(created.stdout).toContain('Wrote multi-tenant.plan.yaml');
-    expect(created.stdout).toContain('9 tasks in 5 waves');
+    expect(created.stdout).toContain('13 tasks in 5 waves, 4 checkpoints; 0 errors, 0 warnings');
     const checked = runCli(['check', 'multi-tenant.plan.yaml', '--json'], { cwd });
     expect(checked.code).toBe(0);
     const report = JSON.parse(checked.stdout);
-    expect(report.counts).toMatchObject({ tasks: 9, waves: 5, errors: 0 });
+    expect(report.counts).toMatchObject({ tasks: 13, waves: 5, errors: 0, warnings: 0 });
     expect(report.pointsOfNoReturn).toEqual(['T8']);
     expect(report.edges).toContainEqual(['T3', 'T4']);
-    expect(report.waves.map((w: { tasks: string[] }) => w.tasks)).toEqual([['T1'], ['T2', 'T3'], ['T4', 'T5'], ['T6', 'T7'], ['T8', 'T9']]);
+    expect(report.waves.map((w: { tasks: string[] }) => w.tasks)).toEqual([['T1'], ['T2', 'T3', 'G1'], ['T4', 'T5'], ['T6', 'T7', 'B1', 'G2'], ['T8', 'V1', 'T9']]);
     const text = runCli(['check', 'multi-tenant.plan.yaml'], { cwd }).stdout;
     expect(text).toMatch(/Point of no return: T8 Enforce NOT NULL/);
     expect(text).toMatch(/^2\s+C: Backfill\s+T4, T5\s+T5\s+medium/m);
+    expect(text).toMatch(/^1\s+B: Dual-Write\s+T2, T3, G1\s+G1\s+low/m);
   });
 
   it('never overwrites without --force, and replaces with it', () => {
@@ -81,27 +82,27 @@ describe('plan new', () => {
 
 describe('plan check on edited plans', () => {
   const cases: [string, number, RegExp][] = [
-    ['valid', 0, /3 tasks in 2 waves, 1 checkpoint; 0 errors/],
-    ['cycle', 1, /cycle.plan.yaml:18:15: tasks\[0\]\.depends\[0\]: error \[cycle\] dependency cycle: T1 → T2 → T3 → T1/],
-    ['unknown-dependency', 1, /unknown-dependency.plan.yaml:28:15: tasks\[2\]\.depends\[0\]: error \[unknown-dependency\] task "T3" depends on unknown task "T2x"\n    hint: did you mean "T2"\?/],
-    ['duplicate-id', 1, /duplicate-id.plan.yaml:24:9: tasks\[2\]\.id: error \[duplicate-id\] duplicate task id "T2": tasks\[1\] already has it/],
-    ['self-dependency', 1, /task "T3" depends on itself/],
-    ['wave-order', 1, /wave-order.plan.yaml:28:11: tasks\[2\]\.wave: error \[wave-order\] task "T3" is declared in wave 0 but depends on "T2" in wave 0 of another phase/],
-    ['yaml-syntax', 2, /yaml-syntax.plan.yaml:20:12: YAML syntax error: Missing closing "quote/],
-    ['schema-error', 2, /schema-error.plan.yaml:23:14: tasks\[1\]\.depends: Invalid input: expected array, received string/],
-    ['unknown-field', 2, /unknown-field.plan.yaml:21:5: tasks\[1\]\.knd: unknown field "knd"\n  hint: did you mean "kind"\?/],
+    ['plans/valid', 0, /4 tasks in 2 waves, 1 checkpoint; 0 errors/],
+    ['rules/cycle/bad', 1, /cycle\/bad.plan.yaml:23:19: tasks\[1\]\.depends\[1\]: error \[cycle\] dependency cycle: T1 → T2 → T3 → T1/],
+    ['rules/unknown-dependency/bad', 1, /bad.plan.yaml:33:19: tasks\[3\]\.depends\[1\]: error \[unknown-dependency\] task "T3" depends on unknown task "T2x"\n    hint: did you mean "T2"\?/],
+    ['rules/duplicate-id/bad', 1, /bad.plan.yaml:29:9: tasks\[3\]\.id: error \[duplicate-id\] duplicate task id "T2": tasks\[2\] already has it/],
+    ['rules/self-dependency/bad', 1, /tasks\[3\]\.depends\[1\]: error \[self-dependency\] task "T3" depends on itself/],
+    ['rules/wave-order/bad', 1, /bad.plan.yaml:33:11: tasks\[3\]\.wave: error \[wave-order\] task "T3" is declared in wave 0 but depends on "T2" in wave 0 of another phase/],
+    ['plans/yaml-syntax', 2, /yaml-syntax.plan.yaml:25:12: YAML syntax error: Missing closing "quote/],
+    ['plans/schema-error', 2, /schema-error.plan.yaml:28:14: tasks\[2\]\.depends: Invalid input: expected array, received string/],
+    ['plans/unknown-field', 2, /unknown-field.plan.yaml:26:5: tasks\[2\]\.knd: unknown field "knd"\n  hint: did you mean "kind"\?/],
   ];
   it.each(cases)('%s → exit %i with a located message', (name, code, message) => {
-    const r = runCli(['check', fixture('plans', `${name}.plan.yaml`)]);
+    const r = runCli(['check', fixture(`${name}.plan.yaml`)]);
     expect(r.code).toBe(code);
     expect(r.stdout + r.stderr).toMatch(message);
     expect(r.stdout + r.stderr).not.toMatch(NO_STACK);
   });
 
   it('the cycle message names the members in order and where the closing edge is', () => {
-    const r = runCli(['check', fixture('plans', 'cycle.plan.yaml')]);
+    const r = runCli(['check', fixture('rules', 'cycle', 'bad.plan.yaml')]);
     expect(r.stdout).toContain('dependency cycle: T1 → T2 → T3 → T1');
-    expect(r.stdout).toMatch(/cycle\.plan\.yaml:18:15: tasks\[0\]\.depends\[0\]/);
+    expect(r.stdout).toMatch(/bad\.plan\.yaml:23:19: tasks\[1\]\.depends\[1\]/);
   });
 
   it('a missing file is exit 2 and a directory is exit 2', () => {
@@ -112,12 +113,12 @@ describe('plan check on edited plans', () => {
   });
 
   it('--json findings carry rule, severity, task, path, file, line and column', () => {
-    const r = runCli(['check', fixture('plans', 'unknown-dependency.plan.yaml'), '--json']);
+    const r = runCli(['check', fixture('rules', 'unknown-dependency', 'bad.plan.yaml'), '--json']);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).findings).toEqual([{
-      rule: 'unknown-dependency', severity: 'error', taskId: 'T3', path: 'tasks[2].depends[0]',
+      rule: 'unknown-dependency', severity: 'error', taskId: 'T3', path: 'tasks[3].depends[1]',
       message: 'task "T3" depends on unknown task "T2x"', hint: 'did you mean "T2"?',
-      file: expect.stringContaining('unknown-dependency.plan.yaml'), line: 28, column: 15,
+      file: expect.stringContaining('unknown-dependency/bad.plan.yaml'), line: 33, column: 19,
     }]);
   });
 

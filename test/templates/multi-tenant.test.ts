@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PlanInputError } from '../../src/errors.js';
 import { analyzePlan } from '../../src/graph/analyze.js';
+import { runRules } from '../../src/rules/run.js';
 import { findTemplate } from '../../src/templates/registry.js';
 import { expandTemplate } from '../../src/templates/render.js';
 import { fixture, ROOT } from '../helpers.js';
@@ -21,22 +22,25 @@ function seedEdges(): string[] {
 }
 
 describe('multi-tenant template', () => {
-  it('reproduces seed 000: T1..T9, the same edges, five waves, T8 the point of no return', () => {
+  it('reproduces seed 000: T1..T9 with its edges and five waves, T8 the point of no return', () => {
     const { loaded } = expand();
     const a = analyzePlan(loaded.plan);
-    expect(a.findings).toEqual([]);
-    expect(a.taskIds).toEqual(['T1', 'T2', 'T3', 'T4', 'T5', 'T6', 'T7', 'T8', 'T9']);
+    expect(runRules(loaded.plan, a).findings).toEqual([]);
+    expect(a.taskIds).toEqual(['T1', 'T2', 'T3', 'G1', 'T4', 'T5', 'T6', 'T7', 'B1', 'G2', 'T8', 'V1', 'T9']);
     const edges = a.edges.map(([from, to]) => `${from}->${to}`).sort();
     expect(seedEdges()).toHaveLength(10);
-    expect(edges).toEqual(seedEdges());
-    expect(a.waves.map((w) => w.taskIds)).toEqual([['T1'], ['T2', 'T3'], ['T4', 'T5'], ['T6', 'T7'], ['T8', 'T9']]);
+    // The seed's edges, plus the safety tasks it asks for in prose, wired in (documented in the template).
+    expect(edges).toEqual([...seedEdges(), 'T2->G1', 'T3->G1', 'G1->T4', 'T6->B1', 'T7->B1', 'T6->G2', 'T7->G2', 'B1->G2',
+      'G2->T8', 'T8->V1', 'V1->T9'].sort());
+    expect(a.waves.map((w) => w.taskIds)).toEqual([['T1'], ['T2', 'T3', 'G1'], ['T4', 'T5'], ['T6', 'T7', 'B1', 'G2'], ['T8', 'V1', 'T9']]);
     expect(a.pointsOfNoReturn).toEqual(['T8']);
   });
 
   it('gives each safety role its kind and each phase a rollback and a risk', () => {
     const { plan } = expand().loaded;
     const kind = Object.fromEntries(plan.tasks.map((t) => [t.id, t.kind]));
-    expect(kind).toMatchObject({ T3: 'rollback', T5: 'checkpoint', T7: 'audit', T1: 'work', T8: 'work' });
+    expect(kind).toMatchObject({ T3: 'rollback', T5: 'checkpoint', T7: 'audit', T1: 'work', T8: 'work', G1: 'checkpoint',
+      G2: 'checkpoint', B1: 'backup', V1: 'checkpoint' });
     expect(plan.phases.map((p) => p.risk)).toEqual(['low', 'low', 'medium', 'medium', 'high']);
     for (const p of plan.phases) expect(p.rollback.length).toBeGreaterThan(10);
     for (const t of plan.tasks) expect(t.acceptance.length).toBeGreaterThanOrEqual(2);
@@ -45,7 +49,7 @@ describe('multi-tenant template', () => {
   it('fans the backfill and its validation out per table, within their wave', () => {
     const { plan } = expand({ tables: 'users,orders,invoices,events' }).loaded;
     const a = analyzePlan(plan);
-    expect(a.findings).toEqual([]);
+    expect(runRules(plan, a).findings).toEqual([]);
     expect(a.waves).toHaveLength(5);
     expect(a.waves[2]!.taskIds).toEqual(['T4.users', 'T4.orders', 'T4.invoices', 'T4.events',
       'T5.users', 'T5.orders', 'T5.invoices', 'T5.events']);

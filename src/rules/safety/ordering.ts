@@ -1,0 +1,202 @@
+/**
+ * Safety rules about order: what must come before a risky, enforcing, contracting or irreversible
+ * step. Each reads ops, kinds and the dependency graph; none reads titles.
+ */
+import type { OperationName } from '../../model/schema.js';
+import type { RuleHit, SafetyRule } from '../types.js';
+import { riskRank } from '../context.js';
+
+const CONTRACT: OperationName[] = ['set-not-null', 'drop-column', 'drop-table', 'drop-not-null'];
+const ENFORCE: OperationName[] = ['set-not-null', 'add-constraint', 'validate-constraint'];
+const DROP: OperationName[] = ['drop-column', 'drop-table'];
+/** Changes whose result must be verified: data, enforcement, and anything irreversible. */
+const VERIFIABLE: OperationName[] = ['backfill', 'change-type', 'set-not-null', 'add-constraint', 'drop-column',
+  'drop-table', 'rename-column', 'rename-table'];
+
+export const rollbackRehearsed: SafetyRule = {
+  id: 'rollback-rehearsed',
+  category: 'safety',
+  severity: 'warning',
+  summary: 'A rollback procedure is written and rehearsed before the first risky step.',
+  hint: 'add a task of kind `rollback` (rehearse the rollback in staging) and make the risky step depend on it',
+  why: 'A rollback that was never run fails when it is needed most. Rehearsing it before the first step that can hurt (risk medium or above) proves it works and how long it takes.',
+  sources: ['MP18', 'Liquibase update-testing-rollback', 'strong_migrations'],
+  check(ctx) {
+    const covered = ctx.upstream((t) => t.kind === 'rollback');
+    const risky = ctx.scheduled().filter((v) => riskRank(ctx.risk(v)) >= 1 && ctx.tasks[v]!.kind !== 'rollback' && !covered[v]);
+    return ctx.earliest(risky).map((v) => ({
+      task: v,
+      field: ['risk'],
+      message: `"${ctx.tasks[v]!.id}" is the first ${ctx.risk(v)}-risk step and no rehearsed rollback procedure comes before it`,
+    }));
+  },
+};
+
+export const gateBeforeRiskierWave: SafetyRule = {
+  id: 'gate-before-riskier-wave',
+  category: 'safety',
+  severity: 'warning',
+  summary: 'A checkpoint closes every wave that leads into a riskier one, and the next wave waits for it.',
+  hint: 'add a task of kind `checkpoint` at the end of the wave, with acceptance criteria saying what is verified, and make every task of the next wave depend on it',
+  why: 'Moving into a riskier phase is a decision. A gate task that every task of the next wave depends on makes trackers block that work until someone has verified the previous wave and said so.',
+  sources: ['seed 000 safety notes', 'MP17', 'pgroll complete'],
+  check(ctx) {
+    const hits: RuleHit[] = [];
+    const waves = ctx.analysis.waves;
+    const number = new Map(ctx.analysis.taskIds.map((id, v) => [id, v]));
+    for (let i = 0; i + 1 < waves.length; i++) {
+      const here = waves[i]!;
+      const next = waves[i + 1]!;
+      if (riskRank(ctx.waveRisk(next.phases)) <= riskRank(ctx.waveRisk(here.phases))) continue;
+      const nextTasks = next.taskIds.map((id) => number.get(id)!);
+      const gated = here.checkpoints.some((id) => {
+        const after = ctx.descendants(number.get(id)!, next.wave);
+        return nextTasks.every((v) => after.has(v));
+      });
+      if (!gated) {
+        hits.push({
+          task: nextTasks[0]!,
+          message: `wave ${next.wave} (${ctx.waveRisk(next.phases)} risk) starts without a checkpoint closing wave ${here.wave} (${ctx.waveRisk(here.phases)} risk) that all its tasks wait for`,
+        });
+      }
+    }
+    return hits;
+  },
+};
+
+export const validateBeforeEnforce: SafetyRule = {
+  id: 'validate-before-enforce',
+  category: 'safety',
+  severity: 'error',
+  summary: 'A NOT NULL or other constraint is enforced only after a validation that the data complies.',
+  hint: 'add a `checkpoint` that counts violating rows (expect 0) after the backfill, and make the enforcing task depend on it',
+  why: 'Enforcing a constraint on data that violates it fails half-way, or, on some engines, scans and locks the table while it does. A validation checkpoint after the backfill turns that into a query you run first.',
+  sources: ['MP01', 'MP13', 'Atlas MF104/PG303', 'squawk', 'strong_migrations'],
+  check(ctx) {
+    const validated = ctx.upstream((t) => t.kind === 'checkpoint' || t.type === 'validation');
+    return ctx.scheduled()
+      .filter((v) => ctx.has(v, ...ENFORCE) && !validated[v])
+      .map((v) => ({ task: v, field: ['ops'], message: `"${ctx.tasks[v]!.id}" enforces a constraint with no validation or checkpoint before it` }));
+  },
+};
+
+export const auditBeforeCleanup: SafetyRule = {
+  id: 'audit-before-cleanup',
+  category: 'safety',
+  severity: 'error',
+  summary: 'In a multi-tenant plan, a tenant-isolation audit passes before any contract step.',
+  hint: 'add a task of kind `audit` (RLS enabled and forced, runtime role without BYPASSRLS, cross-tenant tests) and make the contract step depend on it',
+  why: 'Once NOT NULL is enforced or the old paths are gone, a tenant leak is a production incident with no easy way back. The audit proves isolation while rollback is still cheap. (A backfill under forced row-level security once touched one tenant only.)',
+  sources: ['MP25', 'seed 000 safety note 3'],
+  check(ctx) {
+    if (!ctx.plan.epic.labels.includes('multi-tenant')) return [];
+    const audited = ctx.upstream((t) => t.kind === 'audit');
+    return ctx.scheduled()
+      .filter((v) => ctx.has(v, ...CONTRACT) && !audited[v])
+      .map((v) => ({ task: v, field: ['ops'], message: `"${ctx.tasks[v]!.id}" contracts the schema of a multi-tenant plan with no tenant-isolation audit before it` }));
+  },
+};
+
+export const pointOfNoReturnGuarded: SafetyRule = {
+  id: 'point-of-no-return-guarded',
+  category: 'safety',
+  severity: 'error',
+  summary: 'A point of no return comes after a backup task and a checkpoint.',
+  hint: 'add a task of kind `backup` (take it and verify the restore) and a `checkpoint` (sign-off), both upstream of the point of no return',
+  why: 'Past a point of no return the only way back is a restore. A verified backup makes that possible; a checkpoint makes going past it a decision someone signed.',
+  sources: ['MP04', 'MP21', 'Liquibase', 'pgroll complete', 'Atlas DS101-103'],
+  check(ctx) {
+    const backedUp = ctx.upstream((t) => t.kind === 'backup');
+    const gated = ctx.upstream((t) => t.kind === 'checkpoint');
+    return ctx.scheduled()
+      .filter((v) => ctx.tasks[v]!.point_of_no_return && (!backedUp[v] || !gated[v]))
+      .map((v) => {
+        const missing = [!backedUp[v] && 'a backup task', !gated[v] && 'a checkpoint'].filter(Boolean).join(' and ');
+        return { task: v, field: ['point_of_no_return'], message: `"${ctx.tasks[v]!.id}" is a point of no return without ${missing} before it` };
+      });
+  },
+};
+
+export const dropIsPointOfNoReturn: SafetyRule = {
+  id: 'drop-is-point-of-no-return',
+  category: 'safety',
+  severity: 'error',
+  summary: 'Dropping a column or table is marked as a point of no return.',
+  hint: 'set `point_of_no_return: true` on the task, so the backup and checkpoint rules apply to it',
+  why: 'A dropped column takes its data with it; no down-migration brings it back. Marking it makes the plan say so and makes the guard rules apply.',
+  sources: ['MP04', 'Atlas DS101-103', 'squawk ban-drop-column'],
+  check(ctx) {
+    return ctx.scheduled()
+      .filter((v) => ctx.has(v, ...DROP) && !ctx.tasks[v]!.point_of_no_return)
+      .map((v) => ({ task: v, field: ['ops'], message: `"${ctx.tasks[v]!.id}" drops data but is not marked as a point of no return` }));
+  },
+};
+
+export const dropAfterStopWrites: SafetyRule = {
+  id: 'drop-after-stop-writes',
+  category: 'safety',
+  severity: 'error',
+  summary: 'A column or table is dropped only after a release that stopped reading and writing it.',
+  hint: 'add a task with op `stop-writes` (deploy the release that no longer reads or writes it) upstream of the drop',
+  why: 'A running application version that still reads or writes the column fails the moment it is dropped. The release that stops using it has to be deployed everywhere first.',
+  sources: ['MP03', 'strong_migrations', 'squawk ban-drop-column', 'Atlas DS103'],
+  check(ctx) {
+    const stopped = ctx.upstream((t) => t.ops.includes('stop-writes'));
+    return ctx.scheduled()
+      .filter((v) => ctx.has(v, ...DROP) && !stopped[v])
+      .map((v) => ({ task: v, field: ['ops'], message: `"${ctx.tasks[v]!.id}" drops a column or table with no stop-writes release before it` }));
+  },
+};
+
+export const contractAfterGate: SafetyRule = {
+  id: 'contract-after-gate',
+  category: 'safety',
+  severity: 'warning',
+  summary: 'A contract step depends directly on a checkpoint confirming no old application version runs.',
+  hint: 'make the contract step depend on a `checkpoint` whose acceptance says every running version uses the new schema',
+  why: 'Contracting (NOT NULL, dropping the old column) breaks every application version that still uses the old shape. The gate right before it is where someone confirms none is left running.',
+  sources: ['MP17', 'pgroll', 'Reshape'],
+  check(ctx) {
+    const preds = ctx.analysis.predecessors;
+    return ctx.scheduled()
+      .filter((v) => ctx.has(v, ...CONTRACT) && !preds[v]!.some((d) => ctx.tasks[d]!.kind === 'checkpoint'))
+      .map((v) => ({ task: v, field: ['depends'], message: `"${ctx.tasks[v]!.id}" contracts the schema without depending directly on a checkpoint` }));
+  },
+};
+
+export const verifyEachChange: SafetyRule = {
+  id: 'verify-each-change',
+  category: 'safety',
+  severity: 'warning',
+  summary: 'Every data change, enforcement or drop is followed directly by a checkpoint that verifies it.',
+  hint: 'add a `checkpoint` that depends on the task and checks its result (row counts, NULL counts, checksums, orphans)',
+  why: 'A change that is not verified is assumed. A checkpoint right after it (counts, checksums, NULL and orphan checks) catches a partial backfill before anything builds on it; a failed verify is the signal to revert.',
+  sources: ['MP19', 'Sqitch verify', 'seed 001 validation'],
+  check(ctx) {
+    const succ = ctx.analysis.successors;
+    return ctx.scheduled()
+      .filter((v) => ctx.has(v, ...VERIFIABLE) && !succ[v]!.some((w) => ctx.tasks[w]!.kind === 'checkpoint'))
+      .map((v) => ({ task: v, field: ['ops'], message: `"${ctx.tasks[v]!.id}" changes data or schema and no checkpoint verifies it` }));
+  },
+};
+
+export const singleTerminal: SafetyRule = {
+  id: 'single-terminal',
+  category: 'safety',
+  severity: 'warning',
+  summary: 'The plan converges on one final task.',
+  hint: 'make the loose ends dependencies of the last task (e.g. "document the migration as complete")',
+  why: 'Two tasks with nothing after them are two ends: the plan never says when the migration is done, and work can be forgotten. Migration tools call this "multiple heads".',
+  sources: ['MP23', 'Sqitch', 'Alembic multiple heads', 'Django multiple leaf nodes'],
+  check(ctx) {
+    const sinks = ctx.scheduled().filter((v) => ctx.analysis.successors[v]!.length === 0).sort((a, b) => a - b);
+    if (sinks.length <= 1) return [];
+    const names = sinks.map((v) => ctx.tasks[v]!.id);
+    return [{ task: sinks[1]!, message: `the plan ends in ${sinks.length} tasks (${names.join(', ')}); it should converge on one` }];
+  },
+};
+
+export const orderingRules = [
+  rollbackRehearsed, gateBeforeRiskierWave, validateBeforeEnforce, auditBeforeCleanup, pointOfNoReturnGuarded,
+  dropIsPointOfNoReturn, dropAfterStopWrites, contractAfterGate, verifyEachChange, singleTerminal,
+];

@@ -1,23 +1,40 @@
-import { Args } from '@oclif/core';
+import { Args, Flags } from '@oclif/core';
 import { checkPlanFile, type PlanReport } from '../src/app/check.js';
 import { BaseCommand } from '../src/cli/base-command.js';
+import { loadRuleConfig } from '../src/rules/config.js';
+import { toGithubAnnotations, toSarif } from '../src/render/sarif.js';
+import { useColor } from '../src/render/style.js';
 import { formatReport } from '../src/render/summary.js';
 
 export default class Check extends BaseCommand {
-  static override summary = 'Check a plan: integrity, dependency waves, critical path.';
+  static override summary = 'Check a plan: integrity, safety rules, dependency waves, critical path.';
   static override description =
-    'Exit codes: 0 no errors, 1 the plan has errors (cycles, unknown or duplicate ids, wave order), ' +
-    '2 the file cannot be read as a plan (missing, YAML syntax, schema).';
-  static override examples = ['<%= config.bin %> check multi-tenant.plan.yaml', '<%= config.bin %> check plan.yaml --json'];
+    'Runs every rule in docs/rules/. Severities come from plan.config.yaml (or --config); a task may ' +
+    'suppress a rule with a written reason. Exit codes: 0 no errors, 1 the plan has errors (or warnings ' +
+    'with --strict), 2 the file or config cannot be read (missing, YAML syntax, schema).';
+  static override examples = [
+    '<%= config.bin %> check multi-tenant.plan.yaml',
+    '<%= config.bin %> check plan.yaml --strict --format github',
+    '<%= config.bin %> check plan.yaml --format sarif > plan.sarif',
+    '<%= config.bin %> check plan.yaml --json',
+  ];
   static override args = {
     file: Args.string({ required: true, description: 'Plan file (YAML or JSON).' }),
   };
+  static override flags = {
+    config: Flags.string({ char: 'c', description: 'Rule configuration [default: ./plan.config.yaml when present].' }),
+    strict: Flags.boolean({ description: 'Warnings fail the check too (exit 1).' }),
+    format: Flags.string({ options: ['text', 'sarif', 'github'], default: 'text',
+      description: 'text for people, sarif for code scanning, github for workflow annotations.' }),
+  };
 
   async run(): Promise<PlanReport> {
-    const { args } = await this.parse(Check);
-    const report = checkPlanFile(args.file);
+    const { args, flags } = await this.parse(Check);
+    const report = checkPlanFile(args.file, { config: loadRuleConfig(flags.config), strict: flags.strict });
     process.exitCode = report.exitCode;
-    this.log(formatReport(report));
+    if (flags.format === 'sarif') this.log(JSON.stringify(toSarif(report, this.config.version), null, 2));
+    else if (flags.format === 'github') this.log(toGithubAnnotations(report));
+    else this.log(formatReport(report, useColor()));
     return report;
   }
 }

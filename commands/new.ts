@@ -1,6 +1,8 @@
 import { Args, Flags } from '@oclif/core';
 import { newPlan, type NewPlanResult } from '../src/app/new.js';
 import { BaseCommand } from '../src/cli/base-command.js';
+import { loadRuleConfig } from '../src/rules/config.js';
+import { useColor } from '../src/render/style.js';
 import { formatReport } from '../src/render/summary.js';
 
 export default class New extends BaseCommand {
@@ -23,6 +25,7 @@ export default class New extends BaseCommand {
     out: Flags.string({ char: 'o', description: 'Output file [default: <template>.plan.yaml].' }),
     force: Flags.boolean({ char: 'f', description: 'Replace the output file if it exists.' }),
     'templates-dir': Flags.string({ multiple: true, description: 'Extra folder of templates (repeatable).' }),
+    config: Flags.string({ char: 'c', description: 'Rule configuration [default: ./plan.config.yaml when present].' }),
     'dry-run': Flags.boolean({ description: 'Expand and check, print the plan, write nothing.' }),
   };
 
@@ -36,11 +39,12 @@ export default class New extends BaseCommand {
       force: flags.force,
       templatesDirs: flags['templates-dir'],
       dryRun: flags['dry-run'],
+      config: loadRuleConfig(flags.config),
     });
     process.exitCode = result.report.exitCode;
     if (flags['dry-run']) this.log(result.text);
     else if (result.written) this.log(`Wrote ${result.file}`);
-    this.log(formatReport(result.report));
+    this.log(formatReport(result.report, useColor()));
     if (result.written) this.log(`\nNext: plan check ${result.file}`);
     else if (!flags['dry-run']) this.log(`\n${result.file} not written: the expanded plan has errors (a template bug).`);
     return result;

@@ -5,7 +5,6 @@ import { PlanSchema } from './schema.js';
 export function planJsonSchema(): Record<string, unknown> {
   return {
     ...z.toJSONSchema(PlanSchema, { io: 'input', target: 'draft-2020-12' }),
-    $id: 'https://github.com/plan-cli/plan/schema/plan.schema.json',
     title: 'plan: database migration plan',
   };
 }

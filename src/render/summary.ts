@@ -4,14 +4,16 @@
  */
 import type { PlanReport } from '../app/check.js';
 import { formatLocation } from '../errors.js';
+import { paintSeverity } from './style.js';
 
 const WIDTH = 100;
 
 export function formatHeadline(report: PlanReport): string {
   const c = report.counts;
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const suppressed = report.suppressed.length ? `, ${report.suppressed.length} suppressed` : '';
   return `${report.file}: ${plural(c.tasks, 'task')} in ${plural(c.waves, 'wave')}, ${plural(c.checkpoints, 'checkpoint')}; ` +
-    `${plural(c.errors, 'error')}, ${plural(c.warnings, 'warning')}`;
+    `${plural(c.errors, 'error')}, ${plural(c.warnings, 'warning')}${suppressed}`;
 }
 
 export function formatWavesTable(report: PlanReport): string {
@@ -32,14 +34,14 @@ export function formatFacts(report: PlanReport): string {
   if (report.criticalPath.tasks.length > 0) {
     lines.push(`Critical path: ${report.criticalPath.tasks.join(' → ')} (${report.criticalPath.estimate})`);
   }
-  if (report.widestWave) lines.push(`Widest wave: ${report.widestWave.wave} (${report.widestWave.size} tasks in parallel at most)`);
+  if (report.widestWave) lines.push(`Widest wave: ${report.widestWave.wave} (${report.widestWave.size} tasks)`);
   const titles = new Map(report.tasks.map((t) => [t.id, t.title]));
   for (const id of report.pointsOfNoReturn) lines.push(`Point of no return: ${id} ${titles.get(id) ?? ''}`.trimEnd());
   return lines.join('\n');
 }
 
 /** Findings grouped by task (plan order), each with its location and hint. */
-export function formatFindings(report: PlanReport): string {
+export function formatFindings(report: PlanReport, color = false): string {
   const groups = new Map<string, PlanReport['findings']>();
   for (const f of report.findings) {
     const key = f.taskId ?? '(plan)';
@@ -50,17 +52,24 @@ export function formatFindings(report: PlanReport): string {
     out.push(`${task}:`);
     for (const f of findings) {
       const where = formatLocation({ file: f.file, line: f.line, column: f.column, path: f.path });
-      out.push(`  ${where}: ${f.severity} [${f.rule}] ${f.message}`);
+      out.push(`  ${where}: ${paintSeverity(f.severity, f.severity, color)} [${f.rule}] ${f.message}`);
       if (f.hint) out.push(`    hint: ${f.hint}`);
     }
   }
   return out.join('\n');
 }
 
-export function formatReport(report: PlanReport): string {
+/** Suppressed findings stay visible, with the reason a reviewer is asked to accept. */
+export function formatSuppressed(report: PlanReport): string {
+  return ['Suppressed:', ...report.suppressed.map((f) => `  ${f.taskId ?? '(plan)'} [${f.rule}] ${f.message}\n    reason: ${f.reason}`)].join('\n');
+}
+
+export function formatReport(report: PlanReport, color = false): string {
   const parts = [formatHeadline(report)];
   if (report.waves.length > 0) parts.push(formatWavesTable(report), formatFacts(report));
-  if (report.findings.length > 0) parts.push(formatFindings(report));
+  if (report.findings.length > 0) parts.push(formatFindings(report, color));
+  if (report.suppressed.length > 0) parts.push(formatSuppressed(report));
+  if (report.strict && report.counts.warnings > 0 && report.counts.errors === 0) parts.push('Failed: --strict treats warnings as errors.');
   return parts.filter(Boolean).join('\n\n');
 }
 

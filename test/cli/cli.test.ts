@@ -143,3 +143,40 @@ describe('plan templates', () => {
     expect(json.map((t: { name: string; builtin: boolean }) => [t.name, t.builtin])).toContainEqual(['unknown-variable', false]);
   });
 });
+
+describe('plan check output formats', () => {
+  const bad = fixture('rules', 'single-terminal', 'bad.plan.yaml');
+
+  it('--format sarif is SARIF 2.1.0 with the catalog and one result per finding', () => {
+    const r = runCli(['check', fixture('rules', 'cycle', 'bad.plan.yaml'), '--format', 'sarif']);
+    expect(r.code).toBe(1);
+    const sarif = JSON.parse(r.stdout);
+    expect(sarif.version).toBe('2.1.0');
+    const run = sarif.runs[0];
+    expect(run.tool.driver.rules.map((x: { id: string }) => x.id)).toContain('cycle');
+    expect(run.results).toEqual([expect.objectContaining({
+      ruleId: 'cycle', level: 'error',
+      locations: [expect.objectContaining({ physicalLocation: { artifactLocation: { uri: expect.stringContaining('cycle/bad.plan.yaml') }, region: { startLine: 23, startColumn: 19 } } })],
+    })]);
+  });
+
+  it('--format github prints workflow annotations, escaped', () => {
+    const r = runCli(['check', bad, '--format', 'github']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^::warning file=.*single-terminal\/bad\.plan\.yaml,line=36,col=5,title=plan single-terminal::D1: the plan ends in 2 tasks \(V1, D1\); it should converge on one \(hint: .*\)$/);
+  });
+
+  it('--strict fails on warnings; a config file from --config or the working directory applies', () => {
+    expect(runCli(['check', bad, '--strict']).code).toBe(1);
+    const cwd = tempDir();
+    writeFileSync(join(cwd, 'plan.config.yaml'), 'rules:\n  single-terminal: error\n');
+    expect(runCli(['check', bad], { cwd }).code).toBe(1);
+    expect(runCli(['check', bad, '--config', join(cwd, 'plan.config.yaml')]).code).toBe(1);
+    writeFileSync(join(cwd, 'plan.config.yaml'), 'rules:\n  single-terminal: off\n');
+    expect(runCli(['check', bad, '--strict'], { cwd }).code).toBe(0);
+  });
+
+  it('colours severities only on a terminal: piped output has no escape codes', () => {
+    expect(runCli(['check', bad]).stdout).not.toContain('\u001b[');
+  });
+});

@@ -60,7 +60,8 @@ export function checkPlan(file: string, loaded: LoadedPlan, options: CheckOption
 
 const RISK_ORDER: Risk[] = ['low', 'medium', 'high', 'critical'];
 
-function buildReport(
+/** The report from an analysis and the rules' results (a stage of its own, timed by bench/). */
+export function buildReport(
   file: string,
   loaded: LoadedPlan,
   analysis: Analysis,

@@ -3,15 +3,24 @@
  * pass in topological order, so a rule costs O(tasks + edges) even on 100k-task plans.
  */
 import type { Analysis } from '../graph/analyze.js';
-import type { OperationName, Plan, Risk, Task } from '../model/schema.js';
+import { Operation, type OperationName, type Plan, type Risk, type Task, type TaskKindName } from '../model/schema.js';
 
 const RISK_ORDER: Risk[] = ['low', 'medium', 'high', 'critical'];
 
 export const riskRank = (risk: Risk) => RISK_ORDER.indexOf(risk);
 
+/** A set of operations as a bit mask: rules test a task's ops with one AND, not a search. */
+export type OpMask = number;
+
+export function opMask(...ops: OperationName[]): OpMask {
+  return ops.reduce((mask, op) => mask | (1 << Operation.options.indexOf(op)), 0);
+}
+
 export class RuleContext {
   readonly tasks: Task[];
   private readonly phaseRisk: Map<string, Risk>;
+  private readonly ops: Uint32Array;
+  private readonly upstreamKinds = new Map<TaskKindName, Uint8Array>();
 
   constructor(
     readonly plan: Plan,
@@ -19,15 +28,31 @@ export class RuleContext {
   ) {
     this.tasks = analysis.tasks;
     this.phaseRisk = new Map(plan.phases.map((p) => [p.id, p.risk]));
+    this.ops = Uint32Array.from(this.tasks, (t) => opMask(...t.ops));
+  }
+
+  /** Scheduled tasks whose ops meet `mask` (the subjects of most rules). */
+  withOps(mask: OpMask): number[] {
+    return this.analysis.order.filter((v) => (this.ops[v]! & mask) !== 0);
+  }
+
+  hasOps(v: number, mask: OpMask): boolean {
+    return (this.ops[v]! & mask) !== 0;
+  }
+
+  /** `upstream` for "a task of this kind", computed once and shared by the rules that ask. */
+  upstreamOfKind(kind: TaskKindName): Uint8Array {
+    let found = this.upstreamKinds.get(kind);
+    if (!found) {
+      found = this.upstream((t) => t.kind === kind);
+      this.upstreamKinds.set(kind, found);
+    }
+    return found;
   }
 
   /** Scheduled tasks (not in or behind a cycle: those are integrity errors already). */
   scheduled(): number[] {
     return this.analysis.order;
-  }
-
-  has(v: number, ...ops: OperationName[]): boolean {
-    return this.tasks[v]!.ops.some((op) => ops.includes(op));
   }
 
   /** `result[v]` is 1 when some task strictly upstream of v satisfies `test`. */

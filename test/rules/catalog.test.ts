@@ -110,3 +110,25 @@ describe('docs/rules', () => {
     expect(readFileSync(join(ROOT, path), 'utf8')).toBe(text);
   });
 });
+
+describe('engine-specific rules', () => {
+  const load = (file: string, edit: (s: string) => string = (s) => s) =>
+    parsePlan(edit(readFileSync(join(ROOT, file), 'utf8')), file);
+
+  it('pg-not-valid-constraint also wants the NOT VALID constraint validated somewhere in the plan', () => {
+    const file = 'test/fixtures/rules/pg-not-valid-constraint/good.plan.yaml';
+    const report = checkPlan(file, load(file, (s) => s.replace(/.*VALIDATE CONSTRAINT.*\n/, '')));
+    expect(report.findings.map((f) => f.message)).toEqual(['"T1" adds orders_customer_fk NOT VALID, and no task validates it']);
+  });
+
+  it.each(['pg-concurrent-index', 'pg-not-valid-constraint', 'ddl-lock-timeout'])('%s does not apply to another engine', (id) => {
+    const file = `test/fixtures/rules/${id}/bad.plan.yaml`;
+    expect(checkPlan(file, load(file, (s) => s.replace('database: postgres', 'database: sqlite'))).findings).toEqual([]);
+  });
+
+  it('ddl-lock-timeout wants lock_wait_timeout on MySQL', () => {
+    const file = 'test/fixtures/rules/ddl-lock-timeout/good.plan.yaml';
+    const mysql = load(file, (s) => s.replace('database: postgres', 'database: mysql'));
+    expect(checkPlan(file, mysql).findings.map((f) => f.rule)).toEqual(['ddl-lock-timeout']);
+  });
+});

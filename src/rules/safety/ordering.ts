@@ -2,16 +2,17 @@
  * Safety rules about order: what must come before a risky, enforcing, contracting or irreversible
  * step. Each reads ops, kinds and the dependency graph; none reads titles.
  */
-import type { OperationName } from '../../model/schema.js';
 import type { RuleHit, SafetyRule } from '../types.js';
-import { riskRank } from '../context.js';
+import { opMask, riskRank } from '../context.js';
 
-const CONTRACT: OperationName[] = ['set-not-null', 'drop-column', 'drop-table', 'drop-not-null'];
-const ENFORCE: OperationName[] = ['set-not-null', 'add-constraint', 'validate-constraint'];
-const DROP: OperationName[] = ['drop-column', 'drop-table'];
+// Each rule finds its subjects first (cheap) and walks the graph only when there are some.
+const CONTRACT = opMask('set-not-null', 'drop-column', 'drop-table', 'drop-not-null');
+const ENFORCE = opMask('set-not-null', 'add-constraint', 'validate-constraint');
+const DROP = opMask('drop-column', 'drop-table');
+const STOP_WRITES = opMask('stop-writes');
 /** Changes whose result must be verified: data, enforcement, and anything irreversible. */
-const VERIFIABLE: OperationName[] = ['backfill', 'change-type', 'set-not-null', 'add-constraint', 'drop-column',
-  'drop-table', 'rename-column', 'rename-table'];
+const VERIFIABLE = opMask('backfill', 'change-type', 'set-not-null', 'add-constraint', 'drop-column', 'drop-table',
+  'rename-column', 'rename-table');
 
 export const rollbackRehearsed: SafetyRule = {
   id: 'rollback-rehearsed',
@@ -22,9 +23,10 @@ export const rollbackRehearsed: SafetyRule = {
   why: 'A rollback that was never run fails when it is needed most. Rehearsing it before the first step that can hurt (risk medium or above) proves it works and how long it takes.',
   sources: ['MP18', 'Liquibase update-testing-rollback', 'strong_migrations'],
   check(ctx) {
-    const covered = ctx.upstream((t) => t.kind === 'rollback');
-    const risky = ctx.scheduled().filter((v) => riskRank(ctx.risk(v)) >= 1 && ctx.tasks[v]!.kind !== 'rollback' && !covered[v]);
-    return ctx.earliest(risky).map((v) => ({
+    const risky = ctx.scheduled().filter((v) => riskRank(ctx.risk(v)) >= 1 && ctx.tasks[v]!.kind !== 'rollback');
+    if (risky.length === 0) return [];
+    const covered = ctx.upstreamOfKind('rollback');
+    return ctx.earliest(risky.filter((v) => !covered[v])).map((v) => ({
       task: v,
       field: ['risk'],
       message: `"${ctx.tasks[v]!.id}" is the first ${ctx.risk(v)}-risk step and no rehearsed rollback procedure comes before it`,
@@ -73,9 +75,11 @@ export const validateBeforeEnforce: SafetyRule = {
   why: 'Enforcing a constraint on data that violates it fails half-way, or, on some engines, scans and locks the table while it does. A validation checkpoint after the backfill turns that into a query you run first.',
   sources: ['MP01', 'MP13', 'Atlas MF104/PG303', 'squawk', 'strong_migrations'],
   check(ctx) {
+    const subjects = ctx.withOps(ENFORCE);
+    if (subjects.length === 0) return [];
     const validated = ctx.upstream((t) => t.kind === 'checkpoint' || t.type === 'validation');
-    return ctx.scheduled()
-      .filter((v) => ctx.has(v, ...ENFORCE) && !validated[v])
+    return subjects
+      .filter((v) => !validated[v])
       .map((v) => ({ task: v, field: ['ops'], message: `"${ctx.tasks[v]!.id}" enforces a constraint with no validation or checkpoint before it` }));
   },
 };
@@ -90,9 +94,11 @@ export const auditBeforeCleanup: SafetyRule = {
   sources: ['MP25', 'seed 000 safety note 3'],
   check(ctx) {
     if (!ctx.plan.epic.labels.includes('multi-tenant')) return [];
-    const audited = ctx.upstream((t) => t.kind === 'audit');
-    return ctx.scheduled()
-      .filter((v) => ctx.has(v, ...CONTRACT) && !audited[v])
+    const subjects = ctx.withOps(CONTRACT);
+    if (subjects.length === 0) return [];
+    const audited = ctx.upstreamOfKind('audit');
+    return subjects
+      .filter((v) => !audited[v])
       .map((v) => ({ task: v, field: ['ops'], message: `"${ctx.tasks[v]!.id}" contracts the schema of a multi-tenant plan with no tenant-isolation audit before it` }));
   },
 };
@@ -106,10 +112,12 @@ export const pointOfNoReturnGuarded: SafetyRule = {
   why: 'Past a point of no return the only way back is a restore. A verified backup makes that possible; a checkpoint makes going past it a decision someone signed.',
   sources: ['MP04', 'MP21', 'Liquibase', 'pgroll complete', 'Atlas DS101-103'],
   check(ctx) {
-    const backedUp = ctx.upstream((t) => t.kind === 'backup');
-    const gated = ctx.upstream((t) => t.kind === 'checkpoint');
-    return ctx.scheduled()
-      .filter((v) => ctx.tasks[v]!.point_of_no_return && (!backedUp[v] || !gated[v]))
+    const subjects = ctx.scheduled().filter((v) => ctx.tasks[v]!.point_of_no_return);
+    if (subjects.length === 0) return [];
+    const backedUp = ctx.upstreamOfKind('backup');
+    const gated = ctx.upstreamOfKind('checkpoint');
+    return subjects
+      .filter((v) => !backedUp[v] || !gated[v])
       .map((v) => {
         const missing = [!backedUp[v] && 'a backup task', !gated[v] && 'a checkpoint'].filter(Boolean).join(' and ');
         return { task: v, field: ['point_of_no_return'], message: `"${ctx.tasks[v]!.id}" is a point of no return without ${missing} before it` };
@@ -126,8 +134,8 @@ export const dropIsPointOfNoReturn: SafetyRule = {
   why: 'A dropped column takes its data with it; no down-migration brings it back. Marking it makes the plan say so and makes the guard rules apply.',
   sources: ['MP04', 'Atlas DS101-103', 'squawk ban-drop-column'],
   check(ctx) {
-    return ctx.scheduled()
-      .filter((v) => ctx.has(v, ...DROP) && !ctx.tasks[v]!.point_of_no_return)
+    return ctx.withOps(DROP)
+      .filter((v) => !ctx.tasks[v]!.point_of_no_return)
       .map((v) => ({ task: v, field: ['ops'], message: `"${ctx.tasks[v]!.id}" drops data but is not marked as a point of no return` }));
   },
 };
@@ -141,9 +149,11 @@ export const dropAfterStopWrites: SafetyRule = {
   why: 'A running application version that still reads or writes the column fails the moment it is dropped. The release that stops using it has to be deployed everywhere first.',
   sources: ['MP03', 'strong_migrations', 'squawk ban-drop-column', 'Atlas DS103'],
   check(ctx) {
-    const stopped = ctx.upstream((t) => t.ops.includes('stop-writes'));
-    return ctx.scheduled()
-      .filter((v) => ctx.has(v, ...DROP) && !stopped[v])
+    const subjects = ctx.withOps(DROP);
+    if (subjects.length === 0) return [];
+    const stopped = ctx.upstream((_, d) => ctx.hasOps(d, STOP_WRITES));
+    return subjects
+      .filter((v) => !stopped[v])
       .map((v) => ({ task: v, field: ['ops'], message: `"${ctx.tasks[v]!.id}" drops a column or table with no stop-writes release before it` }));
   },
 };
@@ -158,8 +168,8 @@ export const contractAfterGate: SafetyRule = {
   sources: ['MP17', 'pgroll', 'Reshape'],
   check(ctx) {
     const preds = ctx.analysis.predecessors;
-    return ctx.scheduled()
-      .filter((v) => ctx.has(v, ...CONTRACT) && !preds[v]!.some((d) => ctx.tasks[d]!.kind === 'checkpoint'))
+    return ctx.withOps(CONTRACT)
+      .filter((v) => !preds[v]!.some((d) => ctx.tasks[d]!.kind === 'checkpoint'))
       .map((v) => ({ task: v, field: ['depends'], message: `"${ctx.tasks[v]!.id}" contracts the schema without depending directly on a checkpoint` }));
   },
 };
@@ -174,8 +184,8 @@ export const verifyEachChange: SafetyRule = {
   sources: ['MP19', 'Sqitch verify', 'seed 001 validation'],
   check(ctx) {
     const succ = ctx.analysis.successors;
-    return ctx.scheduled()
-      .filter((v) => ctx.has(v, ...VERIFIABLE) && !succ[v]!.some((w) => ctx.tasks[w]!.kind === 'checkpoint'))
+    return ctx.withOps(VERIFIABLE)
+      .filter((v) => !succ[v]!.some((w) => ctx.tasks[w]!.kind === 'checkpoint'))
       .map((v) => ({ task: v, field: ['ops'], message: `"${ctx.tasks[v]!.id}" changes data or schema and no checkpoint verifies it` }));
   },
 };
@@ -191,8 +201,8 @@ export const singleTerminal: SafetyRule = {
   check(ctx) {
     const sinks = ctx.scheduled().filter((v) => ctx.analysis.successors[v]!.length === 0).sort((a, b) => a - b);
     if (sinks.length <= 1) return [];
-    const names = sinks.map((v) => ctx.tasks[v]!.id);
-    return [{ task: sinks[1]!, message: `the plan ends in ${sinks.length} tasks (${names.join(', ')}); it should converge on one` }];
+    const names = sinks.slice(0, 8).map((v) => ctx.tasks[v]!.id).join(', ') + (sinks.length > 8 ? `, and ${sinks.length - 8} more` : '');
+    return [{ task: sinks[1]!, message: `the plan ends in ${sinks.length} tasks (${names}); it should converge on one` }];
   },
 };
 

@@ -2,11 +2,12 @@
  * Safety rules that read the statements a task carries (its description): the engine-specific ways
  * a DDL step locks a live table, and a backfill that is not batched.
  */
-import type { OperationName } from '../../model/schema.js';
+import { opMask } from '../context.js';
 import type { RuleHit, SafetyRule } from '../types.js';
 
-const DDL: OperationName[] = ['add-table', 'add-column', 'create-index', 'drop-index', 'add-constraint', 'validate-constraint',
-  'set-not-null', 'drop-not-null', 'change-type', 'rename-column', 'rename-table', 'drop-column', 'drop-table'];
+const DDL = opMask('add-table', 'add-column', 'create-index', 'drop-index', 'add-constraint', 'validate-constraint',
+  'set-not-null', 'drop-not-null', 'change-type', 'rename-column', 'rename-table', 'drop-column', 'drop-table');
+const BACKFILL = opMask('backfill');
 
 export const backfillSeparateAndBatched: SafetyRule = {
   id: 'backfill-separate-and-batched',
@@ -18,10 +19,9 @@ export const backfillSeparateAndBatched: SafetyRule = {
   sources: ['MP15', 'strong_migrations', 'pgroll batched backfill', 'seed 004 pitfall 4'],
   check(ctx) {
     const hits: RuleHit[] = [];
-    for (const v of ctx.scheduled()) {
-      if (!ctx.has(v, 'backfill')) continue;
+    for (const v of ctx.withOps(BACKFILL)) {
       const task = ctx.tasks[v]!;
-      const ddl = task.ops.filter((op) => DDL.includes(op));
+      const ddl = task.ops.filter((op) => (opMask(op) & DDL) !== 0);
       if (ddl.length > 0) hits.push({ task: v, field: ['ops'], message: `"${task.id}" mixes a backfill with DDL (${ddl.join(', ')})` });
       else if (!/\bbatch/i.test(task.description)) hits.push({ task: v, field: ['description'], message: `"${task.id}" is a backfill that does not say how it is batched` });
     }
@@ -68,8 +68,20 @@ export const pgNotValidConstraint: SafetyRule = {
   why: 'Adding a foreign key or CHECK scans the whole table under a lock that blocks writes. NOT VALID adds it instantly for new rows; VALIDATE CONSTRAINT then checks old rows while writes go on.',
   sources: ['MP12', 'MP13', 'Atlas PG305/PG306', 'squawk adding-foreign-key-constraint', 'strong_migrations'],
   check(ctx) {
-    return pgStatements(ctx, /\bADD\s+CONSTRAINT\b.*\b(FOREIGN\s+KEY|CHECK)\b/i, /\bNOT\s+VALID\b/i,
+    const hits = pgStatements(ctx, /\bADD\s+CONSTRAINT\b.*\b(FOREIGN\s+KEY|CHECK)\b/i, /\bNOT\s+VALID\b/i,
       (id, line) => `"${id}" adds a constraint without NOT VALID: ${line}`);
+    if (ctx.plan.database !== 'postgres') return hits;
+    // A NOT VALID constraint holds only for new rows until some task validates it.
+    const plan = ctx.scheduled().map((v) => ctx.tasks[v]!.description).join('\n');
+    for (const v of ctx.scheduled()) {
+      for (const line of ctx.statements(v)) {
+        const name = /\bADD\s+CONSTRAINT\s+("?[\w$]+"?).*\bNOT\s+VALID\b/i.exec(line)?.[1];
+        if (name && !new RegExp(`\\bVALIDATE\\s+CONSTRAINT\\s+${name.replace(/[$"]/g, '\\$&')}`, 'i').test(plan)) {
+          hits.push({ task: v, field: ['description'], message: `"${ctx.tasks[v]!.id}" adds ${name} NOT VALID, and no task validates it` });
+        }
+      }
+    }
+    return hits;
   },
 };
 

@@ -1,0 +1,17 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from './helpers.js';
+
+// The benchmark is not a timed test; this only keeps it runnable (tiny plans, one run).
+describe('npm run bench', () => {
+  it('runs end to end and prints its table', () => {
+    const r = spawnSync(process.execPath, [join(ROOT, 'bench', 'run.js')], {
+      encoding: 'utf8', env: { ...process.env, BENCH_SIZES: '50,200', BENCH_RUNS: '1', NODE_ENV: 'production' },
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/check 200 tasks \(\d+ edges\)/);
+    expect(r.stdout).toMatch(/plan check --json 200 tasks \(whole process\)\s+\d+ ms/);
+  });
+});

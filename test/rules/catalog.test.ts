@@ -33,7 +33,7 @@ describe('built-in templates', () => {
   const engines = ['postgres', 'mysql', 'sqlite', 'mongodb'];
   it.each(listTemplates().flatMap((t) => engines.map((db) => [t.name, db])))('%s on %s passes every rule at default severity', (name, db) => {
     const template = listTemplates().find((t) => t.name === name)!;
-    const given = template.manifest.parameters.some((p) => p.name === 'db') ? { db } : {};
+    const given: Record<string, string> = template.manifest.parameters.some((p) => p.name === 'db') ? { db } : {};
     for (const tables of [undefined, 'a,b,c,d,e']) {
       const { loaded } = expandTemplate(template, { given: tables ? { ...given, tables } : given });
       const report = checkPlan('t', loaded);

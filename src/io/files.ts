@@ -35,6 +35,8 @@ export function readTextFile(file: string): string {
 export interface WriteOptions {
   /** Replace an existing file. Without it an existing file is an error and stays untouched. */
   force?: boolean;
+  /** File mode of the new file (0o755 for scripts). */
+  mode?: number;
 }
 
 /** Writes `text` to `file` atomically: readers see the old file or the new one, never half of it. */
@@ -52,7 +54,7 @@ export function writeFileAtomic(file: string, text: string, options: WriteOption
   }
   const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    const fd = openSync(temp, 'wx', 0o644);
+    const fd = openSync(temp, 'wx', options.mode ?? 0o644);
     try {
       writeSync(fd, text);
       fsyncSync(fd);

@@ -1,10 +1,12 @@
 /**
- * Handlebars helpers shared by every template and partial (and, later, tracker dialects). Templates
- * emit YAML, so anything that is not a validated identifier goes through `yaml`, which quotes it.
+ * Handlebars helpers shared by every migration template, every tracker dialect, and a user's own
+ * dialect (`plan export --template`). Plan templates emit YAML, so anything that is not a validated
+ * identifier goes through `yaml`; dialects emit shell, so every value goes through `sh`.
  */
 import type { HelperDelegate } from 'handlebars';
+import { shellQuote } from '../export/shell.js';
 
-type Options = { hash: Record<string, unknown>; data?: unknown };
+type Options = { hash: Record<string, unknown>; data?: unknown; fn?: (ctx: unknown) => string };
 /** Handlebars passes its options object last; helpers that take any number of arguments drop it. */
 const args = (a: unknown[]): unknown[] => a.slice(0, -1);
 
@@ -23,7 +25,42 @@ export function indexName(table: string, column: string): string {
   return `idx_${table}_${column}`.slice(0, 63);
 }
 
+/** One CSV field (RFC 4180): quoted when it holds a comma, quote or line break. */
+export function csvField(value: unknown): string {
+  const s = value === undefined || value === null ? '' : String(value);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
 export const helpers: Record<string, HelperDelegate> = {
+  /**
+   * Shell-quotes a value: `{{sh title}}`. As a block, quotes what the block renders:
+   * `{{#sh}}{{> taskwarrior/record}}{{/sh}}`.
+   */
+  sh: function (this: unknown, ...a: unknown[]) {
+    const options = a[a.length - 1] as Options;
+    return shellQuote(a.length === 1 && options.fn ? options.fn(this) : String(a[0]));
+  } as HelperDelegate,
+  json: (value: unknown) => JSON.stringify(value),
+  /** One CSV row; array arguments spread into several fields. */
+  csv_row: (...a: unknown[]) => args(a).flat().map(csvField).join(','),
+  /** `(pick priority "critical=H,high=H,medium=M,low=L")`: a value mapped by a small table. */
+  pick: (value: unknown, table: string) => {
+    const entry = table.split(',').map((kv) => kv.split('=')).find(([k]) => k === String(value));
+    if (!entry) throw new Error(`pick: no entry for "${String(value)}" in "${table}"`);
+    return entry[1];
+  },
+  /** `(pad list n)`: the list, filled with empty strings up to n items (CSV columns that repeat). */
+  pad: (items: unknown[], n: number) => [...items, ...Array(Math.max(0, n - items.length)).fill('')],
+  /** `(repeat "Labels" n)`: n copies (CSV headers that repeat). */
+  repeat: (value: unknown, n: number) => Array(n).fill(value),
+  /** `(lines list)`: the items joined by line breaks (a string literal cannot hold one). */
+  lines: (items: unknown[]) => items.join('\n'),
+  /** `(record key=value …)`: an object, usually for `json`. */
+  record: (options: Options) => ({ ...options.hash }),
+  /** `(append list "x")`: a new list with items added at the end. */
+  append: (items: unknown[], ...rest: unknown[]) => [...items, ...args(rest)],
+  /** Items without a comma: for trackers whose list flags split on commas (the rest go in the body). */
+  no_commas: (items: string[]) => items.filter((i) => !i.includes(',')),
   /** A YAML-safe scalar or flow sequence (JSON is valid YAML). */
   yaml: (value: unknown) =>
     Array.isArray(value) ? `[${value.map((v) => JSON.stringify(v)).join(', ')}]` : JSON.stringify(value),

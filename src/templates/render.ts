@@ -1,16 +1,12 @@
 /**
- * Expanding a template into plan text. Handlebars runs in strict mode (an unknown variable is an
- * error, not an empty string), without HTML escaping (the output is YAML, not HTML) and without
- * prototype access. The rendered text is parsed and validated like any plan file before anyone sees it.
+ * Expanding a template into plan text (Handlebars as set up in ./engine.ts). The rendered text is
+ * parsed and validated like any plan file before anyone sees it.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
-import Handlebars from 'handlebars';
+import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { PlanInputError } from '../errors.js';
 import { parsePlan, type LoadedPlan } from '../model/load.js';
 import { PLAN_FORMAT_VERSION } from '../model/schema.js';
-import { helpers } from './helpers.js';
+import { compileTemplate } from './engine.js';
 import { resolveParameters, type ParameterValues } from './parameters.js';
 import { BODY_FILE, builtinTemplatesDir, PARTIALS_DIR, type TemplateRef } from './registry.js';
 
@@ -52,44 +48,7 @@ function header(template: TemplateRef, parameters: ParameterValues, schemaRef: s
 }
 
 function renderBody(template: TemplateRef, parameters: ParameterValues): string {
-  const hbs = Handlebars.create();
-  hbs.registerHelper(helpers);
   // Shared partials first, then the template's own folder may add or shadow some.
-  registerPartials(hbs, join(builtinTemplatesDir(), PARTIALS_DIR));
-  registerPartials(hbs, join(template.dir, PARTIALS_DIR));
-  const file = join(template.dir, BODY_FILE);
-  const source = readFileSync(file, 'utf8');
-  try {
-    const render = hbs.compile(source, { strict: true, noEscape: true });
-    return render(parameters, {
-      allowProtoPropertiesByDefault: false,
-      allowProtoMethodsByDefault: false,
-      allowCallsToHelperMissing: false,
-    });
-  } catch (err) {
-    if (!(err instanceof Error)) throw err;
-    // Handlebars reports "x" not defined, parse errors and missing partials with a line number.
-    const e = err as Error & { lineNumber?: number; column?: number };
-    throw PlanInputError.single(`template error: ${e.message.split('\n')[0]}`, {
-      location: { file, line: e.lineNumber, column: e.column !== undefined ? e.column + 1 : undefined },
-      hint: 'the line may be in this file or in a partial it includes; every variable must be a declared parameter',
-    });
-  }
+  const partials = [join(builtinTemplatesDir(), PARTIALS_DIR), join(template.dir, PARTIALS_DIR)];
+  return compileTemplate(join(template.dir, BODY_FILE), partials)(parameters);
 }
-
-/** `_partials/data/backfill.hbs` is the partial `data/backfill`. */
-function registerPartials(hbs: typeof Handlebars, root: string): void {
-  let entries: string[];
-  try {
-    entries = readdirSync(root, { recursive: true }) as string[];
-  } catch {
-    return;
-  }
-  for (const entry of entries.sort()) {
-    const file = join(root, entry);
-    if (!entry.endsWith('.hbs') || !statSync(file).isFile()) continue;
-    const name = relative(root, file).slice(0, -'.hbs'.length).split(sep).join('/');
-    hbs.registerPartial(name, readFileSync(file, 'utf8'));
-  }
-}
-

@@ -1,0 +1,86 @@
+/**
+ * `plan export`: a checked plan rendered in a tracker's dialect, as a script that runs as it is or as
+ * a file the tracker imports. A plan with errors is not exported; nor is a title the tracker refuses.
+ */
+import { basename, join } from 'node:path';
+import { didYouMean, ExitCode, PlanInputError, type ErrorDetail } from '../errors.js';
+import { readTextFile, writeFileAtomic } from '../io/files.js';
+import { DIALECTS, type Dialect } from '../export/dialects.js';
+import { buildExportModel } from '../export/model.js';
+import { analyzePlan } from '../graph/analyze.js';
+import { parsePlan } from '../model/load.js';
+import type { RuleConfig } from '../rules/config.js';
+import { runRules } from '../rules/run.js';
+import { compileTemplate } from '../templates/engine.js';
+import { builtinTemplatesDir } from '../templates/registry.js';
+
+export interface ExportOptions {
+  file: string;
+  /** A built-in dialect; or `template` for the user's own. */
+  to?: string;
+  template?: string;
+  out?: string;
+  force?: boolean;
+  dryRun?: boolean;
+  config?: RuleConfig;
+}
+
+export interface ExportResult {
+  dialect: string;
+  kind: 'script' | 'file';
+  text: string;
+  out?: string;
+  written: boolean;
+  /** What the tracker cannot carry, said plainly. */
+  limits?: string;
+}
+
+export function trackersDir(): string {
+  return join(builtinTemplatesDir(), 'trackers');
+}
+
+export function exportPlan(options: ExportOptions): ExportResult {
+  const dialect = resolveDialect(options);
+  const { plan, locate } = parsePlan(readTextFile(options.file), options.file);
+  const analysis = analyzePlan(plan);
+  const { findings } = runRules(plan, analysis, options.config);
+  const errors = findings.filter((f) => f.severity === 'error');
+  if (errors.length > 0) {
+    throw new PlanInputError(errors.map((f) => ({ message: `[${f.rule}] ${f.message}`, location: { ...locate(f.path), path: undefined } })),
+      ExitCode.planErrors);
+  }
+  const model = buildExportModel(plan, analysis);
+  const refusals: ErrorDetail[] = [];
+  for (const item of [model.epic, ...model.tasks]) {
+    const why = dialect.refuseTitle?.(item);
+    if (!why) continue;
+    const index = plan.tasks.findIndex((t) => t.id === item.id);
+    const path = index >= 0 ? ['tasks', index, 'title'] : ['epic', 'title'];
+    refusals.push({ message: `${why}: "${item.title}"`, location: { ...locate(path), path: path.join('.') }, hint: `change the title, or export --to another tracker` });
+  }
+  if (refusals.length > 0) throw new PlanInputError(refusals);
+
+  const file = options.template ?? join(trackersDir(), `${dialect.name}.hbs`);
+  const render = compileTemplate(file, [join(trackersDir(), '_partials')]);
+  const text = render({
+    ...model,
+    dialect: dialect.name,
+    source: basename(options.file),
+    stateFile: `.plan-export-${dialect.name}-${model.epic.id}.state`,
+  });
+  const written = Boolean(options.out) && !options.dryRun;
+  if (written) writeFileAtomic(options.out!, text, { force: options.force, mode: dialect.kind === 'script' ? 0o755 : 0o644 });
+  return { dialect: dialect.name, kind: dialect.kind, text, out: options.out, written, limits: dialect.limits };
+}
+
+function resolveDialect(options: ExportOptions): Dialect {
+  if (options.template) {
+    return { name: basename(options.template).replace(/\.hbs$/, ''), kind: 'file', extension: 'txt', summary: 'user template' };
+  }
+  const found = DIALECTS.find((d) => d.name === options.to);
+  if (found) return found;
+  const guess = options.to ? didYouMean(options.to, DIALECTS.map((d) => d.name)) : undefined;
+  throw PlanInputError.single(options.to ? `unknown tracker dialect "${options.to}"` : 'say which tracker: --to DIALECT or --template FILE', {
+    hint: `${guess ? `did you mean "${guess}"? ` : ''}dialects: ${DIALECTS.map((d) => d.name).join(', ')}`,
+  });
+}

@@ -1,0 +1,163 @@
+/**
+ * What every tracker dialect renders: the epic and its tasks in an order where every dependency
+ * comes first (wave, then step, then plan order), each with what trackers need (labels, a body in
+ * Markdown, a stable uuid) already worked out, so dialect templates only choose words and flags.
+ */
+import { createHash } from 'node:crypto';
+import type { Analysis } from '../graph/analyze.js';
+import { formatHours, taskHours, type Plan, type Task } from '../model/schema.js';
+
+export interface ExportTask {
+  id: string;
+  uuid: string;
+  title: string;
+  type: string;
+  kind: string;
+  phase: string;
+  phaseName: string;
+  wave: number;
+  step: number;
+  priority: string;
+  size: string;
+  risk: string;
+  estimate: string;
+  labels: string[];
+  description: string;
+  acceptance: string[];
+  files: string[];
+  depends: string[];
+  /** `depends` as the uuids of those tasks (trackers that link by uuid). */
+  dependsUuids: string[];
+  /** First exported task of its phase (trackers that must create a phase before using it). */
+  phaseFirst: boolean;
+  rollback: string;
+  checkpoint: boolean;
+  pointOfNoReturn: boolean;
+  /** Description, acceptance criteria, files, rollback and risk as one Markdown body. */
+  body: string;
+  /** For checkpoints: the tasks of the next wave that wait for this gate. */
+  blocks: string[];
+}
+
+export interface ExportEpic {
+  id: string;
+  uuid: string;
+  title: string;
+  description: string;
+  labels: string[];
+  priority: string;
+  acceptance: string[];
+  notes: string[];
+  body: string;
+}
+
+export interface ExportModel {
+  epic: ExportEpic;
+  tasks: ExportTask[];
+  /** Every label in use, epic's included: trackers where labels must exist before use. */
+  labels: string[];
+  /** The most labels / dependencies of one task: CSV formats with repeated columns. */
+  maxLabels: number;
+  maxDepends: number;
+  phases: { id: string; name: string; rollback: string; risk: string }[];
+  waves: { wave: number; tasks: ExportTask[] }[];
+}
+
+/** RFC 4122 version-5 style uuid from a name: re-exporting a plan names the same tasks again. */
+export function stableUuid(name: string): string {
+  const h = createHash('sha1').update(`plan:${name}`).digest('hex');
+  const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export function buildExportModel(plan: Plan, analysis: Analysis): ExportModel {
+  const phases = new Map(plan.phases.map((p) => [p.id, p]));
+  const scope = `${plan.epic.id}/${plan.epic.title}`;
+  const ordered = analysis.order
+    .map((v) => ({ v, slot: analysis.schedule.get(analysis.taskIds[v]!)! }))
+    .sort((a, b) => a.slot.wave - b.slot.wave || a.slot.step - b.slot.step || a.v - b.v);
+
+  const tasks: ExportTask[] = ordered.map(({ v, slot }) => {
+    const t = analysis.tasks[v]!;
+    const phase = phases.get(t.phase);
+    const rollback = t.rollback ?? phase?.rollback ?? '';
+    return {
+      id: t.id,
+      uuid: stableUuid(`${scope}/${t.id}`),
+      title: t.title,
+      type: t.type,
+      kind: t.kind,
+      phase: t.phase,
+      phaseName: phase?.name ?? t.phase,
+      wave: slot.wave,
+      step: slot.step,
+      priority: t.priority,
+      size: t.size,
+      risk: t.risk,
+      estimate: formatHours(taskHours(t)),
+      labels: taskLabels(t, slot.wave),
+      description: t.description,
+      acceptance: t.acceptance,
+      files: t.files,
+      depends: t.depends,
+      dependsUuids: t.depends.map((d) => stableUuid(`${scope}/${d}`)),
+      phaseFirst: false,
+      rollback,
+      checkpoint: t.kind === 'checkpoint',
+      pointOfNoReturn: t.point_of_no_return,
+      body: '',
+      blocks: t.kind === 'checkpoint' ? analysis.successors[v]!.map((w) => analysis.taskIds[w]!) : [],
+    };
+  });
+  const seenPhases = new Set<string>();
+  for (const t of tasks) {
+    t.body = taskBody(t);
+    t.phaseFirst = !seenPhases.has(t.phase);
+    seenPhases.add(t.phase);
+  }
+
+  const epic = plan.epic;
+  const waves = [...new Set(tasks.map((t) => t.wave))].map((wave) => ({ wave, tasks: tasks.filter((t) => t.wave === wave) }));
+  return {
+    epic: {
+      id: epic.id,
+      uuid: stableUuid(scope),
+      title: epic.title,
+      description: epic.description,
+      labels: epic.labels,
+      priority: epic.priority,
+      acceptance: epic.acceptance,
+      notes: epic.notes,
+      body: [epic.description, section('Acceptance criteria', epic.acceptance.map((a) => `- [ ] ${a}`)),
+        section('Notes', epic.notes.map((n) => `- ${n}`))].filter(Boolean).join('\n\n'),
+    },
+    tasks,
+    labels: [...new Set([...epic.labels, ...tasks.flatMap((t) => t.labels)])],
+    maxLabels: Math.max(epic.labels.length, ...tasks.map((t) => t.labels.length)),
+    maxDepends: Math.max(0, ...tasks.map((t) => t.depends.length)),
+    phases: plan.phases.map((p) => ({ id: p.id, name: p.name, rollback: p.rollback, risk: p.risk })),
+    waves,
+  };
+}
+
+/** The task's own labels, then what trackers filter on: its wave, its safety role, its phase. */
+function taskLabels(t: Task, wave: number): string[] {
+  const extra = [`wave-${wave}`, ...(t.kind !== 'work' ? [t.kind] : []), ...(t.point_of_no_return ? ['point-of-no-return'] : [])];
+  return [...new Set([...t.labels, ...extra])];
+}
+
+function taskBody(t: ExportTask): string {
+  return [
+    t.description,
+    t.checkpoint ? `**Checkpoint**: don't proceed until this passes; ${t.blocks.join(', ') || 'the rest of the plan'} wait${t.blocks.length === 1 ? 's' : ''} for it.` : '',
+    t.pointOfNoReturn ? '**Point of no return**: past this task the plan cannot simply be rolled back.' : '',
+    section('Acceptance criteria', t.acceptance.map((a) => `- [ ] ${a}`)),
+    section('Files', t.files.map((f) => `- \`${f}\``)),
+    `**Rollback**: ${t.rollback}`,
+    `**Risk**: ${t.risk} · **Wave** ${t.wave} · **Phase** ${t.phaseName} · **Estimate** ${t.estimate}`,
+  ].filter(Boolean).join('\n\n');
+}
+
+function section(title: string, lines: string[]): string {
+  return lines.length ? `**${title}**\n\n${lines.join('\n')}` : '';
+}

@@ -1,0 +1,216 @@
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { exportPlan } from '../../src/app/export.js';
+import { PlanInputError } from '../../src/errors.js';
+import { fixture, runCli, tempDir } from '../helpers.js';
+import { hostileString } from './shell.test.js';
+import {
+  backlogProject, callsOf, expected, exportScript, failingTool, readBacklog, readStandIn, readTaskwarrior, runScript,
+  stateOf, taskwarriorEnv, writePlan, type PlanSpec, type Readback,
+} from './trackers.js';
+
+const SMALL: PlanSpec = {
+  epic: 'Rename users.name',
+  tasks: [
+    { id: 'A', title: 'Add full_name', depends: [] },
+    { id: 'B', title: 'Dual-write full_name', depends: ['A'] },
+    { id: 'C', title: 'Backfill full_name', depends: ['A'] },
+    { id: 'D', title: 'Switch reads', depends: ['B', 'C'] },
+  ],
+};
+
+/** The multi-tenant plan as a spec, to compare readbacks with. */
+function multiTenant(dir: string): { file: string; want: Readback } {
+  const file = join(dir, 'mt.plan.yaml');
+  expect(runCli(['new', 'multi-tenant', '--out', file]).code).toBe(0);
+  const json = JSON.parse(runCli(['check', file, '--json']).stdout);
+  const want: Readback = { EPIC: { title: 'EPIC: Multi-Tenant Schema Migration', depends: [] } };
+  for (const t of json.tasks) want[t.id] = { title: t.title, depends: [...t.depends].sort(), parent: 'EPIC' };
+  return { file, want };
+}
+
+interface Target {
+  dialect: 'taskwarrior' | 'backlog' | 'cleo' | 'beads' | 'github';
+  /** Prepare a fresh tracker in `dir`; returns the environment the script runs with. */
+  setup(dir: string): Record<string, string>;
+  read(dir: string): Readback;
+  /** The command a fail shim stands in front of, for real tools. */
+  real?: string;
+}
+
+const TARGETS: Target[] = [
+  { dialect: 'taskwarrior', setup: taskwarriorEnv, read: readTaskwarrior, real: 'task' },
+  { dialect: 'backlog', setup: (dir) => (backlogProject(dir), {}), read: readBacklog, real: 'backlog' },
+  ...(['cleo', 'beads', 'github'] as const).map((dialect): Target => ({
+    dialect,
+    setup: (dir) => ({ PLAN_FAKE_LOG: join(dir, 'calls.log') }),
+    read: (dir) => readStandIn(dir, dialect, join(dir, 'calls.log')),
+  })),
+];
+
+describe.each(TARGETS.map((t) => [t.dialect, t]))('export --to %s', (_, target) => {
+  it('creates the multi-tenant plan with its dependency graph and parent links, titles byte-identical', () => {
+    const dir = tempDir();
+    const { file, want } = multiTenant(dir);
+    const script = exportScript(file, target.dialect, dir);
+    const r = runScript(script, dir, target.setup(dir));
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(target.read(dir)).toEqual(want);
+    // Running it again creates nothing twice.
+    expect(runScript(script, dir, target.setup === taskwarriorEnv ? taskwarriorEnv(dir) : { PLAN_FAKE_LOG: join(dir, 'calls.log') }).status).toBe(0);
+    expect(Object.keys(target.read(dir))).toHaveLength(Object.keys(want).length);
+  });
+
+  it('killed half-way and run again, has every task exactly once with all links', () => {
+    const dir = tempDir();
+    const file = writePlan(dir, SMALL);
+    const script = exportScript(file, target.dialect, dir);
+    const env = target.setup(dir);
+    const shimDir = target.real ? failingTool(target.real) : undefined;
+    const realPath = target.real === 'backlog' ? join(process.cwd(), 'node_modules', '.bin', 'backlog') : '/usr/bin/task';
+    const fail = { SHIM_REAL: realPath, SHIM_COUNT: join(dir, 'count'), SHIM_FAIL_AT: '3', PLAN_FAKE_FAIL_AT: '3' };
+    const first = runScript(script, dir, { ...env, ...fail }, shimDir ? [shimDir] : []);
+    expect(first.status).not.toBe(0);
+    expect(stateOf(dir, target.dialect).size).toBe(2);
+    const second = runScript(script, dir, env);
+    expect(second.stderr).toBe('');
+    expect(second.status).toBe(0);
+    expect(target.read(dir)).toEqual(expected(SMALL));
+  });
+
+  it('hostile titles, descriptions and criteria arrive intact and execute nothing', () => {
+    const refusesLeadingDash = target.dialect === 'cleo';
+    const refusesNewline = target.dialect === 'cleo' || target.dialect === 'github';
+    const title = hostileString
+      .map((s) => (refusesNewline ? s.replace(/[\r\n]/g, ' ') : s))
+      .map((s) => (refusesLeadingDash ? s.replace(/^-+/, '') : s))
+      .filter((s) => s.trim().length > 0 && s.length <= 300);
+    fc.assert(fc.property(title, title, title, hostileString, (t1, t2, epic, text) => {
+      const dir = tempDir();
+      const spec: PlanSpec = { epic, tasks: [
+        { id: 'A', title: t1, depends: [], description: text, acceptance: [text] },
+        { id: 'B', title: t2, depends: ['A'] },
+      ] };
+      const r = runScript(exportScript(writePlan(dir, spec), target.dialect, dir), dir, target.setup(dir));
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      expect(target.read(dir)).toEqual(expected(spec));
+      expect(readFileSync(join(dir, 'p.plan.yaml'), 'utf8')).toContain('"A"');
+      expect(() => readFileSync(join(dir, 'pwned'))).toThrow();
+    }), { seed: 23, numRuns: target.dialect === 'backlog' ? 4 : 12 });
+  });
+});
+
+describe('stand-ins check the exact argv', () => {
+  it('cleo: ct add with the flags of seed 000, ids captured and passed on', () => {
+    const dir = tempDir();
+    const r = runScript(exportScript(writePlan(dir, SMALL), 'cleo', dir), dir, { PLAN_FAKE_LOG: join(dir, 'calls.log') });
+    expect(r.status).toBe(0);
+    const calls = callsOf(join(dir, 'calls.log'));
+    expect(calls.map((c) => c.argv.slice(0, 2))).toEqual([['add', 'Rename users.name'], ['add', 'Add full_name'], ['add', 'Dual-write full_name'],
+      ['add', 'Backfill full_name'], ['add', 'Switch reads'], ['session', 'start']]);
+    const d = calls[4]!.argv;
+    expect(d).toEqual(['add', 'Switch reads', '--type', 'task', '--size', 'medium', '--priority', 'medium', '--parent', 'T001',
+      '--phase', 'p', '--labels', 'wave-0', '--description', expect.stringContaining('**Rollback**: revert'), '--depends', 'T003,T004', '--json']);
+    expect(calls[1]!.argv).toContain('--add-phase');
+    expect(calls[5]!.argv).toEqual(['session', 'start', '--scope', 'epic:T001', '--name', 'Rename users.name', '--focus', 'T002']);
+  });
+
+  it('github: labels are created before any issue uses them', () => {
+    const dir = tempDir();
+    runScript(exportScript(writePlan(dir, SMALL), 'github', dir), dir, { PLAN_FAKE_LOG: join(dir, 'calls.log') });
+    const calls = callsOf(join(dir, 'calls.log'));
+    const firstIssue = calls.findIndex((c) => c.creating);
+    expect(calls.slice(0, firstIssue).map((c) => c.argv)).toEqual([['label', 'create', 'wave-0', '--force']]);
+    expect(calls.at(-1)!.argv).toEqual(['issue', 'create', '--title', 'Switch reads', '--body', expect.any(String), '--label', 'wave-0',
+      '--parent', '1', '--blocked-by', '3', '--blocked-by', '4']);
+  });
+});
+
+describe('export files and refusals', () => {
+  const file = fixture('plans', 'valid.plan.yaml');
+
+  it('taskwarrior-import: task import reads the file back as the plan', () => {
+    const dir = tempDir();
+    const out = join(dir, 'tasks.json');
+    exportPlan({ file: writePlan(dir, SMALL), to: 'taskwarrior-import', out });
+    const env = taskwarriorEnv(dir);
+    const imp = spawnSync('task', ['import', out], { env: { ...process.env, ...env }, encoding: 'utf8' });
+    expect(imp.status).toBe(0);
+    expect(readTaskwarrior(dir)).toEqual(expected(SMALL));
+  });
+
+  it('jira-csv: a header, parents first, repeated link columns', () => {
+    const rows = parseCsv(exportPlan({ file, to: 'jira-csv' }).text);
+    expect(rows[0]).toEqual(['Issue ID', 'Parent', 'Issue Type', 'Summary', 'Description', 'Priority', 'Labels', 'Labels', 'Blocked by']);
+    expect(rows.map((r) => r[0])).toEqual(['Issue ID', 'EPIC', 'B1', 'T1', 'T2', 'T3']);
+    const t3 = rows.find((r) => r[0] === 'T3')!;
+    expect([t3[1], t3[3], t3[5], t3[6], t3[7], t3[8]]).toEqual(['EPIC', 'Set NOT NULL', 'Medium', 'wave-1', 'point-of-no-return', 'T2']);
+    expect(t3[4]).toContain('**Point of no return**');
+  });
+
+  it('markdown: a checklist by wave with checkpoints marked; json and beads-jsonl parse', () => {
+    const md = exportPlan({ file, to: 'markdown' }).text;
+    expect(md).toMatch(/## Wave 0[\s\S]*- \[ \] \*\*T2\*\* Verify zero NULL email — \*\*checkpoint\*\*[\s\S]*## Wave 1[\s\S]*\*\*T3\*\* Set NOT NULL — \*\*point of no return\*\*/);
+    expect(md).toContain("> Don't proceed until this passes: T3 waits for it.");
+    expect(JSON.parse(exportPlan({ file, to: 'json' }).text).tasks.map((t: { id: string }) => t.id)).toEqual(['B1', 'T1', 'T2', 'T3']);
+    const lines = exportPlan({ file, to: 'beads-jsonl' }).text.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.find((l) => l.id === 'T3').dependencies).toEqual([
+      { issue_id: 'T3', depends_on_id: 'EPIC', type: 'parent-child' }, { issue_id: 'T3', depends_on_id: 'T2', type: 'blocks' }]);
+  });
+
+  it('linear says plainly that it cannot carry dependencies', () => {
+    const r = exportPlan({ file, to: 'linear' });
+    expect(r.limits).toMatch(/no parent or relation columns/);
+    expect(r.text).toContain('**Blocked by**: T2');
+  });
+
+  it('refuses a title the tracker would refuse, located, and a plan with errors', () => {
+    const dir = tempDir();
+    const bad = writePlan(dir, { epic: 'E', tasks: [{ id: 'A', title: '-rf everything', depends: [] }] });
+    expect(() => exportPlan({ file: bad, to: 'cleo' })).toThrow(/p\.plan\.yaml:\d+:\d+: tasks\.0\.title: cleo refuses a title that starts with "-"/);
+    expect(exportPlan({ file: bad, to: 'backlog' }).text).toContain("-- '-rf everything'");
+    const e = (() => { try { exportPlan({ file: fixture('rules', 'cycle', 'bad.plan.yaml'), to: 'markdown' }); } catch (err) { return err as PlanInputError; } })()!;
+    expect(e.exitCode).toBe(1);
+    expect(e.message).toContain('[cycle]');
+  });
+
+  it('a user template gets the same data and helpers', () => {
+    const dir = tempDir();
+    const tpl = join(dir, 'mine.hbs');
+    writeFileSync(tpl, '{{#each tasks}}{{sh id}} {{sh title}} {{json depends}}\n{{/each}}');
+    expect(exportPlan({ file, template: tpl }).text).toBe("'B1' 'Back up users and verify the restore' []\n'T1' 'Backfill email' [\"B1\"]\n'T2' 'Verify zero NULL email' [\"T1\"]\n'T3' 'Set NOT NULL' [\"T2\"]\n");
+  });
+
+  it('the CLI writes scripts executable, refuses to overwrite, and knows its dialects', () => {
+    const dir = tempDir();
+    const out = join(dir, 'x.sh');
+    expect(runCli(['export', file, '--to', 'taskwarrior', '--out', out]).code).toBe(0);
+    expect(statSync(out).mode & 0o111).not.toBe(0);
+    expect(runCli(['export', file, '--to', 'taskwarrior', '--out', out]).code).toBe(2);
+    const unknown = runCli(['export', file, '--to', 'jira']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('jira-csv');
+  });
+});
+
+/** RFC 4180, enough for the tests: quoted fields may hold commas, quotes ("") and line breaks. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (c === '"') quoted = false; else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(field); field = ''; } else if (c === '\n') { row.push(field); rows.push(row); row = []; field = ''; } else field += c;
+  }
+  if (field || row.length) { row.push(field); rows.push(row); }
+  return rows;
+}

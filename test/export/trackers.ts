@@ -1,0 +1,147 @@
+/**
+ * Test helpers for exports: write a plan, export it, run the script against a tracker (real where it
+ * installs here, a recording stand-in where it does not), and read back what the tracker holds.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { exportPlan } from '../../src/app/export.js';
+import { ROOT, tempDir } from '../helpers.js';
+
+export const STAND_INS = join(ROOT, 'test', 'fixtures', 'bin');
+const NODE_BIN = join(ROOT, 'node_modules', '.bin');
+
+/** What a tracker holds, keyed by plan id: the shape every reader returns and every test compares. */
+export interface Readback {
+  [planId: string]: { title: string; depends: string[]; parent?: string };
+}
+
+export interface PlanSpec {
+  epic: string;
+  tasks: { id: string; title: string; depends: string[]; description?: string; acceptance?: string[] }[];
+}
+
+export function writePlan(dir: string, spec: PlanSpec): string {
+  const file = join(dir, 'p.plan.yaml');
+  writeFileSync(file, JSON.stringify({
+    version: 1,
+    epic: { id: 'EPIC', title: spec.epic },
+    phases: [{ id: 'p', name: 'P', rollback: 'revert', risk: 'low' }],
+    tasks: spec.tasks.map((t) => ({ phase: 'p', ...t })),
+  }, null, 2));
+  return file;
+}
+
+/** The plan as trackers should hold it. */
+export function expected(spec: PlanSpec): Readback {
+  const out: Readback = { EPIC: { title: spec.epic, depends: [] } };
+  for (const t of spec.tasks) out[t.id] = { title: t.title, depends: [...t.depends].sort(), parent: 'EPIC' };
+  return out;
+}
+
+export function exportScript(planFile: string, to: string, dir: string): string {
+  const out = join(dir, `${to}.sh`);
+  exportPlan({ file: planFile, to, out, force: true });
+  return out;
+}
+
+export interface Run { status: number | null; stdout: string; stderr: string }
+
+export function runScript(script: string, cwd: string, env: Record<string, string> = {}, pathFirst: string[] = []): Run {
+  const r = spawnSync('bash', [script], {
+    cwd, encoding: 'utf8', env: { ...process.env, ...env, PATH: [...pathFirst, STAND_INS, NODE_BIN, process.env.PATH].join(':') },
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A Taskwarrior of its own in `dir`. */
+export function taskwarriorEnv(dir: string): Record<string, string> {
+  mkdirSync(join(dir, 'tw'), { recursive: true });
+  writeFileSync(join(dir, 'taskrc'), `data.location=${join(dir, 'tw')}\nconfirmation=off\n`);
+  return { TASKRC: join(dir, 'taskrc'), TASKDATA: join(dir, 'tw') };
+}
+
+export function readTaskwarrior(dir: string): Readback {
+  const r = spawnSync('task', ['rc.json.array=on', 'export'], { encoding: 'utf8', env: { ...process.env, ...taskwarriorEnv(dir) } });
+  // Taskwarrior's export writes control characters other than \n raw inside JSON strings: escape them.
+  const json = r.stdout.replace(/[\u0000-\u0009\u000b-\u001f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const tasks = JSON.parse(json) as { uuid: string; description: string; depends?: string[] | string; plan_id: string; plan_parent?: string }[];
+  const byUuid = new Map(tasks.map((t) => [t.uuid, t.plan_id]));
+  const out: Readback = {};
+  for (const t of tasks) {
+    const deps = Array.isArray(t.depends) ? t.depends : t.depends ? t.depends.split(',') : [];
+    out[t.plan_id] = { title: t.description, depends: deps.map((u) => byUuid.get(u)!).sort(),
+      ...(t.plan_parent ? { parent: byUuid.get(t.plan_parent) } : {}) };
+  }
+  return out;
+}
+
+/** A Backlog.md project of its own in `dir`. */
+export function backlogProject(dir: string): void {
+  spawnSync('git', ['init', '-q'], { cwd: dir });
+  const r = spawnSync(join(NODE_BIN, 'backlog'), ['init', 'Export test', '--defaults', '--integration-mode', 'none'], { cwd: dir, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`backlog init failed: ${r.stderr}`);
+}
+
+/** The state file an export script keeps: plan id → tracker id (the script's own `@` steps left out). */
+export function stateOf(dir: string, dialect: string): Map<string, string> {
+  const file = join(dir, `.plan-export-${dialect}-EPIC.state`);
+  if (!existsSync(file)) return new Map();
+  return new Map(readFileSync(file, 'utf8').split('\n').filter((l) => l && !l.startsWith('@'))
+    .map((l) => l.split('\t') as [string, string]));
+}
+
+export function readBacklog(dir: string): Readback {
+  const ids = stateOf(dir, 'backlog');
+  const planId = new Map([...ids].map(([p, b]) => [b, p]));
+  const out: Readback = {};
+  for (const [plan, id] of ids) {
+    const r = spawnSync(join(NODE_BIN, 'backlog'), ['task', 'view', id, '--json'], { cwd: dir, encoding: 'utf8' });
+    const t = JSON.parse(r.stdout).task as { title: string; dependencies: string[]; parentTaskId?: string | null };
+    out[plan] = { title: t.title, depends: t.dependencies.map((d) => planId.get(d)!).sort(),
+      ...(t.parentTaskId ? { parent: planId.get(t.parentTaskId) } : {}) };
+  }
+  return out;
+}
+
+export interface Call { tool: string; argv: string[]; creating: boolean; id?: number }
+
+export function callsOf(log: string): Call[] {
+  return existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Call) : [];
+}
+
+/** Reads back what the stand-in was told, by the flags each tracker takes for title, parent and links. */
+export function readStandIn(dir: string, dialect: 'cleo' | 'beads' | 'github', log: string): Readback {
+  const ids = stateOf(dir, dialect);
+  const planId = new Map([...ids].map(([p, t]) => [t, p]));
+  const trackerId = (n: number) => (dialect === 'cleo' ? `T${String(n).padStart(3, '0')}` : dialect === 'beads' ? `bd-${n}` : String(n));
+  const flag = (argv: string[], name: string) => argv.flatMap((a, i) => (a === name ? [argv[i + 1]!] : []));
+  const out: Readback = {};
+  for (const call of callsOf(log).filter((c) => c.creating)) {
+    const plan = planId.get(trackerId(call.id!))!;
+    const a = call.argv;
+    let title: string; let parent: string[]; let depends: string[];
+    if (dialect === 'cleo') {
+      title = a[1]!;
+      parent = flag(a, '--parent');
+      depends = flag(a, '--depends').flatMap((d) => d.split(','));
+    } else if (dialect === 'beads') {
+      title = a[a.indexOf('--') + 1]!;
+      parent = flag(a, '--parent');
+      depends = flag(a, '--deps').flatMap((d) => d.split(',')).map((d) => d.replace(/^blocked-by:/, ''));
+    } else {
+      title = flag(a, '--title')[0]!;
+      parent = flag(a, '--parent');
+      depends = flag(a, '--blocked-by');
+    }
+    out[plan] = { title, depends: depends.map((d) => planId.get(d)!).sort(), ...(parent[0] ? { parent: planId.get(parent[0]) } : {}) };
+  }
+  return out;
+}
+
+/** A directory whose `name` runs the fail shim in front of `real`. */
+export function failingTool(name: string): string {
+  const dir = tempDir();
+  symlinkSync(join(STAND_INS, 'fail-shim.sh'), join(dir, name));
+  return dir;
+}

@@ -120,6 +120,15 @@ describe('stand-ins check the exact argv', () => {
     expect(calls[5]!.argv).toEqual(['session', 'start', '--scope', 'epic:T001', '--name', 'Rename users.name', '--focus', 'T002']);
   });
 
+  it('beads: bd create with --parent, --deps blocked-by:ID, --acceptance, the title after --', () => {
+    const dir = tempDir();
+    const spec: PlanSpec = { ...SMALL, tasks: SMALL.tasks.map((t) => (t.id === 'D' ? { ...t, title: '-D title', acceptance: ['reads switched', 'p95 stable'] } : t)) };
+    expect(runScript(exportScript(writePlan(dir, spec), 'beads', dir), dir, { PLAN_FAKE_LOG: join(dir, 'calls.log') }).status).toBe(0);
+    const calls = callsOf(join(dir, 'calls.log'));
+    expect(calls.at(-1)!.argv).toEqual(['create', '--type', 'task', '--parent', 'bd-1', '-p', '2', '-d', expect.any(String), '-l', 'wave-0',
+      '--acceptance', 'reads switched\np95 stable', '--deps', 'blocked-by:bd-3,blocked-by:bd-4', '--silent', '--', '-D title']);
+  });
+
   it('github: labels are created before any issue uses them', () => {
     const dir = tempDir();
     runScript(exportScript(writePlan(dir, SMALL), 'github', dir), dir, { PLAN_FAKE_LOG: join(dir, 'calls.log') });

@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { checkPlanFile, type PlanReport } from '../src/app/check.js';
 import { BaseCommand } from '../src/cli/base-command.js';
+import { configFlag } from '../src/cli/flags.js';
 import { loadRuleConfig } from '../src/rules/config.js';
 import { toGithubAnnotations, toSarif } from '../src/render/sarif.js';
 import { useColor } from '../src/render/style.js';
@@ -22,7 +23,7 @@ export default class Check extends BaseCommand {
     file: Args.string({ required: true, description: 'Plan file (YAML or JSON).' }),
   };
   static override flags = {
-    config: Flags.string({ char: 'c', description: 'Rule configuration [default: ./plan.config.yaml when present].' }),
+    config: configFlag,
     strict: Flags.boolean({ description: 'Warnings fail the check too (exit 1).' }),
     format: Flags.string({ options: ['text', 'sarif', 'github'], default: 'text',
       description: 'text for people, sarif for code scanning, github for workflow annotations.' }),

@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { exportPlan, type ExportResult } from '../src/app/export.js';
 import { BaseCommand } from '../src/cli/base-command.js';
+import { configFlag } from '../src/cli/flags.js';
 import { DIALECT_NAMES, DIALECTS } from '../src/export/dialects.js';
 import { loadRuleConfig } from '../src/rules/config.js';
 
@@ -25,7 +26,7 @@ export default class Export extends BaseCommand {
     out: Flags.string({ char: 'o', description: 'Write here (scripts are made executable) instead of printing.' }),
     force: Flags.boolean({ char: 'f', description: 'Replace --out if it exists.' }),
     'dry-run': Flags.boolean({ description: 'Print what would be written; write nothing.' }),
-    config: Flags.string({ char: 'c', description: 'Rule configuration [default: ./plan.config.yaml when present].' }),
+    config: configFlag,
   };
 
   async run(): Promise<ExportResult> {

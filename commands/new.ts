@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { newPlan, type NewPlanResult } from '../src/app/new.js';
 import { BaseCommand } from '../src/cli/base-command.js';
+import { configFlag, templatesDirFlag } from '../src/cli/flags.js';
 import { loadRuleConfig } from '../src/rules/config.js';
 import { useColor } from '../src/render/style.js';
 import { formatReport } from '../src/render/summary.js';
@@ -24,8 +25,8 @@ export default class New extends BaseCommand {
     db: Flags.string({ description: 'Database engine (the template\'s `db` parameter).' }),
     out: Flags.string({ char: 'o', description: 'Output file [default: <template>.plan.yaml].' }),
     force: Flags.boolean({ char: 'f', description: 'Replace the output file if it exists.' }),
-    'templates-dir': Flags.string({ multiple: true, description: 'Extra folder of templates (repeatable).' }),
-    config: Flags.string({ char: 'c', description: 'Rule configuration [default: ./plan.config.yaml when present].' }),
+    'templates-dir': templatesDirFlag,
+    config: configFlag,
     'dry-run': Flags.boolean({ description: 'Expand and check, print the plan, write nothing.' }),
   };
 

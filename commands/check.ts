@@ -1,5 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { checkPlanFile, type PlanReport } from '../src/app/check.js';
+import { loadView } from '../src/app/graph.js';
+import { asciiPlan } from '../src/diagram/ascii.js';
 import { BaseCommand } from '../src/cli/base-command.js';
 import { configFlag } from '../src/cli/flags.js';
 import { loadRuleConfig } from '../src/rules/config.js';
@@ -25,6 +27,7 @@ export default class Check extends BaseCommand {
   static override flags = {
     config: configFlag,
     strict: Flags.boolean({ description: 'Warnings fail the check too (exit 1).' }),
+    graph: Flags.boolean({ description: 'Also print the plan wave by wave with dependencies (plan graph --format ascii).' }),
     format: Flags.string({ options: ['text', 'sarif', 'github'], default: 'text',
       description: 'text for people, sarif for code scanning, github for workflow annotations.' }),
   };
@@ -36,6 +39,7 @@ export default class Check extends BaseCommand {
     if (flags.format === 'sarif') this.log(JSON.stringify(toSarif(report, this.config.version), null, 2));
     else if (flags.format === 'github') this.log(toGithubAnnotations(report));
     else this.log(formatReport(report, useColor()));
+    if (flags.graph && flags.format === 'text' && report.ok) this.log(`\n${asciiPlan(loadView(args.file))}`);
     return report;
   }
 }

@@ -6,7 +6,7 @@ import { basename, join } from 'node:path';
 import { didYouMean, ExitCode, PlanInputError, type ErrorDetail } from '../errors.js';
 import { readTextFile, writeFileAtomic } from '../io/files.js';
 import { DIALECTS, type Dialect } from '../export/dialects.js';
-import { buildExportModel } from '../export/model.js';
+import { buildPlanView } from '../view/plan-view.js';
 import { analyzePlan } from '../graph/analyze.js';
 import { parsePlan } from '../model/load.js';
 import type { RuleConfig } from '../rules/config.js';
@@ -49,7 +49,7 @@ export function exportPlan(options: ExportOptions): ExportResult {
     throw new PlanInputError(errors.map((f) => ({ message: `[${f.rule}] ${f.message}`, location: { ...locate(f.path), path: undefined } })),
       ExitCode.planErrors);
   }
-  const model = buildExportModel(plan, analysis);
+  const model = buildPlanView(plan, analysis);
   const refusals: ErrorDetail[] = [];
   for (const item of [model.epic, ...model.tasks]) {
     const why = dialect.refuseTitle?.(item);

@@ -3,7 +3,7 @@
  * here is only what code must know about it: whether it is a script, its file extension, what the
  * tracker cannot hold, and what it cannot carry (printed with every export).
  */
-import type { ExportEpic, ExportTask } from './model.js';
+import type { ViewEpic, ViewTask } from '../view/plan-view.js';
 
 export interface Dialect {
   name: string;
@@ -14,10 +14,10 @@ export interface Dialect {
   /** Said with every export: what this tracker cannot carry. */
   limits?: string;
   /** Why the tracker would refuse this title, if it would. */
-  refuseTitle?: (item: ExportTask | ExportEpic) => string | undefined;
+  refuseTitle?: (item: ViewTask | ViewEpic) => string | undefined;
 }
 
-const noNewline = (tracker: string) => (item: ExportTask | ExportEpic) =>
+const noNewline = (tracker: string) => (item: ViewTask | ViewEpic) =>
   item.title.includes('\n') ? `${tracker} refuses a line break in a title` : undefined;
 
 export const DIALECTS: Dialect[] = [

@@ -40,7 +40,7 @@ export interface WriteOptions {
 }
 
 /** Writes `text` to `file` atomically: readers see the old file or the new one, never half of it. */
-export function writeFileAtomic(file: string, text: string, options: WriteOptions = {}): void {
+export function writeFileAtomic(file: string, text: string | Uint8Array, options: WriteOptions = {}): void {
   let exists = false;
   try {
     const stat = statSync(file);
@@ -56,7 +56,8 @@ export function writeFileAtomic(file: string, text: string, options: WriteOption
   try {
     const fd = openSync(temp, 'wx', options.mode ?? 0o644);
     try {
-      writeSync(fd, text);
+      const bytes = typeof text === 'string' ? Buffer.from(text) : text;
+      for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done);
       fsyncSync(fd);
     } finally {
       closeSync(fd);

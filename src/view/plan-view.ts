@@ -1,13 +1,13 @@
 /**
- * What every tracker dialect renders: the epic and its tasks in an order where every dependency
+ * What exports and diagrams render: the epic and its tasks in an order where every dependency
  * comes first (wave, then step, then plan order), each with what trackers need (labels, a body in
- * Markdown, a stable uuid) already worked out, so dialect templates only choose words and flags.
+ * Markdown, a stable uuid) already worked out, so dialects and diagrams only choose words and shapes.
  */
 import { createHash } from 'node:crypto';
 import type { Analysis } from '../graph/analyze.js';
 import { formatHours, taskHours, type Plan, type Task } from '../model/schema.js';
 
-export interface ExportTask {
+export interface ViewTask {
   id: string;
   uuid: string;
   title: string;
@@ -33,13 +33,18 @@ export interface ExportTask {
   rollback: string;
   checkpoint: boolean;
   pointOfNoReturn: boolean;
+  /** On the critical path (the chain that decides the plan's duration). */
+  critical: boolean;
+  /** Earliest start and working hours, from estimates and dependencies. */
+  start: number;
+  hours: number;
   /** Description, acceptance criteria, files, rollback and risk as one Markdown body. */
   body: string;
   /** For checkpoints: the tasks of the next wave that wait for this gate. */
   blocks: string[];
 }
 
-export interface ExportEpic {
+export interface ViewEpic {
   id: string;
   uuid: string;
   title: string;
@@ -51,16 +56,17 @@ export interface ExportEpic {
   body: string;
 }
 
-export interface ExportModel {
-  epic: ExportEpic;
-  tasks: ExportTask[];
+export interface PlanView {
+  epic: ViewEpic;
+  tasks: ViewTask[];
   /** Every label in use, epic's included: trackers where labels must exist before use. */
   labels: string[];
   /** The most labels / dependencies of one task: CSV formats with repeated columns. */
   maxLabels: number;
   maxDepends: number;
+  criticalPath: string[];
   phases: { id: string; name: string; rollback: string; risk: string }[];
-  waves: { wave: number; tasks: ExportTask[] }[];
+  waves: { wave: number; tasks: ViewTask[] }[];
 }
 
 /** RFC 4122 version-5 style uuid from a name: re-exporting a plan names the same tasks again. */
@@ -70,14 +76,15 @@ export function stableUuid(name: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-export function buildExportModel(plan: Plan, analysis: Analysis): ExportModel {
+export function buildPlanView(plan: Plan, analysis: Analysis): PlanView {
   const phases = new Map(plan.phases.map((p) => [p.id, p]));
   const scope = `${plan.epic.id}/${plan.epic.title}`;
+  const critical = new Set(analysis.criticalPath.taskIds);
   const ordered = analysis.order
     .map((v) => ({ v, slot: analysis.schedule.get(analysis.taskIds[v]!)! }))
     .sort((a, b) => a.slot.wave - b.slot.wave || a.slot.step - b.slot.step || a.v - b.v);
 
-  const tasks: ExportTask[] = ordered.map(({ v, slot }) => {
+  const tasks: ViewTask[] = ordered.map(({ v, slot }) => {
     const t = analysis.tasks[v]!;
     const phase = phases.get(t.phase);
     const rollback = t.rollback ?? phase?.rollback ?? '';
@@ -105,6 +112,9 @@ export function buildExportModel(plan: Plan, analysis: Analysis): ExportModel {
       rollback,
       checkpoint: t.kind === 'checkpoint',
       pointOfNoReturn: t.point_of_no_return,
+      critical: critical.has(t.id),
+      start: slot.start,
+      hours: taskHours(t),
       body: '',
       blocks: t.kind === 'checkpoint' ? analysis.successors[v]!.map((w) => analysis.taskIds[w]!) : [],
     };
@@ -133,8 +143,10 @@ export function buildExportModel(plan: Plan, analysis: Analysis): ExportModel {
     },
     tasks,
     labels: [...new Set([...epic.labels, ...tasks.flatMap((t) => t.labels)])],
-    maxLabels: Math.max(epic.labels.length, ...tasks.map((t) => t.labels.length)),
-    maxDepends: Math.max(0, ...tasks.map((t) => t.depends.length)),
+    // A loop, not Math.max(...list): 100k arguments overflow the call stack.
+    maxLabels: tasks.reduce((m, t) => Math.max(m, t.labels.length), epic.labels.length),
+    maxDepends: tasks.reduce((m, t) => Math.max(m, t.depends.length), 0),
+    criticalPath: analysis.criticalPath.taskIds,
     phases: plan.phases.map((p) => ({ id: p.id, name: p.name, rollback: p.rollback, risk: p.risk })),
     waves,
   };
@@ -146,7 +158,7 @@ function taskLabels(t: Task, wave: number): string[] {
   return [...new Set([...t.labels, ...extra])];
 }
 
-function taskBody(t: ExportTask): string {
+function taskBody(t: ViewTask): string {
   return [
     t.description,
     t.checkpoint ? `**Checkpoint**: don't proceed until this passes; ${t.blocks.join(', ') || 'the rest of the plan'} wait${t.blocks.length === 1 ? 's' : ''} for it.` : '',

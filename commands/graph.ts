@@ -1,0 +1,40 @@
+import { Args, Flags } from '@oclif/core';
+import { FORMATS, RENDERERS, renderGraph, VIEWS, type GraphResult } from '../src/app/graph.js';
+import { BaseCommand } from '../src/cli/base-command.js';
+
+export default class Graph extends BaseCommand {
+  static override summary = 'Draw the plan: a Mermaid flowchart by wave, or a Gantt schedule.';
+  static override description =
+    'Mermaid text (mmd, md) is the canonical output and needs no browser. Images (svg, png, pdf) come from Mermaid ' +
+    'in Chromium (--renderer mermaid, chosen by auto when Chromium is found: PLAN_CHROMIUM, PUPPETEER_EXECUTABLE_PATH ' +
+    'or the usual paths) or from Graphviz compiled to WebAssembly (--renderer graphviz; no browser, no PDF, no Gantt). ' +
+    `Large plans are drawn one node per wave and phase. Exit codes: 0, 1 the plan has errors, 2 bad usage.`;
+  static override examples = [
+    '<%= config.bin %> graph multi-tenant.plan.yaml',
+    '<%= config.bin %> graph multi-tenant.plan.yaml --format svg --out graph.svg',
+    '<%= config.bin %> graph multi-tenant.plan.yaml --view gantt --format png --out gantt.png',
+    '<%= config.bin %> graph multi-tenant.plan.yaml --format ascii',
+  ];
+  static override args = { file: Args.string({ required: true, description: 'Plan file.' }) };
+  static override flags = {
+    view: Flags.option({ options: VIEWS, default: 'flow' as const, description: 'flow: waves and dependencies; gantt: the schedule.' })(),
+    format: Flags.option({ char: 'F', options: FORMATS, default: 'mmd' as const, description: 'Output format.' })(),
+    renderer: Flags.option({ options: RENDERERS, default: 'auto' as const, description: 'For svg, png, pdf.' })(),
+    out: Flags.string({ char: 'o', description: 'Write here [default: stdout for text; <plan>.<view>.<format> for png/pdf].' }),
+    force: Flags.boolean({ char: 'f', description: 'Replace --out if it exists.' }),
+    collapse: Flags.boolean({ description: 'One node per wave and phase, whatever the size.' }),
+    start: Flags.string({ description: 'Gantt start date, YYYY-MM-DD [default: 2026-01-05, so output is stable].' }),
+  };
+
+  async run(): Promise<GraphResult> {
+    const { args, flags } = await this.parse(Graph);
+    const result = await renderGraph({
+      file: args.file, view: flags.view, format: flags.format, renderer: flags.renderer,
+      out: flags.out, force: flags.force, collapse: flags.collapse || undefined, start: flags.start,
+    });
+    for (const note of result.notes) this.logToStderr(note);
+    if (result.written) this.logToStderr(`Wrote ${result.out} (${result.renderer}${result.collapsed ? ', collapsed' : ''})`);
+    else if (!this.jsonEnabled()) process.stdout.write(result.text ?? '');
+    return result;
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * Mermaid rendered for real, in the system's Chromium: one browser and one page for every diagram of
+ * a run (a page per diagram costs seconds each), Mermaid loaded once from the bundle that
+ * @mermaid-js/mermaid-cli installs, PNGs one at a time. Loaded only by the commands that render.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Browser, Page } from 'puppeteer';
+import { PlanInputError } from '../errors.js';
+
+/** Mermaid's own limits, stated so the text limit is detected rather than rendered as an error image. */
+export const MERMAID_CONFIG = { startOnLoad: false, securityLevel: 'strict', maxTextSize: 50_000, maxEdges: 500,
+  flowchart: { htmlLabels: true, useMaxWidth: false }, gantt: { useMaxWidth: false }, fontFamily: 'DejaVu Sans, Arial, sans-serif' };
+
+/** As root in a container Chromium needs --no-sandbox; the rest keep it off the (closed) network. */
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-extensions'];
+
+const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable',
+  '/snap/bin/chromium', '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome'];
+
+/** The browser to use: $PLAN_CHROMIUM, $PUPPETEER_EXECUTABLE_PATH, or the usual install paths. */
+export function findChromium(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  for (const path of [env.PLAN_CHROMIUM, env.PUPPETEER_EXECUTABLE_PATH, ...CANDIDATES]) if (path && existsSync(path)) return path;
+  return undefined;
+}
+
+function mermaidBundle(): string {
+  // mermaid is mermaid-cli's dependency: resolve it from there.
+  return createRequire(import.meta.resolve('@mermaid-js/mermaid-cli')).resolve('mermaid/dist/mermaid.min.js');
+}
+
+export class MermaidBrowser {
+  private constructor(
+    private readonly browser: Browser,
+    private readonly page: Page,
+  ) {}
+
+  static async launch(executablePath = findChromium()): Promise<MermaidBrowser> {
+    if (!executablePath) {
+      throw PlanInputError.single('no Chromium found for the Mermaid renderer', {
+        hint: 'install it (Debian: apt-get install chromium), set PLAN_CHROMIUM, or use --renderer graphviz',
+      });
+    }
+    const { default: puppeteer } = await import('puppeteer');
+    const browser = await puppeteer.launch({ executablePath, headless: 'shell', args: CHROMIUM_ARGS });
+    try {
+      const page = await browser.newPage();
+      await page.setContent('<!doctype html><html><body></body></html>');
+      await page.addScriptTag({ path: mermaidBundle() });
+      await page.evaluate((config) => (globalThis as unknown as { mermaid: { initialize(c: object): void } }).mermaid.initialize(config), MERMAID_CONFIG);
+      return new MermaidBrowser(browser, page);
+    } catch (err) {
+      await browser.close();
+      throw err;
+    }
+  }
+
+  /** Mermaid's parser on this text: undefined when it parses, the parser's message otherwise. */
+  async parseError(definition: string): Promise<string | undefined> {
+    return this.page.evaluate(async (text) => {
+      try {
+        await (globalThis as unknown as { mermaid: { parse(t: string): Promise<unknown> } }).mermaid.parse(text);
+        return undefined;
+      } catch (e) {
+        return String((e as Error)?.message ?? e);
+      }
+    }, definition);
+  }
+
+  async svg(definition: string, id = 'plan'): Promise<string> {
+    const result = await this.page.evaluate(async (text, renderId) => {
+      try {
+        const { svg } = await (globalThis as unknown as { mermaid: { render(i: string, t: string): Promise<{ svg: string }> } }).mermaid.render(renderId, text);
+        return { svg };
+      } catch (e) {
+        return { error: String((e as Error)?.message ?? e) };
+      }
+    }, definition, id);
+    if ('error' in result) throw PlanInputError.single(`Mermaid could not render the diagram: ${result.error}`);
+    // Above maxTextSize Mermaid "succeeds" with an image of this sentence: that is a failure.
+    if (result.svg.includes('Maximum text size in diagram exceeded')) {
+      throw PlanInputError.single('Mermaid refused the diagram: maximum text size exceeded', { hint: 'use --collapse, or --renderer graphviz' });
+    }
+    return result.svg;
+  }
+
+  /** The SVG drawn in the page and captured: PNG (screenshot of the element) or PDF (page sized to it). */
+  async raster(svg: string, format: 'png' | 'pdf'): Promise<Buffer> {
+    await this.page.setContent(`<!doctype html><html><body style="margin:0;background:white">${svg}</body></html>`);
+    const element = await this.page.$('svg');
+    const box = await element!.boundingBox();
+    if (format === 'png') return Buffer.from(await element!.screenshot({ type: 'png', omitBackground: false }));
+    return Buffer.from(await this.page.pdf({ width: `${Math.ceil(box!.width) + 2}px`, height: `${Math.ceil(box!.height) + 2}px`, printBackground: true }));
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close();
+  }
+}

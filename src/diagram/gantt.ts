@@ -1,0 +1,35 @@
+/**
+ * The Gantt view: the schedule from estimates and dependencies (`after`), one section per phase,
+ * checkpoints as milestones. Durations always carry a unit: with a bare number Mermaid reads an end
+ * date. A working day (8 hours of estimate) is drawn as one calendar day, from `start` (a fixed default,
+ * so the output is stable).
+ */
+import type { PlanView } from '../view/plan-view.js';
+import { ganttText } from './text.js';
+
+export const DEFAULT_START = '2026-01-05';
+
+export function mermaidGantt(view: PlanView, start = DEFAULT_START): string {
+  const key = new Map(view.tasks.map((t, i) => [t.id, `t${i}`]));
+  const lines = ['gantt', `  title ${ganttText(view.epic.title)}`, '  dateFormat YYYY-MM-DD HH:mm', '  axisFormat %d %b', '  todayMarker off'];
+  for (const phase of view.phases) {
+    const tasks = view.tasks.filter((t) => t.phase === phase.id);
+    if (tasks.length === 0) continue;
+    lines.push(`  section ${ganttText(phase.name)}`);
+    for (const t of tasks) {
+      const when = t.depends.length ? `after ${t.depends.map((d) => key.get(d)).join(' ')}` : `${start} 00:00`;
+      const tags = [...(t.critical ? ['crit'] : []), ...(t.checkpoint ? ['milestone'] : [])];
+      // A milestone is a point in time: it sits where the gate closes its wave.
+      const length = t.checkpoint ? '0h' : `${Math.max(1, Math.round(t.hours * 3))}h`;
+      lines.push(`    ${ganttText(`${t.id} ${t.title}`)} :${[...tags, key.get(t.id), when, length].join(', ')}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Without a browser: the same schedule as text (what the Gantt would show). */
+export function textSchedule(view: PlanView): string {
+  const day = (h: number) => `day ${Math.floor(h / 8) + 1}${h % 8 ? ` +${Math.round((h % 8) * 10) / 10}h` : ''}`;
+  const rows = view.tasks.map((t) => `  ${t.id.padEnd(10)} ${day(t.start).padEnd(14)} ${(t.checkpoint ? 'milestone' : t.estimate).padEnd(10)} ${ganttText(t.title)}${t.critical ? '  *' : ''}`);
+  return ['Schedule (working days of 8h; * critical path)', ...rows, ''].join('\n');
+}

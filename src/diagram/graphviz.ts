@@ -1,0 +1,19 @@
+/**
+ * Diagrams without a browser: DOT laid out by Graphviz compiled to WebAssembly, PNG rasterised by
+ * resvg (native binary from npm, no system packages). Loaded only by the commands that render.
+ */
+export async function graphvizSvg(dot: string): Promise<string> {
+  const { Graphviz } = await import('@hpcc-js/wasm-graphviz');
+  const graphviz = await Graphviz.load();
+  return graphviz.layout(dot, 'svg', 'dot');
+}
+
+export async function svgToPng(svg: string): Promise<Buffer> {
+  const { Resvg } = await import('@resvg/resvg-js');
+  const resvg = new Resvg(svg, {
+    background: 'white',
+    fitTo: { mode: 'zoom', value: 2 },
+    font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
+  });
+  return Buffer.from(resvg.render().asPng());
+}

@@ -54,6 +54,40 @@ for (const extra of [[], ['--json']]) {
     '', '', '', '', `${median(samples).toFixed(0)} ms`]);
 }
 
+// Diagrams: 100 and 1,000 tasks to SVG through each renderer (one browser for all), and to ASCII.
+const { buildPlanView } = await import('../dist/src/view/plan-view.js');
+const { mermaidFlow, dotFlow, MERMAID_MAX_TASKS } = await import('../dist/src/diagram/flow.js');
+const { asciiPlan } = await import('../dist/src/diagram/ascii.js');
+const { graphvizSvg } = await import('../dist/src/diagram/graphviz.js');
+const { MermaidBrowser, findChromium } = await import('../dist/src/diagram/browser.js');
+const diagramSizes = (process.env.BENCH_DIAGRAM_SIZES ?? '100,1000').split(',').map(Number);
+const views = diagramSizes.map((n) => {
+  const { plan } = parsePlan(generatePlanYaml(n), 'bench');
+  return [n, buildPlanView(plan, analyzePlan(plan))];
+});
+const asyncTime = async (fn) => { const t = performance.now(); await fn(); return performance.now() - t; };
+for (const [n, view] of views) {
+  rows.push([`graph ${n} tasks → ascii`, '', '', '', '', `${time(() => asciiPlan(view))[0].toFixed(0)} ms`]);
+  rows.push([`graph ${n} tasks → svg, graphviz (WASM)`, '', '', '', '', `${(await asyncTime(() => graphvizSvg(dotFlow(view, false)))).toFixed(0)} ms`]);
+}
+if (findChromium()) {
+  const start = performance.now();
+  const browser = await MermaidBrowser.launch();
+  const launch = performance.now() - start;
+  try {
+    for (const [n, view] of views) {
+      const collapsed = view.tasks.length > MERMAID_MAX_TASKS;
+      const render = await asyncTime(() => browser.svg(mermaidFlow(view, collapsed), `b${n}`));
+      rows.push([`graph ${n} tasks → svg, mermaid${collapsed ? ' (collapsed)' : ''}`, '', '', '', '', `${render.toFixed(0)} ms`]);
+      if (n === diagramSizes[0]) rows.push([`  … including browser start (${launch.toFixed(0)} ms)`, '', '', '', '', `${(render + launch).toFixed(0)} ms`]);
+    }
+  } finally {
+    await browser.close();
+  }
+} else {
+  rows.push(['graph → svg, mermaid: no Chromium found, skipped', '', '', '', '', '-']);
+}
+
 const header = ['benchmark (median of ' + runs + ')', 'parse+validate', 'analyze', 'rules', 'report', 'total'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');

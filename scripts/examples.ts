@@ -3,6 +3,10 @@
  * them; test/examples.test.ts fails when a committed file differs from what this computes.
  */
 import { checkPlan } from '../src/app/check.js';
+import { mermaidFlow } from '../src/diagram/flow.js';
+import { mermaidGantt } from '../src/diagram/gantt.js';
+import { analyzePlan } from '../src/graph/analyze.js';
+import { buildPlanView } from '../src/view/plan-view.js';
 import { parsePlan } from '../src/model/load.js';
 import { formatReport } from '../src/render/summary.js';
 import { findTemplate } from '../src/templates/registry.js';
@@ -20,9 +24,21 @@ export function computeExamples(): Example[] {
   const { text } = expandTemplate(findTemplate('multi-tenant'), { schemaRef: '../../schema/plan.schema.json' });
   const loaded = parsePlan(text, planPath);
   const report = checkPlan(planPath, loaded);
+  const view = buildPlanView(loaded.plan, analyzePlan(loaded.plan));
+  const flow = mermaidFlow(view, false);
+  const gantt = mermaidGantt(view);
   return [
     { path: planPath, text },
     { path: `${dir}/check.txt`, text: `$ plan check ${planPath}\n${formatReport(report)}\n` },
+    { path: `${dir}/graph.mmd`, text: flow },
+    { path: `${dir}/gantt.mmd`, text: gantt },
+    { path: `${dir}/graph.md`, text: `# ${view.epic.title}\n\n## Dependency waves\n\n\`\`\`mermaid\n${flow}\`\`\`\n\n## Schedule\n\n\`\`\`mermaid\n${gantt}\`\`\`\n` },
   ];
 }
+
+/** The rendered images beside them, each stamped with the hash of the Mermaid text it was drawn from. */
+export const IMAGE_EXAMPLES = [
+  { path: 'examples/multi-tenant/graph.svg', source: 'examples/multi-tenant/graph.mmd' },
+  { path: 'examples/multi-tenant/gantt.svg', source: 'examples/multi-tenant/gantt.mmd' },
+];
 

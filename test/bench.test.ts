@@ -7,11 +7,13 @@ import { ROOT } from './helpers.js';
 describe('npm run bench', () => {
   it('runs end to end and prints its table', () => {
     const r = spawnSync(process.execPath, [join(ROOT, 'bench', 'run.js')], {
-      encoding: 'utf8', env: { ...process.env, BENCH_SIZES: '50,200', BENCH_RUNS: '1', NODE_ENV: 'production' },
+      encoding: 'utf8', env: { ...process.env, BENCH_SIZES: '50,200', BENCH_RUNS: '1', BENCH_DIAGRAM_SIZES: '50', NODE_ENV: 'production' },
     });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/check 200 tasks \(\d+ edges\)/);
     expect(r.stdout).toMatch(/plan check --json 200 tasks \(whole process\)\s+\d+ ms/);
+    expect(r.stdout).toMatch(/graph 50 tasks → svg, graphviz \(WASM\)\s+\d+ ms/);
+    expect(r.stdout).toMatch(/graph 50 tasks → svg, mermaid\s+\d+ ms/);
   });
 });

@@ -72,7 +72,11 @@ export class MermaidBrowser {
     const result = await this.page.evaluate(async (text, renderId) => {
       try {
         const { svg } = await (globalThis as unknown as { mermaid: { render(i: string, t: string): Promise<{ svg: string }> } }).mermaid.render(renderId, text);
-        return { svg };
+        // Mermaid's string holds HTML (<br> in labels): through the DOM and XMLSerializer it becomes
+        // well-formed XML, which an .svg file must be.
+        const holder = document.createElement('div');
+        holder.innerHTML = svg;
+        return { svg: new XMLSerializer().serializeToString(holder.querySelector('svg')!) };
       } catch (e) {
         return { error: String((e as Error)?.message ?? e) };
       }

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { exportPlan } from '../../src/app/export.js';
 import { PlanInputError } from '../../src/errors.js';
 import { fixture, runCli, tempDir } from '../helpers.js';
-import { hostileString } from './shell.test.js';
+import { hostileString } from './hostile.js';
 import {
   backlogProject, callsOf, expected, exportScript, failingTool, readBacklog, readStandIn, readTaskwarrior, runScript,
   stateOf, taskwarriorEnv, writePlan, type PlanSpec, type Readback,

@@ -5,12 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { shellQuote } from '../../src/export/shell.js';
 import { tempDir } from '../helpers.js';
-
-/** Hostile pieces mixed into random strings: quotes, expansions, escapes, options, unicode. */
-export const HOSTILE = fc.constantFrom("'", '"', '$(touch pwned)', '`touch pwned`', '${HOME}', '$HOME', '\\', '\\n', '\n', '\r',
-  '\t', ' ', '-rf', '--', '!', '*', '?', '[a]', '~', '#', ';', '|', '&', '>', '<', '%', 'é', '日本', '🙂', '\u202e', 'a\u0301');
-export const hostileString = fc.array(fc.oneof(HOSTILE, fc.string({ unit: 'binary', maxLength: 6 })), { minLength: 1, maxLength: 8 })
-  .map((parts) => parts.join('').replace(/\0/g, ''));
+import { hostileString } from './hostile.js';
 
 describe('shellQuote', () => {
   it('bash reads back exactly what was quoted, and runs none of it', () => {

@@ -87,9 +87,12 @@ export async function renderGraph(options: GraphOptions): Promise<GraphResult> {
   if (renderer === 'graphviz') {
     if (view === 'gantt') {
       // Graphviz draws no Gantt: give the Mermaid text and the schedule as text, and say so.
-      notes.push('Gantt without a browser: wrote the Mermaid text instead of an image (render it where Chromium is, or on GitHub); the schedule follows');
-      const mmdOut = options.out?.replace(/\.(svg|png|pdf)$/, '.mmd');
-      return { ...done({ renderer: 'text', collapsed: false, text: mermaidText() }), out: mmdOut, format: 'mmd', notes: [...notes, textSchedule(plan)] };
+      notes.push('Gantt without a browser: wrote the Mermaid text instead of an image (render it where Chromium is, or on GitHub); the schedule follows',
+        textSchedule(plan));
+      const text = mermaidText();
+      const out = options.out?.replace(/\.(svg|png|pdf)$/, '.mmd');
+      if (out) writeFileAtomic(out, text, { force: options.force });
+      return { view, format: 'mmd', renderer: 'text', collapsed: false, text, out, written: Boolean(out), notes };
     }
     if (format === 'pdf') throw PlanInputError.single('PDF needs the Mermaid renderer (Chromium)', { hint: 'use --format svg or png with Graphviz' });
     const collapse = options.collapse ?? plan.tasks.length > GRAPHVIZ_MAX_TASKS;

@@ -154,6 +154,20 @@ describe('plan graph', () => {
     pngSize(readFileSync(join(dir, 'g.png')));
   });
 
+  it('Gantt without a browser: the Mermaid text and a text schedule, with a note; plan check --graph', () => {
+    const dir = tempDir();
+    const r = runCli(['graph', EXAMPLE, '--view', 'gantt', '--format', 'svg', '--renderer', 'graphviz', '--out', join(dir, 'gantt.svg')]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('Gantt without a browser');
+    expect(r.stderr).toMatch(/T4\s+day 3 \+2h\s+3d\s+Backfill tenant_id for existing records  \*/);
+    expect(r.stderr).toContain(`Wrote ${join(dir, 'gantt.mmd')}`);
+    expect(readFileSync(join(dir, 'gantt.mmd'), 'utf8')).toMatch(/^gantt\n/);
+    expect(() => readFileSync(join(dir, 'gantt.svg'))).toThrow();
+    const check = runCli(['check', EXAMPLE, '--graph']);
+    expect(check.code).toBe(0);
+    expect(check.stdout).toMatch(/Wave 4 · E: Cleanup\n {2}\*✖ T8 +Enforce NOT NULL constraint on tenant_id +← T6, T7, G2/);
+  });
+
   it('a plan with errors is not drawn (exit 1); PDF without a browser is a clear error (exit 2)', () => {
     expect(runCli(['graph', join(ROOT, 'test/fixtures/rules/cycle/bad.plan.yaml')]).code).toBe(1);
     const r = runCli(['graph', EXAMPLE, '--format', 'pdf', '--renderer', 'graphviz', '--out', join(tempDir(), 'x.pdf')]);

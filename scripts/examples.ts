@@ -2,7 +2,10 @@
  * The committed examples under examples/, computed from the templates. `npm run examples` writes
  * them; test/examples.test.ts fails when a committed file differs from what this computes.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { checkPlan } from '../src/app/check.js';
+import { kickoffMermaid, renderKickoff } from '../src/app/report.js';
 import { mermaidFlow } from '../src/diagram/flow.js';
 import { mermaidGantt } from '../src/diagram/gantt.js';
 import { analyzePlan } from '../src/graph/analyze.js';
@@ -11,6 +14,8 @@ import { parsePlan } from '../src/model/load.js';
 import { formatReport } from '../src/render/summary.js';
 import { findTemplate } from '../src/templates/registry.js';
 import { expandTemplate } from '../src/templates/render.js';
+
+const ROOT = join(import.meta.dirname, '..');
 
 export interface Example {
   /** Path relative to the repository root. */
@@ -27,11 +32,17 @@ export function computeExamples(): Example[] {
   const view = buildPlanView(loaded.plan, analyzePlan(loaded.plan));
   const flow = mermaidFlow(view, false);
   const gantt = mermaidGantt(view);
+  const kickoff = { view, report, source: 'multi-tenant.plan.yaml' };
+  const mermaid = kickoffMermaid(view);
+  // The HTML report embeds the committed SVGs (their own freshness is checked by their stamps).
+  const svg = (name: string) => (existsSync(join(ROOT, dir, name)) ? readFileSync(join(ROOT, dir, name), 'utf8') : undefined);
   return [
     { path: planPath, text },
     { path: `${dir}/check.txt`, text: `$ plan check ${planPath}\n${formatReport(report)}\n` },
     { path: `${dir}/graph.mmd`, text: flow },
     { path: `${dir}/gantt.mmd`, text: gantt },
+    { path: `${dir}/report.md`, text: renderKickoff(kickoff, 'md', { flow: { mermaid: mermaid.flow }, gantt: { mermaid: mermaid.gantt } }) },
+    { path: `${dir}/report.html`, text: renderKickoff(kickoff, 'html', { flow: { mermaid: mermaid.flow, svg: svg('graph.svg') }, gantt: { mermaid: mermaid.gantt, svg: svg('gantt.svg') } }) },
     { path: `${dir}/graph.md`, text: `# ${view.epic.title}\n\n## Dependency waves\n\n\`\`\`mermaid\n${flow}\`\`\`\n\n## Schedule\n\n\`\`\`mermaid\n${gantt}\`\`\`\n` },
   ];
 }

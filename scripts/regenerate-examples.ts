@@ -2,15 +2,18 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { stamp } from '../src/app/graph.js';
-import { MermaidBrowser } from '../src/diagram/browser.js';
+import { MermaidBrowser, screenshotPage } from '../src/diagram/browser.js';
 import { computeExamples, IMAGE_EXAMPLES } from './examples.js';
 
 const root = join(import.meta.dirname, '..');
-for (const example of computeExamples()) {
-  mkdirSync(dirname(join(root, example.path)), { recursive: true });
-  writeFileSync(join(root, example.path), example.text);
-  console.log(`wrote ${example.path}`);
-}
+const writeText = () => {
+  for (const example of computeExamples()) {
+    mkdirSync(dirname(join(root, example.path)), { recursive: true });
+    writeFileSync(join(root, example.path), example.text);
+    console.log(`wrote ${example.path}`);
+  }
+};
+writeText();
 
 // Images through real Mermaid in Chromium, one browser for all of them.
 const browser = await MermaidBrowser.launch();
@@ -23,3 +26,10 @@ try {
 } finally {
   await browser.close();
 }
+
+// The report embeds the images: write it again now that they are fresh, then photograph it for the README.
+writeText();
+// The first screen: the summary and the diagram, as a reader opening the report sees it.
+const { png } = await screenshotPage(join(root, 'examples/multi-tenant/report.html'), { width: 1200, height: 1500, fullPage: false });
+writeFileSync(join(root, 'examples/multi-tenant/report.png'), png);
+console.log('wrote examples/multi-tenant/report.png');

@@ -102,3 +102,28 @@ export class MermaidBrowser {
     await this.browser.close();
   }
 }
+
+/** Opens a local HTML file in headless Chromium and screenshots the whole page (PNG). */
+export async function screenshotPage(htmlFile: string, view: { width?: number; height?: number; fullPage?: boolean } = {}): Promise<{ png: Buffer; page: { svgBoxes: { width: number; height: number }[]; tables: string[][][] } }> {
+  const executablePath = findChromium();
+  if (!executablePath) throw PlanInputError.single('no Chromium found to open the page', { hint: 'install chromium or set PLAN_CHROMIUM' });
+  const { default: puppeteer } = await import('puppeteer');
+  const browser = await puppeteer.launch({ executablePath, headless: 'shell', args: CHROMIUM_ARGS });
+  try {
+    const page = await browser.newPage();
+    await page.setViewport({ width: view.width ?? 1200, height: view.height ?? 900 });
+    await page.goto(`file://${htmlFile}`, { waitUntil: 'load' });
+    // What a reader sees: the size each diagram takes on the page, and every table's cells.
+    const seen = await page.evaluate(() => ({
+      svgBoxes: [...document.querySelectorAll('figure > svg')].map((s) => {
+        const r = s.getBoundingClientRect();
+        return { width: r.width, height: r.height };
+      }),
+      tables: [...document.querySelectorAll('table')].map((t) => [...t.querySelectorAll('tr')].map((tr) => [...tr.children].map((c) => (c as HTMLElement).innerText))),
+    }));
+    const png = Buffer.from(await page.screenshot({ fullPage: view.fullPage ?? true, type: 'png' }));
+    return { png, page: seen };
+  } finally {
+    await browser.close();
+  }
+}

@@ -92,6 +92,13 @@ export const EpicSchema = z.strictObject({
   size: Size.default('large'),
   acceptance: z.array(z.string().min(1)).default([]),
   notes: z.array(z.string()).default([]),
+  /** What to check before, during and after the migration (seed 002's checklists). */
+  checklists: z
+    .strictObject({ before: z.array(z.string().min(1)).default([]), during: z.array(z.string().min(1)).default([]),
+      after: z.array(z.string().min(1)).default([]) })
+    .default({ before: [], during: [], after: [] }),
+  /** How the team will know the migration succeeded (seed 001's success criteria). */
+  success: z.array(z.string().min(1)).default([]),
 });
 
 /** Where a generated plan came from, so it can be regenerated. */

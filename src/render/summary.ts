@@ -100,3 +100,13 @@ function wrap(text: string, width: number): string[] {
   lines.push(current);
   return lines;
 }
+
+/** `plan show`: one screen — the waves table, critical path, widest wave, points of no return, findings count. */
+export function formatShow(report: PlanReport, color = false): string {
+  const c = report.counts;
+  const findings = c.errors + c.warnings === 0
+    ? 'Findings: none (every rule passes)'
+    : `Findings: ${paintSeverity('error', `${c.errors} error${c.errors === 1 ? '' : 's'}`, color && c.errors > 0)}, ` +
+      `${paintSeverity('warning', `${c.warnings} warning${c.warnings === 1 ? '' : 's'}`, color && c.warnings > 0)} (plan check ${report.file} for details)`;
+  return [formatHeadline(report), formatWavesTable(report), formatFacts(report), findings].join('\n\n');
+}

@@ -53,6 +53,8 @@ export interface ViewEpic {
   priority: string;
   acceptance: string[];
   notes: string[];
+  checklists: { before: string[]; during: string[]; after: string[] };
+  success: string[];
   body: string;
 }
 
@@ -138,8 +140,14 @@ export function buildPlanView(plan: Plan, analysis: Analysis): PlanView {
       priority: epic.priority,
       acceptance: epic.acceptance,
       notes: epic.notes,
+      checklists: epic.checklists,
+      success: epic.success,
       body: [epic.description, section('Acceptance criteria', epic.acceptance.map((a) => `- [ ] ${a}`)),
-        section('Notes', epic.notes.map((n) => `- ${n}`))].filter(Boolean).join('\n\n'),
+        section('Notes', epic.notes.map((n) => `- ${n}`)),
+        section('Before the migration', epic.checklists.before.map((c) => `- [ ] ${c}`)),
+        section('During', epic.checklists.during.map((c) => `- [ ] ${c}`)),
+        section('After', epic.checklists.after.map((c) => `- [ ] ${c}`)),
+        section('Success criteria', epic.success.map((c) => `- [ ] ${c}`))].filter(Boolean).join('\n\n'),
     },
     tasks,
     labels: [...new Set([...epic.labels, ...tasks.flatMap((t) => t.labels)])],

@@ -1,0 +1,58 @@
+/**
+ * The README's command reference, generated from the commands themselves (summary, arguments, flags,
+ * examples), between the markers <!-- commands --> and <!-- commandsstop -->. `npm run readme` writes
+ * it; test/readme.test.ts fails when the README differs.
+ */
+import type { Command } from '@oclif/core';
+import Check from '../commands/check.js';
+import Export from '../commands/export.js';
+import Graph from '../commands/graph.js';
+import New from '../commands/new.js';
+import Report from '../commands/report.js';
+import Show from '../commands/show.js';
+import Templates from '../commands/templates/index.js';
+
+const COMMANDS: [string, Command.Class][] = [['new', New], ['check', Check], ['show', Show], ['graph', Graph], ['report', Report],
+  ['export', Export], ['templates', Templates]];
+
+interface FlagInfo { char?: string; description?: string; default?: unknown; options?: readonly string[]; type?: string; multiple?: boolean }
+
+export function commandReference(): string {
+  const sections = COMMANDS.map(([id, cmd]) => {
+    const args = Object.entries(cmd.args ?? {}).map(([name, a]) => ((a as { required?: boolean }).required ? name.toUpperCase() : `[${name.toUpperCase()}]`));
+    const flags = Object.entries((cmd.flags ?? {}) as Record<string, FlagInfo>);
+    const rows = flags.map(([name, f]) => {
+      const value = f.type === 'boolean' ? '' : f.options ? ` ${f.options.join('\\|')}` : ' VALUE';
+      const def = f.default !== undefined && f.type !== 'boolean' ? ` [default: ${String(f.default)}]` : '';
+      return `| \`${f.char ? `-${f.char}, ` : ''}--${name}${value}\`${f.multiple ? ' (repeatable)' : ''} | ${(f.description ?? '').replace(/\|/g, '\\|')}${def} |`;
+    });
+    const examples = ((cmd.examples ?? []) as string[]).map((e) => e.replace('<%= config.bin %>', 'plan'));
+    return [
+      `### \`plan ${id}${args.length ? ` ${args.join(' ')}` : ''}\``,
+      '',
+      cmd.summary ?? '',
+      ...(cmd.description ? ['', cmd.description.trim()] : []),
+      '',
+      '| flag | |',
+      '|---|---|',
+      ...rows,
+      '| `--json` | Print the result as JSON. |',
+      '',
+      '```',
+      ...examples,
+      '```',
+    ].join('\n');
+  });
+  return `${sections.join('\n\n')}\n`;
+}
+
+export const START = '<!-- commands -->';
+export const STOP = '<!-- commandsstop -->';
+
+/** The README with its reference section replaced. */
+export function withReference(readme: string): string {
+  const start = readme.indexOf(START);
+  const stop = readme.indexOf(STOP);
+  if (start < 0 || stop < start) throw new Error(`README.md needs ${START} and ${STOP}`);
+  return `${readme.slice(0, start + START.length)}\n${commandReference()}${readme.slice(stop)}`;
+}

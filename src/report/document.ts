@@ -1,0 +1,67 @@
+/**
+ * A document as a list of blocks, written once and rendered to Markdown (Mermaid blocks GitHub draws)
+ * or to one self-contained HTML file (diagrams inlined as SVG, no external CSS, fonts or scripts).
+ * Inline text may use `**bold**` and `` `code` ``; everything else is escaped for the target.
+ */
+
+export type Block =
+  | { kind: 'heading'; level: 1 | 2 | 3; text: string; id?: string }
+  | { kind: 'paragraph'; text: string }
+  | { kind: 'list'; items: string[]; checklist?: boolean }
+  | { kind: 'table'; header: string[]; rows: string[][] }
+  /** Mermaid text for Markdown; SVG for HTML, or a fallback text when no image could be drawn. */
+  | { kind: 'diagram'; title: string; mermaid: string; svg?: string; fallback?: string };
+
+export function toMarkdown(blocks: readonly Block[]): string {
+  const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  const out = blocks.map((b) => {
+    switch (b.kind) {
+      case 'heading':
+        return `${'#'.repeat(b.level)} ${b.text}`;
+      case 'paragraph':
+        return b.text;
+      case 'list':
+        return b.items.map((i) => `- ${b.checklist ? '[ ] ' : ''}${i.replace(/\r?\n/g, ' ')}`).join('\n');
+      case 'table':
+        return [`| ${b.header.map(cell).join(' | ')} |`, `|${b.header.map(() => '---').join('|')}|`, ...b.rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
+      case 'diagram':
+        return `\`\`\`mermaid\n${b.mermaid.trimEnd()}\n\`\`\``;
+    }
+  });
+  return `${out.join('\n\n')}\n`;
+}
+
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+/** Escapes, then turns **bold** and `code` into tags. */
+const inline = (s: string) => escapeHtml(s).replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>').replace(/`([^`]+)`/g, '<code>$1</code>');
+
+const STYLE = `
+body{font-family:"DejaVu Sans",system-ui,-apple-system,"Segoe UI",Arial,sans-serif;max-width:1100px;margin:2rem auto;padding:0 1.5rem;color:#1b1b1b;line-height:1.5}
+h1{border-bottom:3px solid #455a64;padding-bottom:.3rem}h2{margin-top:2.2rem;border-bottom:1px solid #cfd8dc;padding-bottom:.2rem}
+table{border-collapse:collapse;width:100%;margin:1rem 0;font-size:.92rem}th,td{border:1px solid #cfd8dc;padding:.4rem .6rem;text-align:left;vertical-align:top}
+th{background:#eceff1}tr:nth-child(even) td{background:#fafafa}code{background:#eceff1;padding:0 .25rem;border-radius:3px;font-size:.9em}
+figure{margin:1rem 0;overflow-x:auto;border:1px solid #eceff1;padding:.5rem}figure svg{max-width:100%;height:auto}figcaption{color:#546e7a;font-size:.85rem}
+ul.checklist{list-style:none;padding-left:1rem}ul.checklist li::before{content:"☐ ";color:#546e7a}pre{background:#fafafa;padding:.75rem;overflow-x:auto}
+`;
+
+export function toHtml(title: string, blocks: readonly Block[]): string {
+  const body = blocks.map((b) => {
+    switch (b.kind) {
+      case 'heading':
+        return `<h${b.level}${b.id ? ` id="${escapeHtml(b.id)}"` : ''}>${inline(b.text)}</h${b.level}>`;
+      case 'paragraph':
+        return `<p>${inline(b.text)}</p>`;
+      case 'list':
+        return `<ul${b.checklist ? ' class="checklist"' : ''}>${b.items.map((i) => `<li>${inline(i)}</li>`).join('')}</ul>`;
+      case 'table':
+        return `<table><thead><tr>${b.header.map((h) => `<th>${inline(h)}</th>`).join('')}</tr></thead><tbody>${
+          b.rows.map((r) => `<tr>${r.map((c) => `<td>${inline(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+      case 'diagram':
+        return b.svg
+          ? `<figure>${b.svg.replace(/^<\?xml[^>]*>\s*/, '').replace(/<!DOCTYPE[^>]*>\s*/, '')}<figcaption>${inline(b.title)}</figcaption></figure>`
+          : `<figure><pre>${escapeHtml(b.fallback ?? b.mermaid)}</pre><figcaption>${inline(b.title)}</figcaption></figure>`;
+    }
+  });
+  return `<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n` +
+    `<title>${escapeHtml(title)}</title>\n<style>${STYLE}</style>\n</head>\n<body>\n${body.join('\n')}\n</body>\n</html>\n`;
+}

@@ -1,4 +1,4 @@
-import { Args, Flags } from '@oclif/core';
+import { Args, Flags, ux } from '@oclif/core';
 import { FORMATS, RENDERERS, renderGraph, VIEWS, type GraphResult } from '../src/app/graph.js';
 import { BaseCommand } from '../src/cli/base-command.js';
 
@@ -28,10 +28,14 @@ export default class Graph extends BaseCommand {
 
   async run(): Promise<GraphResult> {
     const { args, flags } = await this.parse(Graph);
+    // Images take a second or more (a browser or a WASM layout): say so on stderr while it runs.
+    const image = ['svg', 'png', 'pdf'].includes(flags.format);
+    if (image) ux.action.start(`Rendering ${flags.view} as ${flags.format}`, undefined, { stdout: false });
     const result = await renderGraph({
       file: args.file, view: flags.view, format: flags.format, renderer: flags.renderer,
       out: flags.out, force: flags.force, collapse: flags.collapse || undefined, start: flags.start,
     });
+    if (image) ux.action.stop();
     for (const note of result.notes) this.logToStderr(note);
     if (result.written) this.logToStderr(`Wrote ${result.out} (${result.renderer}${result.collapsed ? ', collapsed' : ''})`);
     else if (!this.jsonEnabled()) process.stdout.write(result.text ?? '');

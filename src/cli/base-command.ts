@@ -3,7 +3,7 @@
  * PlanInputError is the user's to fix: printed located, without a stack trace. Anything else is a bug:
  * one line, and the stack only when DEBUG is set.
  */
-import { Command } from '@oclif/core';
+import { Command, ux } from '@oclif/core';
 import { formatDetail, PlanInputError } from '../errors.js';
 
 /** Exit code for bugs in plan itself (not in the user's input). */
@@ -13,6 +13,8 @@ export abstract class BaseCommand extends Command {
   static override enableJsonFlag = true;
 
   protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
+    // A progress line holds back stderr while it runs: end it, or the error would never show.
+    if (ux.action.running) ux.action.stop('failed');
     if (err instanceof PlanInputError) {
       this.report(err.details.map((d) => ({
         message: d.message,

@@ -34,7 +34,10 @@ export default class Graph extends BaseCommand {
     const result = await renderGraph({
       file: args.file, view: flags.view, format: flags.format, renderer: flags.renderer,
       out: flags.out, force: flags.force, collapse: flags.collapse || undefined, start: flags.start,
-    }).finally(() => image && ux.action.running && ux.action.stop());
+    }).then((r) => {
+      if (image) ux.action.stop();
+      return r;
+    });
     for (const note of result.notes) this.logToStderr(note);
     if (result.written) this.logToStderr(`Wrote ${result.out} (${result.renderer}${result.collapsed ? ', collapsed' : ''})`);
     else if (!this.jsonEnabled()) process.stdout.write(result.text ?? '');

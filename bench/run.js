@@ -88,6 +88,27 @@ if (findChromium()) {
   rows.push(['graph → svg, mermaid: no Chromium found, skipped', '', '', '', '', '-']);
 }
 
+// Start-up against `node -e 0` (target: within 250 ms), plan new with many tables, export of a 10k-task plan.
+const { startupRows } = await import('./startup.js');
+for (const [name, ms, over] of startupRows()) rows.push([`startup: ${name}`, '', '', '', '', `${ms.toFixed(0)} ms (+${over.toFixed(0)})`]);
+const { newPlan } = await import('../dist/src/app/new.js');
+const { exportPlan } = await import('../dist/src/app/export.js');
+for (const n of (process.env.BENCH_TABLES ?? '10,100,1000').split(',').map(Number)) {
+  const tables = Array.from({ length: n }, (_, i) => `t${i}`).join(',');
+  const samples = [];
+  for (let r = 0; r < runs; r++) samples.push(time(() => newPlan({ template: 'multi-tenant', flags: { tables }, dryRun: true }))[0]);
+  rows.push([`new multi-tenant, ${n} tables`, '', '', '', '', `${median(samples).toFixed(0)} ms`]);
+}
+const exportSize = Number(process.env.BENCH_EXPORT ?? 10000);
+const exportFile = join(dir, `export-${exportSize}.plan.yaml`);
+writeFileSync(exportFile, generatePlanYaml(exportSize));
+for (const to of ['taskwarrior', 'cleo', 'jira-csv']) {
+  const samples = [];
+  for (let r = 0; r < runs; r++) samples.push(time(() => exportPlan({ file: exportFile, to }))[0]);
+  rows.push([`export ${exportSize.toLocaleString('en')} tasks --to ${to}`, '', '', '', '', `${median(samples).toFixed(0)} ms`]);
+}
+for (const [n, view] of views) rows.push([`graph ${n} tasks → mmd`, '', '', '', '', `${time(() => mermaidFlow(view, view.tasks.length > MERMAID_MAX_TASKS))[0].toFixed(0)} ms`]);
+
 const header = ['benchmark (median of ' + runs + ')', 'parse+validate', 'analyze', 'rules', 'report', 'total'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');

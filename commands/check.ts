@@ -1,11 +1,8 @@
 import { Args, Flags } from '@oclif/core';
 import { checkPlanFile, type PlanReport } from '../src/app/check.js';
-import { loadView } from '../src/app/graph.js';
-import { asciiPlan } from '../src/diagram/ascii.js';
 import { BaseCommand } from '../src/cli/base-command.js';
 import { configFlag } from '../src/cli/flags.js';
 import { loadRuleConfig } from '../src/rules/config.js';
-import { toGithubAnnotations, toSarif } from '../src/render/sarif.js';
 import { useColor } from '../src/render/style.js';
 import { formatReport } from '../src/render/summary.js';
 
@@ -36,10 +33,18 @@ export default class Check extends BaseCommand {
     const { args, flags } = await this.parse(Check);
     const report = checkPlanFile(args.file, { config: loadRuleConfig(flags.config), strict: flags.strict });
     process.exitCode = report.exitCode;
-    if (flags.format === 'sarif') this.log(JSON.stringify(toSarif(report, this.config.version), null, 2));
-    else if (flags.format === 'github') this.log(toGithubAnnotations(report));
-    else this.log(formatReport(report, useColor()));
-    if (flags.graph && flags.format === 'text' && report.ok) this.log(`\n${asciiPlan(loadView(args.file))}`);
+    // CI formats and the ASCII graph are loaded only when asked for: start-up stays small.
+    if (flags.format === 'sarif') {
+      const { toSarif } = await import('../src/render/sarif.js');
+      this.log(JSON.stringify(toSarif(report, this.config.version), null, 2));
+    } else if (flags.format === 'github') {
+      const { toGithubAnnotations } = await import('../src/render/sarif.js');
+      this.log(toGithubAnnotations(report));
+    } else this.log(formatReport(report, useColor()));
+    if (flags.graph && flags.format === 'text' && report.ok) {
+      const [{ loadView }, { asciiPlan }] = await Promise.all([import('../src/app/graph.js'), import('../src/diagram/ascii.js')]);
+      this.log(`\n${asciiPlan(loadView(args.file))}`);
+    }
     return report;
   }
 }

@@ -7,7 +7,7 @@ import { ROOT } from './helpers.js';
 describe('npm run bench', () => {
   it('runs end to end and prints its table', () => {
     const r = spawnSync(process.execPath, [join(ROOT, 'bench', 'run.js')], {
-      encoding: 'utf8', env: { ...process.env, BENCH_SIZES: '50,200', BENCH_RUNS: '1', BENCH_DIAGRAM_SIZES: '50', NODE_ENV: 'production' },
+      encoding: 'utf8', env: { ...process.env, BENCH_SIZES: '50,200', BENCH_RUNS: '1', BENCH_DIAGRAM_SIZES: '50', BENCH_TABLES: '10', BENCH_EXPORT: '200', STARTUP_RUNS: '1', NODE_ENV: 'production' },
     });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);

@@ -7,8 +7,8 @@ import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unl
 import { basename, dirname, join } from 'node:path';
 import { PlanInputError } from '../errors.js';
 
-/** Plans are text a person edits; anything this large is a mistake or an attack. */
-export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
+/** Plans are text a person edits (a generated 100k-task plan is ~11 MB); anything larger is a mistake or an attack. */
+export const MAX_INPUT_BYTES = 32 * 1024 * 1024;
 
 export function readTextFile(file: string): string {
   let size: number;
@@ -25,11 +25,36 @@ export function readTextFile(file: string): string {
       location: { file },
     });
   }
+  let bytes: Buffer;
   try {
-    return readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (err) {
     throw PlanInputError.single(describeFsError(err, 'cannot read'), { location: { file } });
   }
+  try {
+    // Fatal decoding: a plan with broken bytes is refused, not silently "repaired" with U+FFFD.
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const offset = firstInvalidUtf8(bytes);
+    throw PlanInputError.single(`is not UTF-8 text (invalid byte at offset ${offset})`, { location: { file }, hint: 'save the file as UTF-8' });
+  }
+}
+
+function firstInvalidUtf8(bytes: Buffer): number {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let lo = 0;
+  let hi = bytes.length;
+  // The longest valid prefix, by halving: a few decodes even for a large file.
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    try {
+      decoder.decode(bytes.subarray(0, mid));
+      lo = mid;
+    } catch {
+      hi = mid - 1;
+    }
+  }
+  return lo;
 }
 
 export interface WriteOptions {

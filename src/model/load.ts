@@ -8,8 +8,9 @@
  * anchors or aliases (the alias limit below guards those), or when a message needs a position, does
  * `yaml` parse it.
  */
+import { createRequire } from 'node:module';
 import jsYaml from 'js-yaml';
-import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
 import type { z } from 'zod';
 import { didYouMean, ExitCode, formatPath, PlanInputError, type ErrorDetail, type SourceLocation } from '../errors.js';
 import { EpicSchema, PhaseSchema, PlanSchema, TaskSchema, type Plan } from './schema.js';
@@ -20,6 +21,13 @@ export type Locator = (path: readonly PropertyKey[], options?: { atKey?: boolean
 export interface LoadedPlan {
   plan: Plan;
   locate: Locator;
+}
+
+/** The `yaml` package, loaded on first need: a plan that parses cleanly never pays for it at start-up. */
+let yamlModule: typeof import('yaml') | undefined;
+function yaml(): typeof import('yaml') {
+  yamlModule ??= createRequire(import.meta.url)('yaml') as typeof import('yaml');
+  return yamlModule;
 }
 
 /** Aliases expand to at most this many nodes: a "billion laughs" document fails fast. */
@@ -61,6 +69,7 @@ function lazyLocator(text: string, file: string): Locator {
   let locate: Locator | undefined;
   return (path, options) => {
     if (!locate) {
+      const { LineCounter, parseDocument } = yaml();
       const lineCounter = new LineCounter();
       locate = makeLocator(parseDocument(text, { lineCounter }), lineCounter, file);
     }
@@ -69,6 +78,7 @@ function lazyLocator(text: string, file: string): Locator {
 }
 
 function parseWithPositions(text: string, file: string): ParsedYaml {
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
   const errors = doc.errors;
@@ -76,6 +86,8 @@ function parseWithPositions(text: string, file: string): ParsedYaml {
     throw new PlanInputError(
       errors.slice(0, 10).map((e): ErrorDetail => {
         const pos = lineCounter.linePos(e.code === 'MISSING_CHAR' ? openingQuote(text, e.pos[0]) ?? e.pos[0] : e.pos[0]);
+        // The parser recurses per nesting level; a pathological depth ends its stack, not ours.
+        if (/Maximum call stack/.test(e.message)) return { message: 'YAML nested too deeply to read', location: { file }, hint: 'a plan is a few levels deep; this input is not a plan' };
         return {
           message: `YAML syntax error: ${e.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '')}`,
           location: { file, line: pos.line, column: pos.col },
@@ -180,6 +192,7 @@ function yamlHint(code: string): string | undefined {
 }
 
 function makeLocator(doc: Document, lineCounter: LineCounter, file: string): Locator {
+  const { isMap, isPair, isScalar } = yaml();
   return (path, options = {}) => {
     // Walk down as far as the path exists; a missing field is reported at its parent.
     let node: unknown = doc.contents;

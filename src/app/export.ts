@@ -75,7 +75,7 @@ export function exportPlan(options: ExportOptions): ExportResult {
 
 function resolveDialect(options: ExportOptions): Dialect {
   if (options.template) {
-    return { name: basename(options.template).replace(/\.hbs$/, ''), kind: 'file', extension: 'txt', summary: 'user template' };
+    return { name: basename(options.template).replace(/\.hbs$/, ''), kind: 'file', summary: 'user template' };
   }
   const found = DIALECTS.find((d) => d.name === options.to);
   if (found) return found;

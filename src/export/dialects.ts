@@ -1,6 +1,6 @@
 /**
  * The tracker dialects `plan export --to` knows. Each is a template under templates/trackers/ (data);
- * here is only what code must know about it: whether it is a script, its file extension, what the
+ * here is only what code must know about it: whether it is a script, what the
  * tracker cannot hold, and what it cannot carry (printed with every export).
  */
 import type { ViewEpic, ViewTask } from '../view/plan-view.js';
@@ -9,7 +9,6 @@ export interface Dialect {
   name: string;
   /** A script runs the tracker's CLI; a file is imported by the tracker. */
   kind: 'script' | 'file';
-  extension: string;
   summary: string;
   /** Said with every export: what this tracker cannot carry. */
   limits?: string;
@@ -21,25 +20,25 @@ const noNewline = (tracker: string) => (item: ViewTask | ViewEpic) =>
   item.title.includes('\n') ? `${tracker} refuses a line break in a title` : undefined;
 
 export const DIALECTS: Dialect[] = [
-  { name: 'cleo', kind: 'script', extension: 'sh', summary: 'cleo / claude-todo `ct add` commands (seed 000), ids captured from --json',
+  { name: 'cleo', kind: 'script', summary: 'cleo / claude-todo `ct add` commands (seed 000), ids captured from --json',
     limits: 'acceptance criteria and files that contain a comma go in the description (cleo splits those flags on commas)',
     refuseTitle: (item) => (item.title.startsWith('-') ? 'cleo refuses a title that starts with "-"' : noNewline('cleo')(item)) },
-  { name: 'taskwarrior', kind: 'script', extension: 'sh', summary: 'Taskwarrior: one `task import` per task (uuid, depends), titles byte-identical',
+  { name: 'taskwarrior', kind: 'script', summary: 'Taskwarrior: one `task import` per task (uuid, depends), titles byte-identical',
     limits: 'Taskwarrior has no parent field: the epic is a task tagged +epic, and each task carries it in the UDA plan_parent and its project' },
-  { name: 'taskwarrior-import', kind: 'file', extension: 'json', summary: 'Taskwarrior `task import` JSON (uuid + depends)',
+  { name: 'taskwarrior-import', kind: 'file', summary: 'Taskwarrior `task import` JSON (uuid + depends)',
     limits: 'Taskwarrior has no parent field: the epic is a task tagged +epic, and each task carries it in the UDA plan_parent and its project' },
-  { name: 'backlog', kind: 'script', extension: 'sh', summary: 'Backlog.md `backlog task create` with -p parent, --dep, --ac, -l, --priority' },
-  { name: 'beads', kind: 'script', extension: 'sh', summary: 'beads `bd create` with --parent, --deps blocked-by:ID, --acceptance' },
-  { name: 'beads-jsonl', kind: 'file', extension: 'jsonl', summary: 'beads JSONL for `bd import`' },
-  { name: 'github', kind: 'script', extension: 'sh', summary: 'GitHub `gh issue create`, labels created first, sub-issues (--parent) and --blocked-by',
+  { name: 'backlog', kind: 'script', summary: 'Backlog.md `backlog task create` with -p parent, --dep, --ac, -l, --priority' },
+  { name: 'beads', kind: 'script', summary: 'beads `bd create` with --parent, --deps blocked-by:ID, --acceptance' },
+  { name: 'beads-jsonl', kind: 'file', summary: 'beads JSONL for `bd import`' },
+  { name: 'github', kind: 'script', summary: 'GitHub `gh issue create`, labels created first, sub-issues (--parent) and --blocked-by',
     limits: 'needs a gh recent enough to have `issue create --parent/--blocked-by`', refuseTitle: noNewline('GitHub') },
-  { name: 'jira-csv', kind: 'file', extension: 'csv', summary: 'Jira CSV import: Issue ID, Parent (parents first), repeated "Blocked by" link columns',
+  { name: 'jira-csv', kind: 'file', summary: 'Jira CSV import: Issue ID, Parent (parents first), repeated "Blocked by" link columns',
     limits: 'map the "Blocked by" columns to the link type "is blocked by" in the import wizard' },
-  { name: 'linear', kind: 'file', extension: 'csv', summary: 'Linear CSV import: title, description, priority, labels',
+  { name: 'linear', kind: 'file', summary: 'Linear CSV import: title, description, priority, labels',
     limits: "Linear's CSV importer has no parent or relation columns: dependencies and the epic are written into each description, not linked (its API's issueCreate{parentId} and issueRelationCreate{type: blocks} can; not done here)" },
-  { name: 'markdown', kind: 'file', extension: 'md', summary: 'a checklist grouped by wave, checkpoints marked' },
-  { name: 'json', kind: 'file', extension: 'json', summary: 'the export model as JSON (for your own tooling)' },
-  { name: 'csv', kind: 'file', extension: 'csv', summary: 'one row per task: id, title, wave, phase, kind, depends, …' },
+  { name: 'markdown', kind: 'file', summary: 'a checklist grouped by wave, checkpoints marked' },
+  { name: 'json', kind: 'file', summary: 'the export model as JSON (for your own tooling)' },
+  { name: 'csv', kind: 'file', summary: 'one row per task: id, title, wave, phase, kind, depends, …' },
 ];
 
 export const DIALECT_NAMES = DIALECTS.map((d) => d.name);

@@ -1,6 +1,8 @@
 /** `plan templates`: what each template is for and the parameters it takes. */
 import type { Parameter } from '../templates/parameters.js';
-import { listTemplates } from '../templates/registry.js';
+import { findTemplate, listTemplates, loadTemplateDir } from '../templates/registry.js';
+import { expandTemplate } from '../templates/render.js';
+import { checkPlan } from './check.js';
 
 export interface TemplateListing {
   name: string;
@@ -33,4 +35,32 @@ export function formatTemplates(listing: readonly TemplateListing[]): string {
       return [`${t.name}${t.builtin ? '' : ' (user)'} — ${t.title}`, `  ${t.summary}`, '  parameters:', ...params].join('\n');
     })
     .join('\n\n');
+}
+
+/** `plan templates show NAME`: its parameters, a command line with every default, and what it expands to. */
+export function showTemplate(name: string, extraDirs: readonly string[] = []) {
+  const template = findTemplate(name, extraDirs);
+  const expansion = expandTemplate(template);
+  const report = checkPlan(`${template.name}.plan.yaml`, expansion.loaded);
+  const flags = template.manifest.parameters.map((p) => {
+    const value = Array.isArray(p.default) ? p.default.join(',') : String(p.default);
+    return p.flag ? `--${p.flag} ${value}` : `--set ${p.name}=${value}`;
+  });
+  return { listing: describeTemplates(extraDirs).find((t) => t.name === name)!, example: `plan new ${name} ${flags.join(' ')}`, report };
+}
+
+/**
+ * `plan templates check DIR`: renders the template with its defaults and with each example value of each
+ * parameter, and checks every plan. Template mistakes come back as located errors (exit 2); plans with
+ * errors as reports (exit 1).
+ */
+export function checkTemplateDir(dir: string) {
+  const template = loadTemplateDir(dir);
+  const variants: Record<string, string>[] = [{}];
+  for (const p of template.manifest.parameters) for (const value of p.examples ?? []) variants.push({ [p.name]: value });
+  return variants.map((given) => {
+    const expansion = expandTemplate(template, { given });
+    const values = Object.entries(given).map(([k, v]) => `${k}=${v}`).join(' ');
+    return { given, report: checkPlan(`${template.name}/plan.yaml.hbs (rendered${values ? ` with ${values}` : ' on defaults'})`, expansion.loaded) };
+  });
 }

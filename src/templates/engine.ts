@@ -33,7 +33,9 @@ export function compileTemplate(file: string, partialDirs: readonly string[]): R
       if (!(err instanceof Error)) throw err;
       // Handlebars reports "x" not defined, parse errors, helper errors and missing partials with a line.
       const e = err as Error & { lineNumber?: number; column?: number };
-      throw PlanInputError.single(`template error: ${e.message.split('\n')[0]}`, {
+      // Handlebars appends its context and position ("in [object Object] - 11:33"): the location says it better.
+      const message = e.message.split('\n')[0]!.replace(/ in \[object Object\]/, '').replace(/ - \d+:\d+$/, '');
+      throw PlanInputError.single(`template error: ${message}`, {
         location: { file, line: e.lineNumber, column: e.column !== undefined ? e.column + 1 : undefined },
         hint: 'the line may be in this file or in a partial it includes; every variable must exist in the context',
       });

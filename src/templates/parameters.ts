@@ -8,7 +8,8 @@ import { didYouMean, PlanInputError, type ErrorDetail } from '../errors.js';
 /** SQL-safe identifiers: validated here so templates can put them in SQL, paths and ids. */
 export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
-const Base = { help: z.string().min(1), flag: z.string().optional() };
+/** `examples`: values besides the default that `plan templates check` also renders with. */
+const Base = { help: z.string().min(1), flag: z.string().optional(), examples: z.array(z.string()).optional() };
 
 export const ParameterSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...Base, name: z.string(), type: z.literal('string'), default: z.string() }),

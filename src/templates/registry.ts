@@ -36,10 +36,14 @@ export function builtinTemplatesDir(): string {
   return join(packageRoot(), 'templates');
 }
 
-/** Templates from the built-in directory first, then each extra directory; a later one overrides. */
-export function listTemplates(extraDirs: readonly string[] = []): TemplateRef[] {
+/**
+ * Templates from the built-in directory, then `./templates` in the working directory, then each extra
+ * directory; a later one overrides a template of the same name.
+ */
+export function listTemplates(extraDirs: readonly string[] = [], cwd = process.cwd()): TemplateRef[] {
   const byName = new Map<string, TemplateRef>();
-  const dirs = [builtinTemplatesDir(), ...extraDirs.map((d) => resolve(d))];
+  const builtin = builtinTemplatesDir();
+  const dirs = [builtin, ...[join(cwd, 'templates'), ...extraDirs.map((d) => resolve(d))].filter((d) => resolve(d) !== builtin)];
   dirs.forEach((root, i) => {
     if (!existsSync(root) || !statSync(root).isDirectory()) return;
     for (const entry of readdirSync(root).sort()) {
@@ -49,6 +53,16 @@ export function listTemplates(extraDirs: readonly string[] = []): TemplateRef[] 
     }
   });
   return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** One template folder, wherever it is (for `plan templates check DIR`). */
+export function loadTemplateDir(dir: string): TemplateRef {
+  const full = resolve(dir);
+  if (!existsSync(join(full, MANIFEST_FILE))) {
+    throw PlanInputError.single(`no ${MANIFEST_FILE} here: a template is a folder with ${MANIFEST_FILE} and ${BODY_FILE}`, { location: { file: full } });
+  }
+  const manifest = loadManifest(full);
+  return { name: manifest.name, dir: full, manifest, builtin: full.startsWith(builtinTemplatesDir()) };
 }
 
 export function findTemplate(name: string, extraDirs: readonly string[] = []): TemplateRef {

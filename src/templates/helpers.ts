@@ -31,7 +31,34 @@ export function csvField(value: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** Where each migration framework keeps a migration, and how it is applied (seed 004's file conventions). */
+const FRAMEWORKS: Record<string, { file: (n: string, name: string, app: string) => string; apply: (db: string) => string; noTransaction: string }> = {
+  sql: { file: (n, name) => `migrations/${n}_${name}.sql`,
+    apply: (db) => ({ postgres: 'psql -v ON_ERROR_STOP=1 -f FILE', mysql: 'mysql < FILE', sqlite: 'sqlite3 app.db < FILE', mongodb: 'mongosh FILE' })[db] ?? 'FILE',
+    noTransaction: 'run this file on its own, without BEGIN/COMMIT around it' },
+  prisma: { file: (n, name) => `prisma/migrations/${n}_${name}/migration.sql`, apply: () => 'npx prisma migrate deploy',
+    noTransaction: 'put it in a migration of its own: a statement that cannot run in a transaction must be alone in migration.sql' },
+  django: { file: (n, name, app) => `apps/${app}/migrations/${n.padStart(4, '0')}_${name}.py`, apply: () => 'python manage.py migrate',
+    noTransaction: 'set atomic = False on the Migration class (AddIndexConcurrently for indexes)' },
+  alembic: { file: (n, name) => `alembic/versions/${n}_${name}.py`, apply: () => 'alembic upgrade head',
+    noTransaction: 'wrap it in `with op.get_context().autocommit_block():`' },
+  knex: { file: (n, name) => `migrations/${n}_${name}.js`, apply: () => 'npx knex migrate:latest',
+    noTransaction: 'export `config = { transaction: false }` from the migration' },
+};
+
+export function migrationFile(framework: string, ordinal: string, name: string, app = 'core'): string {
+  const fw = FRAMEWORKS[framework];
+  if (!fw) throw new Error(`unknown framework "${framework}"`);
+  return fw.file(ordinal, name, app);
+}
+
 export const helpers: Record<string, HelperDelegate> = {
+  /** `(migration_file framework "002" "backfill_tenant_id")`: the path the framework expects. */
+  migration_file: (framework: string, ordinal: string, name: string) => migrationFile(framework, ordinal, name),
+  /** How the framework runs a step that must not be inside a transaction. */
+  no_transaction: (framework: string) => FRAMEWORKS[framework]!.noTransaction,
+  /** How the framework applies migrations, with the file in place of FILE. */
+  apply_command: (framework: string, db: string, file: string) => FRAMEWORKS[framework]!.apply(db).replace('FILE', file),
   /**
    * Shell-quotes a value: `{{sh title}}`. As a block, quotes what the block renders:
    * `{{#sh}}{{> taskwarrior/record}}{{/sh}}`.

@@ -21,14 +21,14 @@ describe('user templates', () => {
     const r = runCli(['templates', 'show', 'multi-tenant']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/tables \(identifier-list, default \["users","projects","tasks"\]; --tables\)/);
-    expect(r.stdout).toContain('plan new multi-tenant --tables users,projects,tasks --db postgres --set tenant_column=tenant_id');
+    expect(r.stdout).toContain('plan new multi-tenant --tables users,projects,tasks --db postgres --set framework=sql --set tenant_column=tenant_id');
     expect(r.stdout).toContain('13 tasks in 5 waves, 4 checkpoints; 0 errors, 0 warnings');
   });
 
   it('plan templates check renders defaults and every example value; template mistakes are located (2), broken plans are 1', () => {
     const ok = runCli(['templates', 'check', join(ROOT, 'templates', 'multi-tenant')]);
     expect(ok.code).toBe(0);
-    expect(ok.stdout.trim().split('\n')).toHaveLength(5);
+    expect(ok.stdout.trim().split('\n')).toHaveLength(9);
     expect(ok.stdout).toContain('(rendered with db=mongodb): 13 tasks in 5 waves');
     const mistake = runCli(['templates', 'check', fixture('templates', 'unknown-variable')]);
     expect(mistake.code).toBe(2);

@@ -37,6 +37,7 @@ export function computeExamples(): Example[] {
   // The HTML report embeds the committed SVGs (their own freshness is checked by their stamps).
   const svg = (name: string) => (existsSync(join(ROOT, dir, name)) ? readFileSync(join(ROOT, dir, name), 'utf8') : undefined);
   return [
+    ...computeTemplateSnapshots(),
     { path: planPath, text },
     { path: `${dir}/check.txt`, text: `$ plan check ${planPath}\n${formatReport(report)}\n` },
     { path: `${dir}/graph.mmd`, text: flow },
@@ -45,6 +46,22 @@ export function computeExamples(): Example[] {
     { path: `${dir}/report.html`, text: renderKickoff(kickoff, 'html', { flow: { mermaid: mermaid.flow, svg: svg('graph.svg') }, gantt: { mermaid: mermaid.gantt, svg: svg('gantt.svg') } }) },
     { path: `${dir}/graph.md`, text: `# ${view.epic.title}\n\n## Dependency waves\n\n\`\`\`mermaid\n${flow}\`\`\`\n\n## Schedule\n\n\`\`\`mermaid\n${gantt}\`\`\`\n` },
   ];
+}
+
+/**
+ * One representative plan per other template, committed as a snapshot a reviewer reads like documentation.
+ * The combination is chosen to show what the template does differently, not only the defaults.
+ */
+const SNAPSHOTS: Record<string, Record<string, string>> = {
+  'add-not-null-column': { db: 'postgres', framework: 'django' },
+};
+
+export function computeTemplateSnapshots(): Example[] {
+  return Object.entries(SNAPSHOTS).map(([name, given]) => {
+    const dir = `examples/${name}`;
+    const { text } = expandTemplate(findTemplate(name), { given, schemaRef: '../../schema/plan.schema.json' });
+    return { path: `${dir}/${name}.plan.yaml`, text };
+  });
 }
 
 /** The rendered images beside them, each stamped with the hash of the Mermaid text it was drawn from. */

@@ -72,7 +72,8 @@ export function resolveParameters(
 function convert(p: Parameter, raw: string): ParameterValue | { error: string } {
   switch (p.type) {
     case 'string':
-      return raw;
+      // Single-line: a line break could end the YAML block a template puts the value in.
+      return /[\u0000-\u001f\u007f]/.test(raw) ? { error: 'must be one line of text (no line breaks or control characters)' } : raw;
     case 'identifier':
       return IDENTIFIER.test(raw) ? raw : { error: `"${raw}" is not an identifier (letters, digits, _; not starting with a digit)` };
     case 'identifier-list': {

@@ -36,3 +36,32 @@ describe('template matrix', () => {
     expect(django).not.toContain('alembic');
   });
 });
+
+describe('the engine decides the statements', () => {
+  const plan = (name: string, db: string) => expandTemplate(listTemplates().find((t) => t.name === name)!, { given: { db } }).text;
+  it.each(['multi-tenant', 'add-not-null-column'])('%s: PostgreSQL, MySQL, SQLite and MongoDB each get their own', (name) => {
+    const pg = plan(name, 'postgres');
+    const my = plan(name, 'mysql');
+    const lite = plan(name, 'sqlite');
+    const mongo = plan(name, 'mongodb');
+    expect(pg).toContain("SET lock_timeout = '5s'");
+    expect(pg).toMatch(/CHECK \(\w+ IS NOT NULL\) NOT VALID/);
+    expect(pg).toContain('VALIDATE CONSTRAINT');
+    expect(pg).toContain('FOR UPDATE SKIP LOCKED');
+    expect(my).toContain('SET SESSION lock_wait_timeout = 5');
+    expect(my).not.toMatch(/CONCURRENTLY|NOT VALID|lock_timeout =/);
+    expect(lite).toMatch(/SQLite cannot add NOT NULL to a column: rebuild each table/);
+    expect(lite).not.toMatch(/CONCURRENTLY|ALGORITHM=|lock_timeout/);
+    expect(mongo).toContain('updateMany');
+    expect(mongo).toContain('validationLevel: "strict"');
+    expect(mongo).not.toMatch(/ALTER TABLE|CONCURRENTLY/);
+  });
+
+  it('add-not-null-column is reversible: no point of no return, so no backup gate', () => {
+    const p = expandTemplate(listTemplates().find((t) => t.name === 'add-not-null-column')!).loaded.plan;
+    expect(p.tasks.filter((t) => t.point_of_no_return)).toEqual([]);
+    expect(p.tasks.map((t) => [t.id, t.kind])).toEqual([['T1', 'work'], ['T2', 'work'], ['R1', 'rollback'], ['G1', 'checkpoint'],
+      ['T3', 'work'], ['V1', 'checkpoint'], ['T4', 'work'], ['V2', 'checkpoint']]);
+    expect(p.tasks.find((t) => t.id === 'T3')!.description).not.toContain('tenant');
+  });
+});

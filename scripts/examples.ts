@@ -53,6 +53,7 @@ export function computeExamples(): Example[] {
  * The combination is chosen to show what the template does differently, not only the defaults.
  */
 const SNAPSHOTS: Record<string, Record<string, string>> = {
+  'add-index': { db: 'postgres', framework: 'alembic' },
   'add-not-null-column': { db: 'postgres', framework: 'django' },
 };
 

@@ -76,7 +76,7 @@ describe('first run', () => {
   it('without a terminal, plan new fails fast and says what to pass', () => {
     const r = runCli(['new'], { cwd: tempDir() });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/plan new needs a template \(no terminal to ask on\)\n  hint: templates: add-not-null-column, multi-tenant; e\.g\. plan new multi-tenant --tables/);
+    expect(r.stderr).toMatch(/plan new needs a template \(no terminal to ask on\)\n  hint: templates: add-index, add-not-null-column, multi-tenant; e\.g\. plan new multi-tenant --tables/);
   });
 
   it('on a terminal (tmux), plan new offers the templates, asks each parameter, re-asks a wrong answer, and writes the plan', async () => {
@@ -95,7 +95,7 @@ describe('first run', () => {
     expect(tmux('new-session', '-d', '-s', session, '-x', '160', '-y', '50', '-c', dir, cmd).status).toBe(0);
     try {
       await waitFor('Template [1-');
-      expect(screen()).toContain('2. multi-tenant');
+      expect(screen()).toContain('3. multi-tenant');
       tmux('send-keys', '-t', session, 'multi-tenant', 'Enter');
       await waitFor('(users,projects,tasks):');
       tmux('send-keys', '-t', session, 'users,orders', 'Enter');

@@ -65,3 +65,18 @@ describe('the engine decides the statements', () => {
     expect(p.tasks.find((t) => t.id === 'T3')!.description).not.toContain('tenant');
   });
 });
+
+describe('add-index', () => {
+  const plan = (db: string) => expandTemplate(listTemplates().find((t) => t.name === 'add-index')!, { given: { db } }).loaded.plan;
+  it('builds the index in a task of its own, online the way each engine can, then checks it is valid and used', () => {
+    const build = (db: string) => plan(db).tasks.find((t) => t.id === 'T1')!;
+    expect(build('postgres').ops).toEqual(['create-index']);
+    expect(build('postgres').description).toContain('CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_orders_customer_id_created_at ON orders (customer_id, created_at);');
+    expect(build('postgres').description).toContain('not inside a transaction (run this file on its own');
+    expect(build('mysql').description).toContain('ALGORITHM=INPLACE, LOCK=NONE');
+    expect(build('mysql').description).not.toContain('CONCURRENTLY');
+    expect(build('mongodb').description).toContain('db.orders.createIndex({ customer_id: 1, created_at: 1 }');
+    expect(plan('postgres').tasks.find((t) => t.id === 'V1')!.description).toContain('indisvalid');
+    expect(plan('postgres').tasks.find((t) => t.id === 'R1')!.description).toContain('DROP INDEX CONCURRENTLY');
+  });
+});

@@ -9,7 +9,7 @@ describe('user templates', () => {
     mkdirSync(join(dir, 'templates'));
     cpSync(fixture('templates', 'cyclic'), join(dir, 'templates', 'cyclic'), { recursive: true });
     const listing = JSON.parse(runCli(['templates', '--json'], { cwd: dir }).stdout) as { name: string; builtin: boolean }[];
-    expect(listing.map((t) => [t.name, t.builtin])).toEqual([['add-not-null-column', true], ['cyclic', false], ['multi-tenant', true]]);
+    expect(listing.map((t) => [t.name, t.builtin])).toEqual([['add-index', true], ['add-not-null-column', true], ['cyclic', false], ['multi-tenant', true]]);
   });
 
   it('in this repository, ./templates is the built-in folder and is not listed twice', () => {

@@ -3,7 +3,7 @@
  * step. Each reads ops, kinds and the dependency graph; none reads titles.
  */
 import type { RuleHit, SafetyRule } from '../types.js';
-import { opMask, riskRank } from '../context.js';
+import { opMask, riskRank, type OpMask, type RuleContext } from '../context.js';
 
 // Each rule finds its subjects first (cheap) and walks the graph only when there are some.
 const CONTRACT = opMask('set-not-null', 'drop-column', 'drop-table', 'drop-not-null');
@@ -13,6 +13,12 @@ const STOP_WRITES = opMask('stop-writes');
 /** Changes whose result must be verified: data, enforcement, and anything irreversible. */
 const VERIFIABLE = opMask('backfill', 'change-type', 'set-not-null', 'add-constraint', 'drop-column', 'drop-table',
   'rename-column', 'rename-table');
+
+/** Tasks doing `mask` with no checkpoint right before them (`predecessors`) or right after (`successors`). */
+function withoutAdjacentCheckpoint(ctx: RuleContext, mask: OpMask, side: 'predecessors' | 'successors'): number[] {
+  const neighbours = ctx.analysis[side];
+  return ctx.withOps(mask).filter((v) => !neighbours[v]!.some((w) => ctx.tasks[w]!.kind === 'checkpoint'));
+}
 
 export const rollbackRehearsed: SafetyRule = {
   id: 'rollback-rehearsed',
@@ -167,9 +173,7 @@ export const contractAfterGate: SafetyRule = {
   why: 'Contracting (NOT NULL, dropping the old column) breaks every application version that still uses the old shape. The gate right before it is where someone confirms none is left running.',
   sources: ['MP17', 'pgroll', 'Reshape'],
   check(ctx) {
-    const preds = ctx.analysis.predecessors;
-    return ctx.withOps(CONTRACT)
-      .filter((v) => !preds[v]!.some((d) => ctx.tasks[d]!.kind === 'checkpoint'))
+    return withoutAdjacentCheckpoint(ctx, CONTRACT, 'predecessors')
       .map((v) => ({ task: v, field: ['depends'], message: `"${ctx.tasks[v]!.id}" contracts the schema without depending directly on a checkpoint` }));
   },
 };
@@ -183,9 +187,7 @@ export const verifyEachChange: SafetyRule = {
   why: 'A change that is not verified is assumed. A checkpoint right after it (counts, checksums, NULL and orphan checks) catches a partial backfill before anything builds on it; a failed verify is the signal to revert.',
   sources: ['MP19', 'Sqitch verify', 'seed 001 validation'],
   check(ctx) {
-    const succ = ctx.analysis.successors;
-    return ctx.withOps(VERIFIABLE)
-      .filter((v) => !succ[v]!.some((w) => ctx.tasks[w]!.kind === 'checkpoint'))
+    return withoutAdjacentCheckpoint(ctx, VERIFIABLE, 'successors')
       .map((v) => ({ task: v, field: ['ops'], message: `"${ctx.tasks[v]!.id}" changes data or schema and no checkpoint verifies it` }));
   },
 };

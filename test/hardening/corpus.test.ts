@@ -9,9 +9,11 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSyn
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parsePlan } from '../../src/model/load.js';
+import { listTemplates } from '../../src/templates/registry.js';
 import { fixture, ROOT, runCli, tempDir } from '../helpers.js';
 
 const STACK = /\n\s+at .+:\d+:\d+\)?/;
+const BUILTIN = listTemplates().map((t) => t.name);
 const bad = (name: string) => fixture('bad', `${name}.plan.yaml`);
 
 /** Every file under `dir` with a hash of its bytes: what "untouched" is checked against. */
@@ -55,7 +57,7 @@ const CASES: Case[] = [
     args: (d) => ['check', join(d, 'deep.yaml')], exit: 2, message: /deep\.yaml: YAML nested too deeply to read/ },
   { name: 'a directory instead of a plan', args: (d) => ['check', d], exit: 2, message: /: is a directory, not a plan file/ },
   { name: 'a missing file', args: (d) => ['check', join(d, 'nope.yaml')], exit: 2, message: /nope\.yaml: no such file/ },
-  { name: 'a template name with ../', args: () => ['new', '../multi-tenant'], exit: 2, message: /unknown template "\.\.\/multi-tenant"\n  hint: did you mean "multi-tenant"\? known templates: add-index, add-not-null-column, multi-tenant/ },
+  { name: 'a template name with ../', args: () => ['new', '../multi-tenant'], exit: 2, message: new RegExp(`unknown template "\\.\\./multi-tenant"\\n  hint: did you mean "multi-tenant"\\? known templates: ${BUILTIN.join(', ')}`) },
   { name: 'an output path that is a directory', setup: (d) => mkdirSync(join(d, 'out')), args: (d) => ['new', 'multi-tenant', '--out', join(d, 'out')],
     exit: 2, message: /out: is a directory; give a file name with --out/ },
   { name: 'an output file that exists', setup: (d) => writeFileSync(join(d, 'multi-tenant.plan.yaml'), 'mine\n'), args: () => ['new', 'multi-tenant'],

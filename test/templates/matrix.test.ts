@@ -80,3 +80,16 @@ describe('add-index', () => {
     expect(plan('postgres').tasks.find((t) => t.id === 'R1')!.description).toContain('DROP INDEX CONCURRENTLY');
   });
 });
+
+describe('drop-column', () => {
+  const plan = (db: string) => expandTemplate(listTemplates().find((t) => t.name === 'drop-column')!, { given: { db } }).loaded.plan;
+  it('stops using the column, waits, backs it up and signs off before the drop, the point of no return', () => {
+    const p = plan('postgres');
+    const drop = p.tasks.find((t) => t.id === 'T1')!;
+    expect(drop).toMatchObject({ point_of_no_return: true, ops: ['drop-column'], depends: ['G2'] });
+    expect(p.tasks.find((t) => t.id === 'W1')!.estimate).toBe('7d');
+    expect(drop.description).toContain('ALTER TABLE users DROP COLUMN IF EXISTS legacy_name;');
+    expect(plan('mysql').tasks.find((t) => t.id === 'T1')!.description).toContain('DROP COLUMN legacy_name, ALGORITHM=INSTANT;');
+    expect(plan('mongodb').tasks.find((t) => t.id === 'T1')!.description).toContain('$unset: { legacy_name: "" }');
+  });
+});

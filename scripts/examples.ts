@@ -55,6 +55,7 @@ export function computeExamples(): Example[] {
 const SNAPSHOTS: Record<string, Record<string, string>> = {
   'add-index': { db: 'postgres', framework: 'alembic' },
   'add-not-null-column': { db: 'postgres', framework: 'django' },
+  'database-migration': { db: 'sqlite', framework: 'alembic' },
   'drop-column': { db: 'mysql', framework: 'knex' },
 };
 

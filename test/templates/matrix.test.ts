@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkPlan } from '../../src/app/check.js';
+import { analyzePlan } from '../../src/graph/analyze.js';
 import { listTemplates } from '../../src/templates/registry.js';
 import { expandTemplate } from '../../src/templates/render.js';
 
@@ -91,5 +92,16 @@ describe('drop-column', () => {
     expect(drop.description).toContain('ALTER TABLE users DROP COLUMN IF EXISTS legacy_name;');
     expect(plan('mysql').tasks.find((t) => t.id === 'T1')!.description).toContain('DROP COLUMN legacy_name, ALGORITHM=INSTANT;');
     expect(plan('mongodb').tasks.find((t) => t.id === 'T1')!.description).toContain('$unset: { legacy_name: "" }');
+  });
+});
+
+describe('database-migration', () => {
+  it('is seed 004: plan, schema, data, validation, one after the other', () => {
+    const p = expandTemplate(listTemplates().find((t) => t.name === 'database-migration')!).loaded.plan;
+    const a = analyzePlan(p);
+    expect(a.waves.map((w) => w.taskIds)).toEqual([['P1'], ['T1', 'R1', 'G1'], ['T2', 'V1'], ['T3']]);
+    expect(a.waves.map((w) => w.phases)).toEqual([['plan'], ['schema'], ['data'], ['validation']]);
+    expect(p.tasks.find((t) => t.id === 'T3')!.acceptance).toEqual(['Migration applies successfully', 'Rollback works',
+      'Data preserved (no loss)', 'Performance acceptable (large tables)']);
   });
 });

@@ -5,6 +5,7 @@
  */
 import type { HelperDelegate } from 'handlebars';
 import { shellQuote } from '../export/shell.js';
+import { volumePlan } from './volume.js';
 
 type Options = { hash: Record<string, unknown>; data?: unknown; fn?: (ctx: unknown) => string };
 /** Handlebars passes its options object last; helpers that take any number of arguments drop it. */
@@ -52,7 +53,29 @@ export function migrationFile(framework: string, ordinal: string, name: string, 
   return fw.file(ordinal, name, app);
 }
 
+/** SQL type → the BSON type MongoDB's $convert takes; unknown types stay strings. */
+const BSON_TYPES: Record<string, string> = { bigint: 'long', int8: 'long', integer: 'int', int: 'int', int4: 'int', smallint: 'int',
+  numeric: 'decimal', decimal: 'decimal', real: 'double', double: 'double', float: 'double', boolean: 'bool', bool: 'bool',
+  timestamp: 'date', timestamptz: 'date', date: 'date', datetime: 'date', text: 'string', varchar: 'string', uuid: 'string' };
+
+export function bsonType(sqlType: string): string {
+  return BSON_TYPES[sqlType.toLowerCase().replace(/\(.*$/, '').trim()] ?? 'string';
+}
+
 export const helpers: Record<string, HelperDelegate> = {
+  /**
+   * What the table's size decides (./volume.ts): `(volume rows db "batchSize")`, `"pauseMs"`, `"estimate"`,
+   * `"reason"`, `"onlineTool"` (empty unless MySQL needs gh-ost), `"volume"` (small, medium, large).
+   */
+  volume: (rows: number, db: string, field: string) => {
+    const plan = volumePlan(rows, db);
+    if (!(field in plan)) throw new Error(`volume: no field "${field}" (one of ${Object.keys(plan).join(', ')})`);
+    return plan[field as keyof typeof plan] ?? '';
+  },
+  /** `(bson_type "bigint")` → long: the target of MongoDB's $convert for an SQL type. */
+  bson_type: (sqlType: string) => bsonType(sqlType),
+  /** An SQL string literal: single quotes, doubled inside. */
+  sql_string: (value: string) => `'${String(value).replace(/'/g, "''")}'`,
   /** `(migration_file framework "002" "backfill_tenant_id")`: the path the framework expects. */
   migration_file: (framework: string, ordinal: string, name: string) => migrationFile(framework, ordinal, name),
   /** How the framework runs a step that must not be inside a transaction. */

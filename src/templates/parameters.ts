@@ -22,6 +22,31 @@ export const ParameterSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...Base, name: z.string(), type: z.literal('enum'), values: z.array(z.string()).min(1), default: z.string() }),
 ]);
 export type Parameter = z.infer<typeof ParameterSchema>;
+
+/**
+ * Parameters whose meaning is the same in every template, declared once: a template writes
+ * `- use: db` (optionally with its own `default`, `examples` or `help`) instead of repeating them.
+ */
+export const STANDARD_PARAMETERS = {
+  db: { name: 'db', type: 'enum', values: ['postgres', 'mysql', 'sqlite', 'mongodb'], default: 'postgres', flag: 'db',
+    help: 'Database engine; decides the SQL or commands in each task.', examples: ['mysql', 'sqlite', 'mongodb'] },
+  framework: { name: 'framework', type: 'enum', values: ['sql', 'prisma', 'django', 'alembic', 'knex'], default: 'sql',
+    help: 'Migration framework; decides the migration files and how they are applied.', examples: ['prisma', 'django', 'alembic', 'knex'] },
+  rows: { name: 'rows', type: 'integer', default: 1_000_000, min: 0,
+    help: 'Rows in the table, roughly. Decides batch size, throttling and the estimate of a backfill, and whether a MySQL table copy needs gh-ost.',
+    examples: ['50000', '50000000'] },
+  mode: { name: 'mode', type: 'enum', values: ['zero-downtime', 'maintenance-window'], default: 'zero-downtime',
+    help: 'zero-downtime: expand-contract, old and new releases run side by side. maintenance-window: fewer phases, the application is stopped while the change runs.',
+    examples: ['maintenance-window'] },
+} as const satisfies Record<string, Parameter>;
+
+const StandardParameterRef = z.strictObject({
+  use: z.enum(Object.keys(STANDARD_PARAMETERS) as [keyof typeof STANDARD_PARAMETERS]),
+  default: z.unknown().optional(),
+  help: z.string().optional(),
+  examples: z.array(z.string()).optional(),
+}).transform(({ use, ...own }): unknown => ({ ...STANDARD_PARAMETERS[use], ...Object.fromEntries(Object.entries(own).filter(([, v]) => v !== undefined)) }))
+  .pipe(ParameterSchema);
 export type ParameterValue = string | number | boolean | string[];
 export type ParameterValues = Record<string, ParameterValue>;
 
@@ -29,7 +54,7 @@ export const TemplateManifestSchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9-]*$/),
   title: z.string().min(1),
   summary: z.string().min(1),
-  parameters: z.array(ParameterSchema),
+  parameters: z.array(z.union([StandardParameterRef, ParameterSchema])),
 });
 export type TemplateManifest = z.infer<typeof TemplateManifestSchema>;
 

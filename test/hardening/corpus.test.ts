@@ -64,7 +64,7 @@ const CASES: Case[] = [
     exit: 2, message: /multi-tenant\.plan\.yaml: already exists; not overwritten\n  hint: pass --force/ },
   { name: 'a template that uses an unknown variable', args: () => ['new', 'unknown-variable', '--templates-dir', fixture('templates')],
     exit: 2, message: /unknown-variable\/plan\.yaml\.hbs:11:\d+: template error: "colunm" not defined/ },
-  { name: 'a parameter of the wrong type', args: () => ['new', 'multi-tenant', '--set', 'batch_size=lots'], exit: 2, message: /parameter "batch_size": "lots" is not an integer/ },
+  { name: 'a parameter of the wrong type', args: () => ['new', 'multi-tenant', '--set', 'rows=lots'], exit: 2, message: /parameter "rows": "lots" is not an integer/ },
   { name: 'an empty table list', args: () => ['new', 'multi-tenant', '--tables', ','], exit: 2, message: /parameter "tables": needs at least one name/ },
   { name: 'duplicate table names', args: () => ['new', 'multi-tenant', '--tables', 'users,orders,users'], exit: 2, message: /parameter "tables": "users" is listed twice/ },
   { name: 'a table name with a quote', args: () => ['new', 'multi-tenant', '--tables', `users,o"rders`], exit: 2, message: /parameter "tables": "o"rders" is not an identifier/ },

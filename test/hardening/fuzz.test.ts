@@ -81,7 +81,7 @@ describe('fuzz', () => {
   }, 120_000);
 
   it('random template parameters through plan new', async () => {
-    const name = fc.oneof(fc.constantFrom('tables', 'db', 'tenant_column', 'fan_out_above', 'batch_size', 'batch_pause_ms'), fc.string({ maxLength: 8 }));
+    const name = fc.oneof(fc.constantFrom('tables', 'db', 'tenant_column', 'fan_out_above', 'rows'), fc.string({ maxLength: 8 }));
     const value = fc.oneof(hostileString, fc.constantFrom('', ',', 'users,users', '0', '-1', '99999999999', 'postgres', 'a,b,c,d,e,f'));
     await fc.assert(fc.asyncProperty(fc.array(fc.tuple(name, value), { maxLength: 4 }), async (pairs) => {
       await userErrorsOnly(() => newPlan({ template: 'multi-tenant', set: pairs.map(([k, v]) => `${k}=${v}`), dryRun: true }));

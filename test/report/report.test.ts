@@ -105,7 +105,7 @@ describe('first run', () => {
       tmux('send-keys', '-t', session, 'oracle', 'Enter');
       await waitFor('"oracle" is not one of');
       tmux('send-keys', '-t', session, 'mysql', 'Enter');
-      for (const name of ['framework', 'tenant_column', 'fan_out_above', 'batch_size', 'batch_pause_ms']) {
+      for (const name of ['framework', 'tenant_column', 'fan_out_above', 'rows']) {
         await waitFor(`  ${name}`);
         tmux('send-keys', '-t', session, 'Enter');
       }

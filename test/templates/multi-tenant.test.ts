@@ -88,7 +88,7 @@ describe('multi-tenant template', () => {
     [{ tables: 'users,users' }, /"users" is listed twice/],
     [{ tables: 'users;drop table x' }, /is not an identifier/],
     [{ tables: '' }, /needs at least one name/],
-    [{ batch_size: 'many' }, /"many" is not an integer/],
+    [{ rows: 'many' }, /"many" is not an integer/],
     [{ tenant_colum: 'x' }, /no parameter "tenant_colum"[\s\S]*did you mean "tenant_column"/],
   ])('rejects bad parameters before rendering: %o', (given, message) => {
     expect(() => expand(given)).toThrow(PlanInputError);

@@ -33,8 +33,9 @@ export function csvField(value: unknown): string {
 }
 
 /** Where each migration framework keeps a migration, and how it is applied (seed 004's file conventions). */
-const FRAMEWORKS: Record<string, { file: (n: string, name: string, app: string) => string; apply: (db: string) => string; noTransaction: string }> = {
-  sql: { file: (n, name) => `migrations/${n}_${name}.sql`,
+const FRAMEWORKS: Record<string, { file: (n: string, name: string, app: string, db: string) => string; apply: (db: string) => string; noTransaction: string }> = {
+  // Plain files are SQL, except for MongoDB, whose migrations are mongosh scripts.
+  sql: { file: (n, name, _app, db) => `migrations/${n}_${name}.${db === 'mongodb' ? 'js' : 'sql'}`,
     apply: (db) => ({ postgres: 'psql -v ON_ERROR_STOP=1 -f FILE', mysql: 'mysql < FILE', sqlite: 'sqlite3 app.db < FILE', mongodb: 'mongosh FILE' })[db] ?? 'FILE',
     noTransaction: 'run this file on its own, without BEGIN/COMMIT around it' },
   prisma: { file: (n, name) => `prisma/migrations/${n}_${name}/migration.sql`, apply: () => 'npx prisma migrate deploy',
@@ -47,10 +48,10 @@ const FRAMEWORKS: Record<string, { file: (n: string, name: string, app: string) 
     noTransaction: 'export `config = { transaction: false }` from the migration' },
 };
 
-export function migrationFile(framework: string, ordinal: string, name: string, app = 'core'): string {
+export function migrationFile(framework: string, ordinal: string, name: string, db = 'postgres', app = 'core'): string {
   const fw = FRAMEWORKS[framework];
   if (!fw) throw new Error(`unknown framework "${framework}"`);
-  return fw.file(ordinal, name, app);
+  return fw.file(ordinal, name, app, db);
 }
 
 /** SQL type → the BSON type MongoDB's $convert takes; unknown types stay strings. */
@@ -77,7 +78,8 @@ export const helpers: Record<string, HelperDelegate> = {
   /** An SQL string literal: single quotes, doubled inside. */
   sql_string: (value: string) => `'${String(value).replace(/'/g, "''")}'`,
   /** `(migration_file framework "002" "backfill_tenant_id")`: the path the framework expects. */
-  migration_file: (framework: string, ordinal: string, name: string) => migrationFile(framework, ordinal, name),
+  migration_file: (framework: string, ordinal: string, name: string, options: Options) =>
+    migrationFile(framework, ordinal, name, String((options.data as { root?: { db?: unknown } } | undefined)?.root?.db ?? 'postgres')),
   /** How the framework runs a step that must not be inside a transaction. */
   no_transaction: (framework: string) => FRAMEWORKS[framework]!.noTransaction,
   /** How the framework applies migrations, with the file in place of FILE. */

@@ -19,6 +19,8 @@ export interface VolumePlan {
   onlineTool: 'gh-ost' | undefined;
   /** One sentence a reviewer reads in the task: the choice and why. */
   reason: string;
+  /** The same for a MySQL table copy: plain ALTER or gh-ost, and why. */
+  copyReason: string;
 }
 
 /** Below this a backfill is a handful of short batches; above LARGE it runs for hours and is throttled. */
@@ -48,5 +50,8 @@ export function volumePlan(rows: number, db: string): VolumePlan {
     medium: `${fmt(rows)} rows: ${fmt(batches)} batches of ${fmt(batchSize)} with a ${pauseMs} ms pause, so replication and vacuum keep up and no lock is held for long.`,
     large: `${fmt(rows)} rows is a large table: ${fmt(batches)} small batches of ${fmt(batchSize)} with a ${pauseMs} ms pause, throttled further while replica lag is above 1 s; run it off-peak and expect it to take hours.`,
   }[volume];
-  return { volume, batchSize, pauseMs, batches, estimate, onlineTool, reason };
+  const copyReason = onlineTool
+    ? `${fmt(rows)} rows: a table copy that size blocks writes for too long, so gh-ost copies it online from the binlog and cuts over when told (MP24).`
+    : `${fmt(rows)} rows: the table copy is short enough to run as a plain ALTER (gh-ost is for tables above ${fmt(ONLINE_TOOL_ABOVE)} rows).`;
+  return { volume, batchSize, pauseMs, batches, estimate, onlineTool, reason, copyReason };
 }

@@ -124,7 +124,8 @@ export const helpers: Record<string, HelperDelegate> = {
   gt: (a: number, b: number) => a > b,
   not: (a: unknown) => !a,
   and: (...a: unknown[]) => args(a).every(Boolean),
-  or: (...a: unknown[]) => args(a).some(Boolean),
+  /** The first truthy argument (or false): a condition, and a default value, `(or part "in-place")`. */
+  or: (...a: unknown[]) => args(a).find(Boolean) ?? false,
   len: (items: unknown[]) => items.length,
   /** `(when cond value)`: value if cond, else the empty string. */
   when: (cond: unknown, value: unknown) => (cond ? value : ''),

@@ -35,6 +35,8 @@ export const STANDARD_PARAMETERS = {
   rows: { name: 'rows', type: 'integer', default: 1_000_000, min: 0,
     help: 'Rows in the table, roughly. Decides batch size, throttling and the estimate of a backfill, and whether a MySQL table copy needs gh-ost.',
     examples: ['50000', '50000000'] },
+  fan_out_above: { name: 'fan_out_above', type: 'integer', default: 3, min: 0,
+    help: 'With more tables than this, per-table work (backfills, copies, their checks) becomes one task per table, in parallel within its wave.' },
   mode: { name: 'mode', type: 'enum', values: ['zero-downtime', 'maintenance-window'], default: 'zero-downtime',
     help: 'zero-downtime: expand-contract, old and new releases run side by side. maintenance-window: fewer phases, the application is stopped while the change runs.',
     examples: ['maintenance-window'] },

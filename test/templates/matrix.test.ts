@@ -7,17 +7,25 @@ import { expandTemplate } from '../../src/templates/render.js';
 const ENGINES = ['postgres', 'mysql', 'sqlite', 'mongodb'];
 const FRAMEWORKS = ['sql', 'prisma', 'django', 'alembic', 'knex'];
 
-/** Every built-in template, with every engine and framework it takes, on defaults otherwise. */
+const MODES = ['zero-downtime', 'maintenance-window'];
+
+/** Every built-in template, with every engine, framework and mode it takes, on defaults otherwise. */
 const combinations = listTemplates().flatMap((t) => {
   const has = (name: string) => t.manifest.parameters.some((p) => p.name === name);
-  return (has('db') ? ENGINES : [undefined]).flatMap((db) => (has('framework') ? FRAMEWORKS : [undefined]).map((framework) =>
-    [t.name, db ?? '-', framework ?? '-'] as const));
+  return (has('db') ? ENGINES : [undefined]).flatMap((db) => (has('framework') ? FRAMEWORKS : [undefined]).flatMap((framework) =>
+    (has('mode') ? MODES : [undefined]).map((mode) => [t.name, db ?? '-', framework ?? '-', mode ?? '-'] as const)));
 });
 
 describe('template matrix', () => {
-  it.each(combinations)('%s on %s with %s: zero findings, and the same bytes twice', (name, db, framework) => {
+  it('covers the template library the issue asks for', () => {
+    expect(listTemplates().map((t) => t.name).sort()).toEqual(['add-column', 'add-foreign-key', 'add-index', 'add-not-null-column',
+      'add-unique-constraint', 'blue-green', 'change-column-type', 'database-migration', 'drop-column', 'multi-tenant', 'rename-column',
+      'rename-table', 'split-column']);
+  });
+
+  it.each(combinations)('%s on %s with %s, %s: zero findings, and the same bytes twice', (name, db, framework, mode) => {
     const template = listTemplates().find((t) => t.name === name)!;
-    const given: Record<string, string> = { ...(db !== '-' ? { db } : {}), ...(framework !== '-' ? { framework } : {}) };
+    const given: Record<string, string> = { ...(db !== '-' ? { db } : {}), ...(framework !== '-' ? { framework } : {}), ...(mode !== '-' ? { mode } : {}) };
     const first = expandTemplate(template, { given });
     expect(checkPlan('matrix', first.loaded, { strict: true }).findings).toEqual([]);
     expect(expandTemplate(template, { given }).text).toBe(first.text);
@@ -103,5 +111,121 @@ describe('database-migration', () => {
     expect(a.waves.map((w) => w.phases)).toEqual([['plan'], ['schema'], ['data'], ['validation']]);
     expect(p.tasks.find((t) => t.id === 'T3')!.acceptance).toEqual(['Migration applies successfully', 'Rollback works',
       'Data preserved (no loss)', 'Performance acceptable (large tables)']);
+  });
+});
+
+describe('every template speaks only its engine', () => {
+  const withDb = listTemplates().filter((t) => t.manifest.parameters.some((p) => p.name === 'db'));
+  const render = (t: (typeof withDb)[number], db: string, mode?: string) =>
+    expandTemplate(t, { given: { db, ...(mode ? { mode } : {}) } }).text;
+  const cases = withDb.flatMap((t) => (t.manifest.parameters.some((p) => p.name === 'mode') ? MODES : [undefined]).map((mode) => [t.name, mode ?? 'default'] as const));
+  it.each(cases)('%s (%s): no PostgreSQL-only syntax outside PostgreSQL, no SQL in MongoDB, no MongoDB shell in SQL', (name, mode) => {
+    const t = withDb.find((x) => x.name === name)!;
+    const m = mode === 'default' ? undefined : mode;
+    const pg = render(t, 'postgres', m);
+    expect(pg).not.toMatch(/ALGORITHM=|lock_wait_timeout|updateMany|db\.runCommand|gh-ost --/);
+    for (const db of ['mysql', 'sqlite', 'mongodb']) expect(render(t, db, m)).not.toMatch(/CONCURRENTLY|NOT VALID|lock_timeout = |::/);
+    expect(render(t, 'sqlite', m)).not.toMatch(/ALGORITHM=|lock_wait_timeout|updateMany/);
+    expect(render(t, 'mongodb', m)).not.toMatch(/ALTER TABLE|CREATE (UNIQUE )?INDEX|UPDATE \w+ SET/);
+    expect(render(t, 'mysql', m)).not.toMatch(/updateMany|PRAGMA/);
+  });
+});
+
+describe('the new templates: engine-specific statements where they must be', () => {
+  const text = (name: string, given: Record<string, string>) => expandTemplate(listTemplates().find((t) => t.name === name)!, { given }).text;
+  const plan = (name: string, given: Record<string, string>) => expandTemplate(listTemplates().find((t) => t.name === name)!, { given }).loaded.plan;
+
+  it('rename-column: a copy by key range with the engine\'s null-safe comparison; in a window, the RENAME itself', () => {
+    expect(text('rename-column', { db: 'postgres' })).toContain('UPDATE users SET first_name = fname\n');
+    expect(text('rename-column', { db: 'postgres' })).toContain('WHERE first_name IS DISTINCT FROM fname;');
+    expect(text('rename-column', { db: 'mysql' })).toContain('WHERE NOT (first_name <=> fname);');
+    expect(text('rename-column', { db: 'sqlite' })).toContain('WHERE first_name IS NOT fname;');
+    expect(text('rename-column', { db: 'mongodb' })).toContain('[{ $set: { first_name: "$fname" } }]');
+    const window = (db: string) => text('rename-column', { db, mode: 'maintenance-window' });
+    expect(window('postgres')).toContain('ALTER TABLE users RENAME COLUMN fname TO first_name;');
+    expect(window('mysql')).toContain('RENAME COLUMN fname TO first_name, ALGORITHM=INSTANT;');
+    expect(window('mongodb')).toContain('{ $rename: { fname: "first_name" } }');
+    expect(window('postgres')).not.toContain('dual-write');
+  });
+
+  it('mode: a maintenance window has fewer phases and an explicit downtime task; zero downtime has none', () => {
+    for (const name of ['rename-column', 'rename-table', 'change-column-type', 'split-column']) {
+      const online = plan(name, {});
+      const window = plan(name, { mode: 'maintenance-window' });
+      expect(window.phases.length).toBeLessThan(online.phases.length);
+      const downtime = window.tasks.find((t) => t.id === 'W1')!;
+      expect(downtime.labels).toContain('downtime');
+      expect(downtime.ops).toEqual(['stop-writes']);
+      expect(online.tasks.some((t) => t.labels.includes('downtime'))).toBe(false);
+      expect(window.tasks.at(-1)!.title).toBe('Deploy the new release and end the window');
+    }
+  });
+
+  it('change-column-type: converts with the engine\'s cast; in place in a window, gh-ost on MySQL only for large tables', () => {
+    expect(text('change-column-type', { db: 'postgres' })).toContain('SET amount_bigint = amount::bigint');
+    expect(text('change-column-type', { db: 'sqlite' })).toContain('SET amount_bigint = CAST(amount AS bigint)');
+    expect(text('change-column-type', { db: 'mongodb' })).toContain('{ $convert: { input: "$amount", to: "long" } }');
+    const window = (db: string, rows: string) => text('change-column-type', { db, rows, mode: 'maintenance-window' });
+    expect(window('postgres', '1000')).toContain('ALTER TABLE orders ALTER COLUMN amount TYPE bigint USING amount::bigint;');
+    expect(window('mysql', '50000')).toContain('ALTER TABLE orders MODIFY amount bigint, ALGORITHM=COPY, LOCK=SHARED;');
+    expect(window('mysql', '50000')).not.toContain('gh-ost --');
+    expect(window('mysql', '50000000')).toContain('gh-ost --database=app --table=orders --alter="MODIFY amount bigint"');
+    expect(window('mysql', '50000000')).toContain('50,000,000 rows: a table copy that size blocks writes for too long');
+    expect(window('sqlite', '1000')).toContain('SQLite cannot ALTER a column\'s type: rebuild the table');
+  });
+
+  it('split-column: the engine\'s string functions, both columns filled and compared', () => {
+    expect(text('split-column', { db: 'postgres' })).toContain("first_name = split_part(full_name, ' ', 1), last_name = nullif(substr(full_name, strpos(full_name, ' ') + 1), full_name)");
+    expect(text('split-column', { db: 'mysql' })).toContain("first_name = SUBSTRING_INDEX(full_name, ' ', 1)");
+    expect(text('split-column', { db: 'sqlite' })).toContain("instr(full_name || ' ', ' ')");
+    expect(text('split-column', { db: 'mongodb' })).toContain('{ $split: ["$full_name", " "] }');
+    const window = plan('split-column', { mode: 'maintenance-window' });
+    expect(window.tasks.find((t) => t.ops.includes('drop-column'))!.point_of_no_return).toBe(true);
+  });
+
+  it('rename-table: a compatibility view in the same transaction where the engine allows it', () => {
+    expect(text('rename-table', { db: 'postgres' })).toMatch(/BEGIN;\n.*\n\s+ALTER TABLE customers RENAME TO accounts;\n\s+CREATE VIEW customers AS SELECT \* FROM accounts;/);
+    expect(text('rename-table', { db: 'mysql' })).toContain('RENAME TABLE customers TO accounts;');
+    expect(text('rename-table', { db: 'sqlite' })).toContain('SQLite views are read-only');
+    expect(text('rename-table', { db: 'mongodb' })).toContain('renameCollection: "app.customers", to: "app.accounts"');
+    expect(text('rename-table', { db: 'postgres', mode: 'maintenance-window' })).not.toContain('CREATE VIEW');
+  });
+
+  it('add-foreign-key: NOT VALID then VALIDATE on PostgreSQL; each other engine its own way', () => {
+    const pg = plan('add-foreign-key', { db: 'postgres' });
+    expect(pg.tasks.find((t) => t.id === 'T2')!.description).toContain('FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID;');
+    expect(pg.tasks.find((t) => t.id === 'T3')!.description).toContain('VALIDATE CONSTRAINT fk_orders_customer_id;');
+    expect(pg.tasks.find((t) => t.id === 'T1')!.description).toContain('CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_orders_customer_id');
+    expect(text('add-foreign-key', { db: 'mysql' })).toContain('SET SESSION foreign_key_checks = 0;');
+    expect(text('add-foreign-key', { db: 'sqlite' })).toContain('PRAGMA foreign_key_check(orders);');
+    expect(text('add-foreign-key', { db: 'mongodb' })).toContain('$lookup: { from: "customers", localField: "customer_id", foreignField: "_id"');
+  });
+
+  it('add-unique-constraint: a unique index online, attached with USING INDEX on PostgreSQL only', () => {
+    expect(text('add-unique-constraint', { db: 'postgres' })).toContain('CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS idx_users_email ON users (email);');
+    expect(text('add-unique-constraint', { db: 'postgres' })).toContain('ADD CONSTRAINT uq_users_email UNIQUE USING INDEX idx_users_email;');
+    expect(text('add-unique-constraint', { db: 'mysql' })).toContain('ADD UNIQUE INDEX idx_users_email (email), ALGORITHM=INPLACE, LOCK=NONE;');
+    expect(plan('add-unique-constraint', { db: 'mysql' }).tasks.map((t) => t.id)).not.toContain('T2');
+    expect(text('add-unique-constraint', { db: 'mongodb' })).toContain('{ name: "idx_users_email", unique: true }');
+  });
+
+  it('blue-green: per-table copies in parallel, checksums per engine, two points of no return guarded', () => {
+    const p = plan('blue-green', {});
+    expect(p.tasks.filter((t) => t.id.startsWith('T2.')).map((t) => [t.id, t.depends])).toEqual([['T2.users', ['T1']], ['T2.orders', ['T1']]]);
+    expect(p.tasks.filter((t) => t.point_of_no_return).map((t) => t.id)).toEqual(['S1', 'T4']);
+    expect(text('blue-green', { db: 'postgres' })).toContain('ON CONFLICT (id) DO NOTHING;');
+    expect(text('blue-green', { db: 'mysql' })).toContain('CHECKSUM TABLE users;');
+    expect(text('blue-green', { db: 'sqlite' })).toContain("ATTACH DATABASE 'green.db' AS green;");
+    expect(text('blue-green', { db: 'mongodb' })).toContain('$merge: { into: { db: "green", coll: "orders" }');
+  });
+
+  it('rows decides the batch size, the pause and the estimate of a backfill, and says why', () => {
+    const backfill = (rows: string) => plan('rename-column', { rows }).tasks.find((t) => t.id === 'T3')!;
+    expect(backfill('50000').description).toContain('steps of 10000');
+    expect(backfill('50000').description).toContain('50,000 rows is a small table');
+    expect(backfill('50000000').description).toContain('steps of 2000');
+    expect(backfill('50000000').description).toContain('throttled further while replica lag is above 1 s');
+    expect(backfill('50000').estimate).toBe('1h');
+    expect(backfill('50000000').estimate).not.toBe('1h');
   });
 });

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { LARGE_TABLE, ONLINE_TOOL_ABOVE, SMALL_TABLE, volumePlan } from '../../src/templates/volume.js';
+
+describe('volumePlan', () => {
+  it('classifies by size at the thresholds', () => {
+    expect(volumePlan(SMALL_TABLE - 1, 'postgres').volume).toBe('small');
+    expect(volumePlan(SMALL_TABLE, 'postgres').volume).toBe('medium');
+    expect(volumePlan(LARGE_TABLE - 1, 'postgres').volume).toBe('medium');
+    expect(volumePlan(LARGE_TABLE, 'postgres').volume).toBe('large');
+  });
+
+  it('larger tables get smaller batches and longer pauses, and more time', () => {
+    const [small, medium, large] = [50_000, 5_000_000, 500_000_000].map((rows) => volumePlan(rows, 'postgres'));
+    expect(small!.batchSize).toBeGreaterThan(medium!.batchSize);
+    expect(medium!.batchSize).toBeGreaterThan(large!.batchSize);
+    expect(small!.pauseMs).toBeLessThan(medium!.pauseMs);
+    expect(medium!.pauseMs).toBeLessThan(large!.pauseMs);
+    expect(large!.batches).toBe(250_000);
+    expect(small!.estimate).toBe('1h');
+    expect(large!.estimate).toMatch(/^\d+d$/);
+  });
+
+  it('an empty table is still one batch, and the reason says the numbers', () => {
+    expect(volumePlan(0, 'postgres').batches).toBe(1);
+    expect(volumePlan(5_000_000, 'mysql').reason).toBe('5,000,000 rows: 1,000 batches of 5,000 with a 100 ms pause, so replication and vacuum keep up and no lock is held for long.');
+  });
+
+  it('gh-ost only for MySQL, only above the threshold', () => {
+    expect(volumePlan(ONLINE_TOOL_ABOVE, 'mysql').onlineTool).toBeUndefined();
+    expect(volumePlan(ONLINE_TOOL_ABOVE + 1, 'mysql').onlineTool).toBe('gh-ost');
+    expect(volumePlan(ONLINE_TOOL_ABOVE + 1, 'postgres').onlineTool).toBeUndefined();
+    expect(volumePlan(ONLINE_TOOL_ABOVE + 1, 'mysql').copyReason).toContain('gh-ost copies it online');
+  });
+});

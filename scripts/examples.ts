@@ -53,10 +53,19 @@ export function computeExamples(): Example[] {
  * The combination is chosen to show what the template does differently, not only the defaults.
  */
 const SNAPSHOTS: Record<string, Record<string, string>> = {
+  'add-column': { db: 'mysql', framework: 'prisma' },
+  'add-foreign-key': { db: 'postgres', framework: 'knex' },
   'add-index': { db: 'postgres', framework: 'alembic' },
   'add-not-null-column': { db: 'postgres', framework: 'django' },
+  'add-unique-constraint': { db: 'mongodb', framework: 'sql' },
+  'blue-green': { db: 'postgres', framework: 'alembic' },
+  // The maintenance-window shape, on a table large enough for MySQL to need gh-ost.
+  'change-column-type': { db: 'mysql', framework: 'knex', mode: 'maintenance-window', rows: '50000000' },
   'database-migration': { db: 'sqlite', framework: 'alembic' },
   'drop-column': { db: 'mysql', framework: 'knex' },
+  'rename-column': { db: 'postgres', framework: 'prisma' },
+  'rename-table': { db: 'postgres', framework: 'django' },
+  'split-column': { db: 'sqlite', framework: 'sql' },
 };
 
 export function computeTemplateSnapshots(): Example[] {

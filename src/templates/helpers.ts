@@ -75,8 +75,6 @@ export const helpers: Record<string, HelperDelegate> = {
   },
   /** `(bson_type "bigint")` → long: the target of MongoDB's $convert for an SQL type. */
   bson_type: (sqlType: string) => bsonType(sqlType),
-  /** An SQL string literal: single quotes, doubled inside. */
-  sql_string: (value: string) => `'${String(value).replace(/'/g, "''")}'`,
   /** `(migration_file framework "002" "backfill_tenant_id")`: the path the framework expects. */
   migration_file: (framework: string, ordinal: string, name: string, options: Options) =>
     migrationFile(framework, ordinal, name, String((options.data as { root?: { db?: unknown } } | undefined)?.root?.db ?? 'postgres')),

@@ -159,7 +159,7 @@ describe('plan graph', () => {
     const r = runCli(['graph', EXAMPLE, '--view', 'gantt', '--format', 'svg', '--renderer', 'graphviz', '--out', join(dir, 'gantt.svg')]);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('Gantt without a browser');
-    expect(r.stderr).toMatch(/T4\s+day 3 \+2h\s+3d\s+Backfill tenant_id for existing records  \*/);
+    expect(r.stderr).toMatch(/T4\s+day 3 \+2h\s+2.5d\s+Backfill tenant_id for existing records  \*/);
     expect(r.stderr).toContain(`Wrote ${join(dir, 'gantt.mmd')}`);
     expect(readFileSync(join(dir, 'gantt.mmd'), 'utf8')).toMatch(/^gantt\n/);
     expect(() => readFileSync(join(dir, 'gantt.svg'))).toThrow();

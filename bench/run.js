@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildReport } from '../dist/src/app/check.js';
-import { analyzePlan } from '../dist/src/graph/analyze.js';
+import { analyzePlan } from '../dist/src/analysis/analyze.js';
 import { readTextFile } from '../dist/src/io/files.js';
 import { parsePlan } from '../dist/src/model/load.js';
 import { runRules } from '../dist/src/rules/run.js';
@@ -55,7 +55,7 @@ for (const extra of [[], ['--json']]) {
 }
 
 // Diagrams: 100 and 1,000 tasks to SVG through each renderer (one browser for all), and to ASCII.
-const { buildPlanView } = await import('../dist/src/view/plan-view.js');
+const { buildOutline } = await import('../dist/src/outline/outline.js');
 const { mermaidFlow, dotFlow, MERMAID_MAX_TASKS } = await import('../dist/src/diagram/flow.js');
 const { asciiPlan } = await import('../dist/src/diagram/ascii.js');
 const { graphvizSvg } = await import('../dist/src/diagram/graphviz.js');
@@ -63,7 +63,7 @@ const { MermaidBrowser, findChromium } = await import('../dist/src/diagram/brows
 const diagramSizes = (process.env.BENCH_DIAGRAM_SIZES ?? '100,1000').split(',').map(Number);
 const views = diagramSizes.map((n) => {
   const { plan } = parsePlan(generatePlanYaml(n), 'bench');
-  return [n, buildPlanView(plan, analyzePlan(plan))];
+  return [n, buildOutline(plan, analyzePlan(plan))];
 });
 const asyncTime = async (fn) => { const t = performance.now(); await fn(); return performance.now() - t; };
 for (const [n, view] of views) {

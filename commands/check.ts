@@ -3,8 +3,8 @@ import { checkPlanFile, type PlanReport } from '../src/app/check.js';
 import { BaseCommand } from '../src/cli/base-command.js';
 import { configFlag } from '../src/cli/flags.js';
 import { loadRuleConfig } from '../src/rules/config.js';
-import { useColor } from '../src/render/style.js';
-import { formatReport } from '../src/render/summary.js';
+import { useColor } from '../src/text/style.js';
+import { formatReport } from '../src/text/check.js';
 
 export default class Check extends BaseCommand {
   static override summary = 'Check a plan: integrity, safety rules, dependency waves, critical path.';
@@ -35,14 +35,14 @@ export default class Check extends BaseCommand {
     process.exitCode = report.exitCode;
     // CI formats and the ASCII graph are loaded only when asked for: start-up stays small.
     if (flags.format === 'sarif') {
-      const { toSarif } = await import('../src/render/sarif.js');
+      const { toSarif } = await import('../src/text/sarif.js');
       this.log(JSON.stringify(toSarif(report, this.config.version), null, 2));
     } else if (flags.format === 'github') {
-      const { toGithubAnnotations } = await import('../src/render/sarif.js');
+      const { toGithubAnnotations } = await import('../src/text/sarif.js');
       this.log(toGithubAnnotations(report));
     } else this.log(formatReport(report, useColor()));
     if (flags.graph && flags.format === 'text' && report.ok) {
-      const [{ loadView }, { asciiPlan }] = await Promise.all([import('../src/app/graph.js'), import('../src/diagram/ascii.js')]);
+      const [{ loadView }, { asciiPlan }] = await Promise.all([import('../src/app/diagram.js'), import('../src/diagram/ascii.js')]);
       this.log(`\n${asciiPlan(loadView(args.file))}`);
     }
     return report;

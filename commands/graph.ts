@@ -1,5 +1,5 @@
 import { Args, Flags, ux } from '@oclif/core';
-import { FORMATS, RENDERERS, renderGraph, VIEWS, type GraphResult } from '../src/app/graph.js';
+import { FORMATS, RENDERERS, renderGraph, VIEWS, type GraphResult } from '../src/app/diagram.js';
 import { BaseCommand } from '../src/cli/base-command.js';
 
 export default class Graph extends BaseCommand {

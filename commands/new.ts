@@ -6,8 +6,8 @@ import { PlanInputError } from '../src/errors.js';
 import { BaseCommand } from '../src/cli/base-command.js';
 import { configFlag, templatesDirFlag } from '../src/cli/flags.js';
 import { loadRuleConfig } from '../src/rules/config.js';
-import { useColor } from '../src/render/style.js';
-import { formatReport } from '../src/render/summary.js';
+import { useColor } from '../src/text/style.js';
+import { formatReport } from '../src/text/check.js';
 
 export default class New extends BaseCommand {
   static override summary = 'Expand a migration template into a plan file.';

@@ -1,5 +1,5 @@
 import { Args, Flags, ux } from '@oclif/core';
-import { writeKickoff, type ReportResult } from '../src/app/report.js';
+import { writeKickoff, type ReportResult } from '../src/app/kickoff.js';
 import { BaseCommand } from '../src/cli/base-command.js';
 import { configFlag } from '../src/cli/flags.js';
 import { loadRuleConfig } from '../src/rules/config.js';

@@ -3,8 +3,8 @@ import { checkPlanFile, type PlanReport } from '../src/app/check.js';
 import { BaseCommand } from '../src/cli/base-command.js';
 import { configFlag } from '../src/cli/flags.js';
 import { loadRuleConfig } from '../src/rules/config.js';
-import { useColor } from '../src/render/style.js';
-import { formatShow } from '../src/render/summary.js';
+import { useColor } from '../src/text/style.js';
+import { formatShow } from '../src/text/check.js';
 
 export default class Show extends BaseCommand {
   static override summary = 'The plan on one screen: waves, critical path, widest wave, points of no return, findings.';

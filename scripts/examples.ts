@@ -5,15 +5,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkPlan } from '../src/app/check.js';
-import { kickoffMermaid, renderKickoff } from '../src/app/report.js';
+import { kickoffMermaid, renderKickoff } from '../src/app/kickoff.js';
 import { mermaidFlow } from '../src/diagram/flow.js';
 import { mermaidGantt } from '../src/diagram/gantt.js';
-import { analyzePlan } from '../src/graph/analyze.js';
-import { buildPlanView } from '../src/view/plan-view.js';
+import { analyzePlan } from '../src/analysis/analyze.js';
+import { buildOutline } from '../src/outline/outline.js';
 import { parsePlan } from '../src/model/load.js';
-import { formatReport } from '../src/render/summary.js';
+import { formatReport } from '../src/text/check.js';
 import { findTemplate } from '../src/templates/registry.js';
-import { expandTemplate } from '../src/templates/render.js';
+import { expandTemplate } from '../src/templates/expand.js';
 
 const ROOT = join(import.meta.dirname, '..');
 
@@ -29,7 +29,7 @@ export function computeExamples(): Example[] {
   const { text } = expandTemplate(findTemplate('multi-tenant'), { schemaRef: '../../schema/plan.schema.json' });
   const loaded = parsePlan(text, planPath);
   const report = checkPlan(planPath, loaded);
-  const view = buildPlanView(loaded.plan, analyzePlan(loaded.plan));
+  const view = buildOutline(loaded.plan, analyzePlan(loaded.plan));
   const flow = mermaidFlow(view, false);
   const gantt = mermaidGantt(view);
   const kickoff = { view, report, source: 'multi-tenant.plan.yaml' };

@@ -1,7 +1,7 @@
 // npm run examples: rewrites examples/ from the templates.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { stamp } from '../src/app/graph.js';
+import { stamp } from '../src/app/diagram.js';
 import { MermaidBrowser, screenshotPage } from '../src/diagram/browser.js';
 import { computeExamples, IMAGE_EXAMPLES } from './examples.js';
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { checkPlanFile } from '../src/app/check.js';
 import { RULES } from '../src/rules/catalog.js';
 import { FIXED_RULES } from '../src/rules/integrity.js';
-import { formatFindings } from '../src/render/summary.js';
+import { formatFindings } from '../src/text/check.js';
 
 const ROOT = join(import.meta.dirname, '..');
 export const VALID_PLAN = 'test/fixtures/plans/valid.plan.yaml';

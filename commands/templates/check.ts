@@ -2,7 +2,7 @@ import { Args } from '@oclif/core';
 import { checkTemplateDir } from '../../src/app/templates.js';
 import { BaseCommand } from '../../src/cli/base-command.js';
 import { ExitCode } from '../../src/errors.js';
-import { formatFindings, formatHeadline } from '../../src/render/summary.js';
+import { formatFindings, formatHeadline } from '../../src/text/check.js';
 
 export default class TemplatesCheck extends BaseCommand {
   static override summary = 'Check a template folder: render it with its defaults and example values, and check each plan.';

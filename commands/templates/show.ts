@@ -3,7 +3,7 @@ import { showTemplate } from '../../src/app/templates.js';
 import { BaseCommand } from '../../src/cli/base-command.js';
 import { templatesDirFlag } from '../../src/cli/flags.js';
 import { formatTemplates } from '../../src/app/templates.js';
-import { formatShow } from '../../src/render/summary.js';
+import { formatShow } from '../../src/text/check.js';
 
 export default class TemplatesShow extends BaseCommand {
   static override summary = 'One template: its parameters, an example command line, and the plan it makes on defaults.';

@@ -4,7 +4,7 @@
  */
 import { ExitCode, formatPath, type ExitCodeValue } from '../errors.js';
 import { countBySeverity, type Finding } from '../findings.js';
-import { analyzePlan, type Analysis } from '../graph/analyze.js';
+import { analyzePlan, type Analysis } from '../analysis/analyze.js';
 import { readTextFile } from '../io/files.js';
 import { parsePlan, type LoadedPlan } from '../model/load.js';
 import type { RuleConfig } from '../rules/config.js';

@@ -6,12 +6,12 @@ import { basename, join } from 'node:path';
 import { didYouMean, ExitCode, PlanInputError, type ErrorDetail } from '../errors.js';
 import { readTextFile, writeFileAtomic } from '../io/files.js';
 import { DIALECTS, type Dialect } from '../export/dialects.js';
-import { buildPlanView } from '../view/plan-view.js';
-import { analyzePlan } from '../graph/analyze.js';
+import { buildOutline } from '../outline/outline.js';
+import { analyzePlan } from '../analysis/analyze.js';
 import { parsePlan } from '../model/load.js';
 import type { RuleConfig } from '../rules/config.js';
 import { runRules } from '../rules/run.js';
-import { compileTemplate } from '../templates/engine.js';
+import { compileTemplate } from '../handlebars/compile.js';
 import { builtinTemplatesDir } from '../templates/registry.js';
 
 export interface ExportOptions {
@@ -49,7 +49,7 @@ export function exportPlan(options: ExportOptions): ExportResult {
     throw new PlanInputError(errors.map((f) => ({ message: `[${f.rule}] ${f.message}`, location: { ...locate(f.path), path: undefined } })),
       ExitCode.planErrors);
   }
-  const model = buildPlanView(plan, analysis);
+  const model = buildOutline(plan, analysis);
   const refusals: ErrorDetail[] = [];
   for (const item of [model.epic, ...model.tasks]) {
     const why = dialect.refuseTitle?.(item);

@@ -6,7 +6,7 @@ import { dirname, relative, resolve, sep } from 'node:path';
 import { writeFileAtomic } from '../io/files.js';
 import { parseSetFlags, type ParameterValues } from '../templates/parameters.js';
 import { findTemplate, packageRoot } from '../templates/registry.js';
-import { expandTemplate } from '../templates/render.js';
+import { expandTemplate } from '../templates/expand.js';
 import type { RuleConfig } from '../rules/config.js';
 import { checkPlan, type PlanReport } from './check.js';
 

@@ -1,7 +1,7 @@
 /** `plan templates`: what each template is for and the parameters it takes. */
 import type { Parameter } from '../templates/parameters.js';
 import { findTemplate, listTemplates, loadTemplateDir } from '../templates/registry.js';
-import { expandTemplate } from '../templates/render.js';
+import { expandTemplate } from '../templates/expand.js';
 import { checkPlan } from './check.js';
 
 export interface TemplateListing {

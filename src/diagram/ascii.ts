@@ -2,12 +2,12 @@
  * The terminal view: the plan wave by wave, each task with its dependencies, within 100 columns.
  * (A general graph-to-ASCII layout was tried and is unreadable at 20 nodes.)
  */
-import type { PlanView } from '../view/plan-view.js';
+import type { Outline } from '../outline/outline.js';
 import { shorten } from './text.js';
 
 const MARK: Record<string, string> = { work: ' ', checkpoint: '◆', rollback: '↺', audit: '⚑', backup: '▣' };
 
-export function asciiPlan(view: PlanView, width = 100): string {
+export function asciiPlan(view: Outline, width = 100): string {
   const idWidth = Math.min(14, view.tasks.reduce((m, t) => Math.max(m, t.id.length), 2));
   const lines = [`${shorten(view.epic.title, width)}`, `${'─'.repeat(Math.min(width, 60))}`];
   for (const w of view.waves) {

@@ -4,7 +4,7 @@
  * Above a size that Mermaid cannot lay out in reasonable time, the view collapses each wave's phase
  * into one node with counts, and says so.
  */
-import type { PlanView, ViewTask } from '../view/plan-view.js';
+import type { Outline, OutlineTask } from '../outline/outline.js';
 import { dotText, mermaidLabel, mermaidText, shorten, wrapWords } from './text.js';
 
 /** Mermaid's defaults (500 edges, 50,000 characters) and dagre's pace decide these. */
@@ -26,15 +26,15 @@ export interface Group {
 export interface FlowGraph {
   collapsed: boolean;
   /** Nodes per wave, in wave order. */
-  waves: { wave: number; title: string; nodes: (ViewTask | Group)[] }[];
+  waves: { wave: number; title: string; nodes: (OutlineTask | Group)[] }[];
   edges: { from: string; to: string; critical: boolean }[];
 }
 
 const RISK_RANK = ['low', 'medium', 'high', 'critical'];
 
 /** The graph to draw: the tasks themselves, or per wave and phase when `collapse` is true. */
-export function flowGraph(view: PlanView, collapse: boolean): FlowGraph {
-  const waveTitle = (wave: number, tasks: ViewTask[]) => `Wave ${wave} · ${[...new Set(tasks.map((t) => t.phaseName))].join(', ')}`;
+export function flowGraph(view: Outline, collapse: boolean): FlowGraph {
+  const waveTitle = (wave: number, tasks: OutlineTask[]) => `Wave ${wave} · ${[...new Set(tasks.map((t) => t.phaseName))].join(', ')}`;
   if (!collapse) {
     const onPath = new Set(view.criticalPath.map((id, i) => `${view.criticalPath[i - 1]}>${id}`));
     return {
@@ -45,7 +45,7 @@ export function flowGraph(view: PlanView, collapse: boolean): FlowGraph {
   }
   const groupOf = new Map<string, string>();
   const waves = view.waves.map((w) => {
-    const byPhase = new Map<string, ViewTask[]>();
+    const byPhase = new Map<string, OutlineTask[]>();
     for (const t of w.tasks) byPhase.set(t.phase, [...(byPhase.get(t.phase) ?? []), t]);
     const nodes: Group[] = [...byPhase].map(([phase, tasks]) => {
       const id = `W${w.wave}.${phase}`;
@@ -69,7 +69,7 @@ export function flowGraph(view: PlanView, collapse: boolean): FlowGraph {
   return { collapsed: true, waves, edges: [...edges.values()] };
 }
 
-const isGroup = (n: ViewTask | Group): n is Group => 'count' in n;
+const isGroup = (n: OutlineTask | Group): n is Group => 'count' in n;
 
 /** Mermaid node shapes per safety role (flowchart syntax: opening and closing brackets). */
 const SHAPES: Record<string, [string, string]> = {
@@ -80,7 +80,7 @@ const SHAPES: Record<string, [string, string]> = {
   backup: ['[("', '")]'],
 };
 
-export function mermaidFlow(view: PlanView, collapse: boolean): string {
+export function mermaidFlow(view: Outline, collapse: boolean): string {
   const g = flowGraph(view, collapse);
   const key = new Map<string, string>();
   const nodeKey = (id: string) => key.get(id)!;
@@ -145,7 +145,7 @@ const DOT_FILL: Record<string, string> = { low: '#e8f5e9', medium: '#fff8e1', hi
 const DOT_SHAPE: Record<string, string> = { work: 'box', checkpoint: 'hexagon', rollback: 'parallelogram', audit: 'box3d', backup: 'cylinder' };
 
 /** The same view as DOT, for Graphviz. Large graphs get Graphviz's faster layout settings. */
-export function dotFlow(view: PlanView, collapse: boolean): string {
+export function dotFlow(view: Outline, collapse: boolean): string {
   const g = flowGraph(view, collapse);
   const q = (s: string) => `"${dotText(s)}"`;
   const fast = view.tasks.length > 300 ? ' mclimit=0.1; nslimit=1; nslimit1=1; searchsize=30;' : '';

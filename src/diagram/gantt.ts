@@ -4,12 +4,12 @@
  * date. A working day (8 hours of estimate) is drawn as one calendar day, from `start` (a fixed default,
  * so the output is stable).
  */
-import type { PlanView } from '../view/plan-view.js';
+import type { Outline } from '../outline/outline.js';
 import { ganttText } from './text.js';
 
 export const DEFAULT_START = '2026-01-05';
 
-export function mermaidGantt(view: PlanView, start = DEFAULT_START): string {
+export function mermaidGantt(view: Outline, start = DEFAULT_START): string {
   const key = new Map(view.tasks.map((t, i) => [t.id, `t${i}`]));
   const lines = ['gantt', `  title ${ganttText(view.epic.title)}`, '  dateFormat YYYY-MM-DD HH:mm', '  axisFormat %d %b', '  todayMarker off'];
   for (const phase of view.phases) {
@@ -28,7 +28,7 @@ export function mermaidGantt(view: PlanView, start = DEFAULT_START): string {
 }
 
 /** Without a browser: the same schedule as text (what the Gantt would show). */
-export function textSchedule(view: PlanView): string {
+export function textSchedule(view: Outline): string {
   const day = (h: number) => `day ${Math.floor(h / 8) + 1}${h % 8 ? ` +${Math.round((h % 8) * 10) / 10}h` : ''}`;
   const rows = view.tasks.map((t) => `  ${t.id.padEnd(10)} ${day(t.start).padEnd(14)} ${(t.checkpoint ? 'milestone' : t.estimate).padEnd(10)} ${ganttText(t.title)}${t.critical ? '  *' : ''}`);
   return ['Schedule (working days of 8h; * critical path)', ...rows, ''].join('\n');

@@ -3,7 +3,7 @@
  * here is only what code must know about it: whether it is a script, what the
  * tracker cannot hold, and what it cannot carry (printed with every export).
  */
-import type { ViewEpic, ViewTask } from '../view/plan-view.js';
+import type { ViewEpic, OutlineTask } from '../outline/outline.js';
 
 export interface Dialect {
   name: string;
@@ -13,10 +13,10 @@ export interface Dialect {
   /** Said with every export: what this tracker cannot carry. */
   limits?: string;
   /** Why the tracker would refuse this title, if it would. */
-  refuseTitle?: (item: ViewTask | ViewEpic) => string | undefined;
+  refuseTitle?: (item: OutlineTask | ViewEpic) => string | undefined;
 }
 
-const noNewline = (tracker: string) => (item: ViewTask | ViewEpic) =>
+const noNewline = (tracker: string) => (item: OutlineTask | ViewEpic) =>
   item.title.includes('\n') ? `${tracker} refuses a line break in a title` : undefined;
 
 export const DIALECTS: Dialect[] = [

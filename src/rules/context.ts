@@ -2,7 +2,7 @@
  * What rules ask of a plan, answered in linear time: "does some task upstream of X satisfy P?" is one
  * pass in topological order, so a rule costs O(tasks + edges) even on 100k-task plans.
  */
-import type { Analysis } from '../graph/analyze.js';
+import type { Analysis } from '../analysis/analyze.js';
 import { Operation, type OperationName, type Plan, type Risk, type Task, type TaskKindName } from '../model/schema.js';
 
 const RISK_ORDER: Risk[] = ['low', 'medium', 'high', 'critical'];

@@ -4,7 +4,7 @@
  */
 import { didYouMean } from '../errors.js';
 import type { Finding } from '../findings.js';
-import type { Analysis } from '../graph/analyze.js';
+import type { Analysis } from '../analysis/analyze.js';
 import type { Plan } from '../model/schema.js';
 import { RULES_BY_ID, SAFETY_RULES } from './catalog.js';
 import type { RuleConfig } from './config.js';

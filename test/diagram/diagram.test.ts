@@ -3,26 +3,26 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatePlanYaml } from '../../bench/generate.js';
-import { sourceHash } from '../../src/app/graph.js';
+import { sourceHash } from '../../src/app/diagram.js';
 import { asciiPlan } from '../../src/diagram/ascii.js';
 import { MermaidBrowser } from '../../src/diagram/browser.js';
 import { dotFlow, mermaidFlow } from '../../src/diagram/flow.js';
 import { mermaidText } from '../../src/diagram/text.js';
 import { mermaidGantt } from '../../src/diagram/gantt.js';
 import { graphvizSvg, svgToPng } from '../../src/diagram/graphviz.js';
-import { analyzePlan } from '../../src/graph/analyze.js';
+import { analyzePlan } from '../../src/analysis/analyze.js';
 import { parsePlan } from '../../src/model/load.js';
 import { findTemplate } from '../../src/templates/registry.js';
-import { expandTemplate } from '../../src/templates/render.js';
-import { buildPlanView, type PlanView } from '../../src/view/plan-view.js';
+import { expandTemplate } from '../../src/templates/expand.js';
+import { buildOutline, type Outline } from '../../src/outline/outline.js';
 import { computeExamples, IMAGE_EXAMPLES } from '../../scripts/examples.js';
 import { hostileString } from '../export/hostile.js';
 import { ROOT, runCli, tempDir } from '../helpers.js';
 
 const EXAMPLE = join(ROOT, 'examples', 'multi-tenant', 'multi-tenant.plan.yaml');
-const viewOf = (text: string, file = 'p.yaml'): PlanView => {
+const viewOf = (text: string, file = 'p.yaml'): Outline => {
   const { plan } = parsePlan(text, file);
-  return buildPlanView(plan, analyzePlan(plan));
+  return buildOutline(plan, analyzePlan(plan));
 };
 const multiTenant = viewOf(readFileSync(EXAMPLE, 'utf8'), EXAMPLE);
 

@@ -7,7 +7,7 @@ import { PlanInputError } from '../../src/errors.js';
 import { planJsonSchema } from '../../src/model/json-schema.js';
 import { parsePlan } from '../../src/model/load.js';
 import { findTemplate } from '../../src/templates/registry.js';
-import { expandTemplate } from '../../src/templates/render.js';
+import { expandTemplate } from '../../src/templates/expand.js';
 import { ROOT } from '../helpers.js';
 
 function errorOf(text: string): PlanInputError {

@@ -3,14 +3,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkPlan, checkPlanFile } from '../../src/app/check.js';
 import { PlanInputError } from '../../src/errors.js';
-import { analyzePlan } from '../../src/graph/analyze.js';
+import { analyzePlan } from '../../src/analysis/analyze.js';
 import { parsePlan } from '../../src/model/load.js';
 import type { Plan } from '../../src/model/schema.js';
 import { RULES } from '../../src/rules/catalog.js';
 import { loadRuleConfig } from '../../src/rules/config.js';
 import { runRules } from '../../src/rules/run.js';
 import { listTemplates } from '../../src/templates/registry.js';
-import { expandTemplate } from '../../src/templates/render.js';
+import { expandTemplate } from '../../src/templates/expand.js';
 import { computeRuleDocs, ruleFixtures } from '../../scripts/rule-docs.js';
 import { ROOT, tempDir } from '../helpers.js';
 

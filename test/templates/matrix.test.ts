@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { checkPlan } from '../../src/app/check.js';
-import { analyzePlan } from '../../src/graph/analyze.js';
+import { analyzePlan } from '../../src/analysis/analyze.js';
 import { listTemplates } from '../../src/templates/registry.js';
-import { expandTemplate } from '../../src/templates/render.js';
+import { expandTemplate } from '../../src/templates/expand.js';
 
 const ENGINES = ['postgres', 'mysql', 'sqlite', 'mongodb'];
 const FRAMEWORKS = ['sql', 'prisma', 'django', 'alembic', 'knex'];

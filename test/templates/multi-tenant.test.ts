@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PlanInputError } from '../../src/errors.js';
-import { analyzePlan } from '../../src/graph/analyze.js';
+import { analyzePlan } from '../../src/analysis/analyze.js';
 import { runRules } from '../../src/rules/run.js';
 import { findTemplate } from '../../src/templates/registry.js';
-import { expandTemplate } from '../../src/templates/render.js';
+import { expandTemplate } from '../../src/templates/expand.js';
 import { fixture, ROOT } from '../helpers.js';
 
 const expand = (given: Record<string, string> = {}) => expandTemplate(findTemplate('multi-tenant'), { given });

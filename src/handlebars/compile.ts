@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import Handlebars from 'handlebars';
 import { PlanInputError } from '../errors.js';
-import { helpers } from './helpers.js';
+import { helpers } from '../templates/helpers.js';
 
 export type Render = (context: object) => string;
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { parsePlan, type LoadedPlan } from '../model/load.js';
 import { PLAN_FORMAT_VERSION } from '../model/schema.js';
-import { compileTemplate } from './engine.js';
+import { compileTemplate } from '../handlebars/compile.js';
 import { resolveParameters, type ParameterValues } from './parameters.js';
 import { BODY_FILE, builtinTemplatesDir, PARTIALS_DIR, type TemplateRef } from './registry.js';
 

@@ -3,7 +3,7 @@
  * can go wrong and how each phase rolls back. Built from the plan view and the check report.
  */
 import type { PlanReport } from '../app/check.js';
-import type { PlanView } from '../view/plan-view.js';
+import type { Outline } from '../outline/outline.js';
 import type { Block } from './document.js';
 
 export interface Diagrams {
@@ -11,7 +11,7 @@ export interface Diagrams {
   gantt: { mermaid: string; svg?: string; fallback?: string };
 }
 
-export function kickoffDocument(view: PlanView, report: PlanReport, diagrams: Diagrams, source: string): Block[] {
+export function kickoffDocument(view: Outline, report: PlanReport, diagrams: Diagrams, source: string): Block[] {
   const { epic } = view;
   const c = report.counts;
   const ponr = view.tasks.filter((t) => t.pointOfNoReturn);

@@ -1,8 +1,8 @@
 import { alg, Graph } from '@dagrejs/graphlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { analyzePlan } from '../../src/graph/analyze.js';
-import { stronglyConnectedComponents } from '../../src/graph/scc.js';
+import { analyzePlan } from '../../src/analysis/analyze.js';
+import { stronglyConnectedComponents } from '../../src/analysis/scc.js';
 import { planOf } from '../helpers.js';
 
 describe('analyzePlan', () => {

@@ -4,10 +4,10 @@
  * Markdown, a stable uuid) already worked out, so dialects and diagrams only choose words and shapes.
  */
 import { createHash } from 'node:crypto';
-import type { Analysis } from '../graph/analyze.js';
+import type { Analysis } from '../analysis/analyze.js';
 import { formatHours, taskHours, type Plan, type Task } from '../model/schema.js';
 
-export interface ViewTask {
+export interface OutlineTask {
   id: string;
   uuid: string;
   title: string;
@@ -58,9 +58,9 @@ export interface ViewEpic {
   body: string;
 }
 
-export interface PlanView {
+export interface Outline {
   epic: ViewEpic;
-  tasks: ViewTask[];
+  tasks: OutlineTask[];
   /** Every label in use, epic's included: trackers where labels must exist before use. */
   labels: string[];
   /** The most labels / dependencies of one task: CSV formats with repeated columns. */
@@ -68,7 +68,7 @@ export interface PlanView {
   maxDepends: number;
   criticalPath: string[];
   phases: { id: string; name: string; rollback: string; risk: string }[];
-  waves: { wave: number; tasks: ViewTask[] }[];
+  waves: { wave: number; tasks: OutlineTask[] }[];
 }
 
 /** RFC 4122 version-5 style uuid from a name: re-exporting a plan names the same tasks again. */
@@ -78,7 +78,7 @@ export function stableUuid(name: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-export function buildPlanView(plan: Plan, analysis: Analysis): PlanView {
+export function buildOutline(plan: Plan, analysis: Analysis): Outline {
   const phases = new Map(plan.phases.map((p) => [p.id, p]));
   const scope = `${plan.epic.id}/${plan.epic.title}`;
   const critical = new Set(analysis.criticalPath.taskIds);
@@ -86,7 +86,7 @@ export function buildPlanView(plan: Plan, analysis: Analysis): PlanView {
     .map((v) => ({ v, slot: analysis.schedule.get(analysis.taskIds[v]!)! }))
     .sort((a, b) => a.slot.wave - b.slot.wave || a.slot.step - b.slot.step || a.v - b.v);
 
-  const tasks: ViewTask[] = ordered.map(({ v, slot }) => {
+  const tasks: OutlineTask[] = ordered.map(({ v, slot }) => {
     const t = analysis.tasks[v]!;
     const phase = phases.get(t.phase);
     const rollback = t.rollback ?? phase?.rollback ?? '';
@@ -166,7 +166,7 @@ function taskLabels(t: Task, wave: number): string[] {
   return [...new Set([...t.labels, ...extra])];
 }
 
-function taskBody(t: ViewTask): string {
+function taskBody(t: OutlineTask): string {
   return [
     t.description,
     t.checkpoint ? `**Checkpoint**: don't proceed until this passes; ${t.blocks.join(', ') || 'the rest of the plan'} wait${t.blocks.length === 1 ? 's' : ''} for it.` : '',

@@ -8,10 +8,10 @@ import { ExitCode, PlanInputError } from '../errors.js';
 import { asciiPlan } from '../diagram/ascii.js';
 import { dotFlow, GRAPHVIZ_MAX_TASKS, MERMAID_MAX_EDGES, MERMAID_MAX_TASKS, mermaidFlow } from '../diagram/flow.js';
 import { DEFAULT_START, mermaidGantt, textSchedule } from '../diagram/gantt.js';
-import { analyzePlan } from '../graph/analyze.js';
+import { analyzePlan } from '../analysis/analyze.js';
 import { readTextFile, writeFileAtomic } from '../io/files.js';
 import { parsePlan } from '../model/load.js';
-import { buildPlanView, type PlanView } from '../view/plan-view.js';
+import { buildOutline, type Outline } from '../outline/outline.js';
 
 export const VIEWS = ['flow', 'gantt'] as const;
 export const FORMATS = ['mmd', 'md', 'svg', 'png', 'pdf', 'ascii'] as const;
@@ -43,7 +43,7 @@ export interface GraphResult {
 }
 
 /** Loads and checks a plan and builds its view; a plan with errors cannot be drawn in waves. */
-export function loadView(file: string): PlanView {
+export function loadView(file: string): Outline {
   const { plan } = parsePlan(readTextFile(file), file);
   const analysis = analyzePlan(plan);
   const errors = analysis.findings.filter((f) => f.severity === 'error');
@@ -51,7 +51,7 @@ export function loadView(file: string): PlanView {
     throw PlanInputError.single(`the plan has ${errors.length} error${errors.length === 1 ? '' : 's'} (${errors[0]!.message}); run plan check`, {
       location: { file }, exitCode: ExitCode.planErrors });
   }
-  return buildPlanView(plan, analysis);
+  return buildOutline(plan, analysis);
 }
 
 export async function renderGraph(options: GraphOptions): Promise<GraphResult> {

@@ -5,13 +5,13 @@
 import { basename } from 'node:path';
 import { dotFlow, MERMAID_MAX_EDGES, MERMAID_MAX_TASKS, mermaidFlow } from '../diagram/flow.js';
 import { mermaidGantt, textSchedule } from '../diagram/gantt.js';
-import { analyzePlan } from '../graph/analyze.js';
+import { analyzePlan } from '../analysis/analyze.js';
 import { readTextFile, writeFileAtomic } from '../io/files.js';
 import { parsePlan } from '../model/load.js';
-import { toHtml, toMarkdown } from '../report/document.js';
-import { kickoffDocument, type Diagrams } from '../report/kickoff.js';
+import { toHtml, toMarkdown } from '../kickoff/document.js';
+import { kickoffDocument, type Diagrams } from '../kickoff/build.js';
 import type { RuleConfig } from '../rules/config.js';
-import { buildPlanView, type PlanView } from '../view/plan-view.js';
+import { buildOutline, type Outline } from '../outline/outline.js';
 import { checkPlan, type PlanReport } from './check.js';
 
 export interface ReportOptions {
@@ -31,7 +31,7 @@ export interface ReportResult {
 }
 
 export interface KickoffInput {
-  view: PlanView;
+  view: Outline;
   report: PlanReport;
   source: string;
 }
@@ -39,11 +39,11 @@ export interface KickoffInput {
 export function loadKickoff(file: string, config?: RuleConfig): KickoffInput {
   const loaded = parsePlan(readTextFile(file), file);
   const report = checkPlan(file, loaded, { config });
-  return { view: buildPlanView(loaded.plan, analyzePlan(loaded.plan)), report, source: basename(file) };
+  return { view: buildOutline(loaded.plan, analyzePlan(loaded.plan)), report, source: basename(file) };
 }
 
 /** The Mermaid text of both views: what Markdown embeds and what HTML renders. */
-export function kickoffMermaid(view: PlanView): { flow: string; gantt: string } {
+export function kickoffMermaid(view: Outline): { flow: string; gantt: string } {
   const edges = view.tasks.reduce((n, t) => n + t.depends.length, 0);
   return { flow: mermaidFlow(view, view.tasks.length > MERMAID_MAX_TASKS || edges > MERMAID_MAX_EDGES), gantt: mermaidGantt(view) };
 }

@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { buildReport } from '../dist/src/app/check.js';
+import { buildCheckResult } from '../dist/src/check/result.js';
 import { analyzePlan } from '../dist/src/analysis/analyze.js';
 import { readTextFile } from '../dist/src/io/files.js';
 import { parsePlan } from '../dist/src/model/load.js';
@@ -22,21 +22,21 @@ const rows = [];
 for (const n of sizes) {
   const file = join(dir, `plan-${n}.plan.yaml`);
   writeFileSync(file, generatePlanYaml(n));
-  const samples = { read: [], parse: [], analyze: [], rules: [], report: [], total: [] };
+  const samples = { read: [], parse: [], analyze: [], rules: [], result: [], total: [] };
   let edges = 0;
   for (let r = 0; r < runs; r++) {
     const [read, text] = time(() => readTextFile(file));
     const [parse, loaded] = time(() => parsePlan(text, file));
     const [analyze, analysis] = time(() => analyzePlan(loaded.plan));
     const [rules, results] = time(() => runRules(loaded.plan, analysis));
-    const [report] = time(() => buildReport(file, loaded, analysis, { ...results, strict: false }));
+    const [result] = time(() => buildCheckResult(file, loaded, analysis, { ...results, strict: false }));
     edges = analysis.edges.length;
     if (results.findings.length) throw new Error(`generated plan has findings: ${results.findings[0].message}`);
-    Object.entries({ read, parse, analyze, rules, report, total: read + parse + analyze + rules + report })
+    Object.entries({ read, parse, analyze, rules, result, total: read + parse + analyze + rules + result })
       .forEach(([k, v]) => samples[k].push(v));
   }
   rows.push([`check ${n.toLocaleString('en')} tasks (${edges.toLocaleString('en')} edges)`,
-    ...['parse', 'analyze', 'rules', 'report', 'total'].map((k) => `${median(samples[k]).toFixed(0)} ms`)]);
+    ...['parse', 'analyze', 'rules', 'result', 'total'].map((k) => `${median(samples[k]).toFixed(0)} ms`)]);
 }
 
 // The whole command as a user runs it, process start included, on the largest plan.
@@ -109,7 +109,7 @@ for (const to of ['taskwarrior', 'cleo', 'jira-csv']) {
 }
 for (const [n, view] of views) rows.push([`graph ${n} tasks → mmd`, '', '', '', '', `${time(() => mermaidFlow(view, view.tasks.length > MERMAID_MAX_TASKS))[0].toFixed(0)} ms`]);
 
-const header = ['benchmark (median of ' + runs + ')', 'parse+validate', 'analyze', 'rules', 'report', 'total'];
+const header = ['benchmark (median of ' + runs + ')', 'parse+validate', 'analyze', 'rules', 'result', 'total'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
 console.log([line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n'));

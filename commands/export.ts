@@ -1,9 +1,7 @@
 import { Args, Flags } from '@oclif/core';
-import { exportPlan, type ExportResult } from '../src/app/export.js';
+import { DIALECT_NAMES, DIALECTS, exportPlan, type ExportResult } from '../src/app/export.js';
 import { BaseCommand } from '../src/cli/base-command.js';
 import { configFlag } from '../src/cli/flags.js';
-import { DIALECT_NAMES, DIALECTS } from '../src/export/dialects.js';
-import { loadRuleConfig } from '../src/rules/config.js';
 
 export default class Export extends BaseCommand {
   static override summary = 'Export a plan to a task tracker: a script that runs as it is, or an import file.';
@@ -33,7 +31,6 @@ export default class Export extends BaseCommand {
     const { args, flags } = await this.parse(Export);
     const result = exportPlan({
       file: args.file, to: flags.to, template: flags.template, out: flags.out, force: flags.force,
-      dryRun: flags['dry-run'], config: loadRuleConfig(flags.config),
     });
     if (result.written) this.logToStderr(`Wrote ${result.out}${result.kind === 'script' ? ` (run it: bash ${result.out})` : ''}`);
     else if (!this.jsonEnabled()) process.stdout.write(result.text);

@@ -1,6 +1,7 @@
 import { Args, Flags, ux } from '@oclif/core';
-import { FORMATS, RENDERERS, renderGraph, VIEWS, type GraphResult } from '../src/app/diagram.js';
+import { FORMATS, RENDERERS, drawDiagram, VIEWS, type DiagramResult } from '../src/app/diagram.js';
 import { BaseCommand } from '../src/cli/base-command.js';
+import { configFlag } from '../src/cli/flags.js';
 
 export default class Graph extends BaseCommand {
   static override summary = 'Draw the plan: a Mermaid flowchart by wave, or a Gantt schedule.';
@@ -24,16 +25,17 @@ export default class Graph extends BaseCommand {
     force: Flags.boolean({ char: 'f', description: 'Replace --out if it exists.' }),
     collapse: Flags.boolean({ description: 'One node per wave and phase, whatever the size.' }),
     start: Flags.string({ description: 'Gantt start date, YYYY-MM-DD [default: 2026-01-05, so output is stable].' }),
+    config: configFlag,
   };
 
-  async run(): Promise<GraphResult> {
+  async run(): Promise<DiagramResult> {
     const { args, flags } = await this.parse(Graph);
     // Images take a second or more (a browser or a WASM layout): say so on stderr while it runs.
     const image = ['svg', 'png', 'pdf'].includes(flags.format);
     if (image) ux.action.start(`Rendering ${flags.view} as ${flags.format}`, undefined, { stdout: false });
-    const result = await renderGraph({
+    const result = await drawDiagram({
       file: args.file, view: flags.view, format: flags.format, renderer: flags.renderer,
-      out: flags.out, force: flags.force, collapse: flags.collapse || undefined, start: flags.start,
+      out: flags.out, force: flags.force, collapse: flags.collapse || undefined, start: flags.start, configFile: flags.config,
     }).then((r) => {
       if (image) ux.action.stop();
       return r;

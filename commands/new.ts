@@ -1,13 +1,9 @@
 import { Args, Flags } from '@oclif/core';
-import { newPlan, type NewPlanResult } from '../src/app/new.js';
+import { newPlan, templateNeeded, type NewPlanResult } from '../src/app/new.js';
 import { describeTemplates } from '../src/app/templates.js';
 import { askNewPlan } from '../src/cli/prompt.js';
-import { PlanInputError } from '../src/errors.js';
 import { BaseCommand } from '../src/cli/base-command.js';
 import { configFlag, templatesDirFlag } from '../src/cli/flags.js';
-import { loadRuleConfig } from '../src/rules/config.js';
-import { useColor } from '../src/text/style.js';
-import { formatReport } from '../src/text/check.js';
 
 export default class New extends BaseCommand {
   static override summary = 'Expand a migration template into a plan file.';
@@ -36,12 +32,7 @@ export default class New extends BaseCommand {
   /** No template given: ask on a terminal; elsewhere fail fast with what to pass. */
   private async ask(templatesDirs: string[] | undefined) {
     const templates = describeTemplates(templatesDirs);
-    if (!process.stdin.isTTY || !process.stdout.isTTY || this.jsonEnabled()) {
-      throw PlanInputError.single('plan new needs a template (no terminal to ask on)', {
-        hint: `templates: ${templates.map((t) => t.name).join(', ')}; e.g. plan new multi-tenant --tables users,orders --db postgres ` +
-          '--set tenant_column=tenant_id (plan templates lists every parameter)',
-      });
-    }
+    if (!process.stdin.isTTY || !process.stdout.isTTY || this.jsonEnabled()) throw templateNeeded(templates);
     return askNewPlan(templates, process.stdin, process.stdout);
   }
 
@@ -56,19 +47,11 @@ export default class New extends BaseCommand {
       force: flags.force,
       templatesDirs: flags['templates-dir'],
       dryRun: flags['dry-run'],
-      config: loadRuleConfig(flags.config),
+      configFile: flags.config,
     });
-    process.exitCode = result.report.exitCode;
+    process.exitCode = result.check.exitCode;
     if (flags['dry-run']) this.log(result.text);
-    else if (result.written) this.log(`Wrote ${result.file}`);
-    this.log(formatReport(result.report, useColor()));
-    if (result.written) {
-      this.log(`\nNext:\n  plan show ${result.file}            # the plan on one screen\n` +
-        `  plan report ${result.file} --format html --out kickoff.html   # the kickoff document\n` +
-        `  plan graph ${result.file} --format svg --out graph.svg       # the dependency diagram\n` +
-        `  plan export ${result.file} --to taskwarrior --out tasks.sh  # tracker commands`);
-    }
-    else if (!flags['dry-run']) this.log(`\n${result.file} not written: the expanded plan has errors (a template bug).`);
+    this.log(result.summary);
     return result;
   }
 }

@@ -1,8 +1,7 @@
 import { Args, Flags, ux } from '@oclif/core';
-import { writeKickoff, type ReportResult } from '../src/app/kickoff.js';
+import { writeKickoff, type KickoffResult } from '../src/app/kickoff.js';
 import { BaseCommand } from '../src/cli/base-command.js';
 import { configFlag } from '../src/cli/flags.js';
-import { loadRuleConfig } from '../src/rules/config.js';
 
 export default class Report extends BaseCommand {
   static override summary = 'The kickoff document: goal, diagrams, phases, tasks, rollback, checkpoints, checklists, findings.';
@@ -21,9 +20,9 @@ export default class Report extends BaseCommand {
     config: configFlag,
   };
 
-  async run(): Promise<Omit<ReportResult, 'text'> & { text?: string }> {
+  async run(): Promise<Omit<KickoffResult, 'text'> & { text?: string }> {
     const { args, flags } = await this.parse(Report);
-    const result = await writeKickoff({ file: args.file, format: flags.format, out: flags.out, force: flags.force, config: loadRuleConfig(flags.config) },
+    const result = await writeKickoff({ file: args.file, format: flags.format, out: flags.out, force: flags.force, configFile: flags.config },
       (message) => ux.action.start(message, undefined, { stdout: false }));
     if (ux.action.running) ux.action.stop();
     for (const note of result.notes) this.logToStderr(note);

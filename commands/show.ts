@@ -1,10 +1,7 @@
 import { Args } from '@oclif/core';
-import { checkPlanFile, type PlanReport } from '../src/app/check.js';
+import { showPlan, type CheckResult } from '../src/app/check.js';
 import { BaseCommand } from '../src/cli/base-command.js';
 import { configFlag } from '../src/cli/flags.js';
-import { loadRuleConfig } from '../src/rules/config.js';
-import { useColor } from '../src/text/style.js';
-import { formatShow } from '../src/text/check.js';
 
 export default class Show extends BaseCommand {
   static override summary = 'The plan on one screen: waves, critical path, widest wave, points of no return, findings.';
@@ -12,11 +9,11 @@ export default class Show extends BaseCommand {
   static override args = { file: Args.string({ required: true, description: 'Plan file.' }) };
   static override flags = { config: configFlag };
 
-  async run(): Promise<PlanReport> {
+  async run(): Promise<CheckResult> {
     const { args, flags } = await this.parse(Show);
-    const report = checkPlanFile(args.file, { config: loadRuleConfig(flags.config) });
-    process.exitCode = report.exitCode;
-    this.log(formatShow(report, useColor()));
-    return report;
+    const { result, text } = showPlan({ file: args.file, configFile: flags.config });
+    process.exitCode = result.exitCode;
+    this.log(text);
+    return result;
   }
 }

@@ -4,14 +4,12 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkPlan } from '../src/app/check.js';
+import { checkLoaded } from '../src/check/pipeline.js';
 import { kickoffMermaid, renderKickoff } from '../src/app/kickoff.js';
 import { mermaidFlow } from '../src/diagram/flow.js';
 import { mermaidGantt } from '../src/diagram/gantt.js';
-import { analyzePlan } from '../src/analysis/analyze.js';
-import { buildOutline } from '../src/outline/outline.js';
 import { parsePlan } from '../src/model/load.js';
-import { formatReport } from '../src/text/check.js';
+import { formatCheck } from '../src/text/check.js';
 import { findTemplate } from '../src/templates/registry.js';
 import { expandTemplate } from '../src/templates/expand.js';
 
@@ -28,23 +26,22 @@ export function computeExamples(): Example[] {
   const planPath = `${dir}/multi-tenant.plan.yaml`;
   const { text } = expandTemplate(findTemplate('multi-tenant'), { schemaRef: '../../schema/plan.schema.json' });
   const loaded = parsePlan(text, planPath);
-  const report = checkPlan(planPath, loaded);
-  const view = buildOutline(loaded.plan, analyzePlan(loaded.plan));
-  const flow = mermaidFlow(view, false);
-  const gantt = mermaidGantt(view);
-  const kickoff = { view, report, source: 'multi-tenant.plan.yaml' };
-  const mermaid = kickoffMermaid(view);
+  const { result, outline } = checkLoaded(planPath, loaded, { config: { rules: {} } });
+  const flow = mermaidFlow(outline, false);
+  const gantt = mermaidGantt(outline);
+  const kickoff = { outline, result, source: 'multi-tenant.plan.yaml' };
+  const mermaid = kickoffMermaid(outline);
   // The HTML report embeds the committed SVGs (their own freshness is checked by their stamps).
   const svg = (name: string) => (existsSync(join(ROOT, dir, name)) ? readFileSync(join(ROOT, dir, name), 'utf8') : undefined);
   return [
     ...computeTemplateSnapshots(),
     { path: planPath, text },
-    { path: `${dir}/check.txt`, text: `$ plan check ${planPath}\n${formatReport(report)}\n` },
+    { path: `${dir}/check.txt`, text: `$ plan check ${planPath}\n${formatCheck(result)}\n` },
     { path: `${dir}/graph.mmd`, text: flow },
     { path: `${dir}/gantt.mmd`, text: gantt },
     { path: `${dir}/report.md`, text: renderKickoff(kickoff, 'md', { flow: { mermaid: mermaid.flow }, gantt: { mermaid: mermaid.gantt } }) },
     { path: `${dir}/report.html`, text: renderKickoff(kickoff, 'html', { flow: { mermaid: mermaid.flow, svg: svg('graph.svg') }, gantt: { mermaid: mermaid.gantt, svg: svg('gantt.svg') } }) },
-    { path: `${dir}/graph.md`, text: `# ${view.epic.title}\n\n## Dependency waves\n\n\`\`\`mermaid\n${flow}\`\`\`\n\n## Schedule\n\n\`\`\`mermaid\n${gantt}\`\`\`\n` },
+    { path: `${dir}/graph.md`, text: `# ${outline.epic.title}\n\n## Dependency waves\n\n\`\`\`mermaid\n${flow}\`\`\`\n\n## Schedule\n\n\`\`\`mermaid\n${gantt}\`\`\`\n` },
   ];
 }
 

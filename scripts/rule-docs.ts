@@ -5,9 +5,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkPlanFile } from '../src/app/check.js';
+import { checkFile } from '../src/check/pipeline.js';
 import { RULES } from '../src/rules/catalog.js';
-import { FIXED_RULES } from '../src/rules/integrity.js';
 import { formatFindings } from '../src/text/check.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -23,7 +22,7 @@ export function computeRuleDocs(): { path: string; text: string }[] {
   const pages = RULES.map((rule) => {
     const { bad, good } = ruleFixtures(rule.id);
     const read = (p: string) => readFileSync(join(ROOT, p), 'utf8').trimEnd();
-    const said = formatFindings(checkPlanFile(bad)).trimEnd();
+    const said = formatFindings(checkFile(bad, { config: { rules: {} } }).result).trimEnd();
     const text = [
       `# ${rule.id}`,
       '',
@@ -31,7 +30,7 @@ export function computeRuleDocs(): { path: string; text: string }[] {
       '',
       '| default severity | category | configurable | comes from |',
       '|---|---|---|---|',
-      `| ${rule.severity} | ${rule.category} | ${FIXED_RULES.has(rule.id) ? 'no' : 'yes'} | ${rule.sources.join('; ')} |`,
+      `| ${rule.severity} | ${rule.category} | ${rule.fixed ? 'no' : 'yes'} | ${rule.sources.join('; ')} |`,
       '',
       '## Why',
       '',
@@ -63,7 +62,7 @@ export function computeRuleDocs(): { path: string; text: string }[] {
       '',
       `${rule.hint[0]!.toUpperCase()}${rule.hint.slice(1)}.`,
       '',
-      FIXED_RULES.has(rule.id)
+      rule.fixed
         ? 'This rule cannot be switched off or changed: the plan\'s graph would be wrong.'
         : `To change its severity for a project, in \`plan.config.yaml\`: \`rules: { ${rule.id}: warning }\` (or \`off\`). ` +
           `To accept it for one task, with a reason every report shows: \`suppress: [{ rule: ${rule.id}, reason: "…" }]\`.`,
@@ -74,9 +73,10 @@ export function computeRuleDocs(): { path: string; text: string }[] {
   const index = [
     '# Rules',
     '',
-    '`plan check` runs every rule below. Integrity rules come from the dependency graph; safety rules encode',
-    'what the tools in the "comes from" column enforce on single migrations (shared/field-notes.md, MP01–MP25),',
-    'lifted to the level of a plan. Each page has a failing and a passing example; both are test fixtures.',
+    '`plan check` runs every rule below (`plan rules` lists them, `plan rules ID` prints a page). Integrity rules',
+    'come from the dependency graph; safety rules encode what the tools in each page\'s "comes from" column enforce',
+    'on single migrations, lifted to the level of a plan. Each page has a failing and a passing example; both are',
+    'test fixtures.',
     '',
     '| rule | severity | what it wants |',
     '|---|---|---|',

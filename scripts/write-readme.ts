@@ -1,8 +1,9 @@
-// npm run readme: regenerates the command reference in README.md from the commands.
+// npm run readme: regenerates the README's command reference (from the commands) and layout (from scripts/layout.ts and the tree).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { withReference } from './command-reference.js';
+import { withLayout } from './layout.js';
 
 const file = join(import.meta.dirname, '..', 'README.md');
-writeFileSync(file, withReference(readFileSync(file, 'utf8')));
-console.log('wrote the command reference in README.md');
+writeFileSync(file, withLayout(withReference(readFileSync(file, 'utf8'))));
+console.log('wrote the command reference and the layout in README.md');

@@ -1,8 +1,6 @@
 import { Args } from '@oclif/core';
 import { checkTemplateDir } from '../../src/app/templates.js';
 import { BaseCommand } from '../../src/cli/base-command.js';
-import { ExitCode } from '../../src/errors.js';
-import { formatFindings, formatHeadline } from '../../src/text/check.js';
 
 export default class TemplatesCheck extends BaseCommand {
   static override summary = 'Check a template folder: render it with its defaults and example values, and check each plan.';
@@ -12,12 +10,9 @@ export default class TemplatesCheck extends BaseCommand {
 
   async run() {
     const { args } = await this.parse(TemplatesCheck);
-    const results = checkTemplateDir(args.dir);
-    for (const { report } of results) {
-      this.log(formatHeadline(report));
-      if (report.findings.length) this.log(formatFindings(report));
-    }
-    process.exitCode = results.every((r) => r.report.ok) ? ExitCode.ok : ExitCode.planErrors;
-    return results;
+    const { variants, exitCode, text } = checkTemplateDir(args.dir);
+    this.log(text);
+    process.exitCode = exitCode;
+    return variants;
   }
 }

@@ -2,8 +2,6 @@ import { Args } from '@oclif/core';
 import { showTemplate } from '../../src/app/templates.js';
 import { BaseCommand } from '../../src/cli/base-command.js';
 import { templatesDirFlag } from '../../src/cli/flags.js';
-import { formatTemplates } from '../../src/app/templates.js';
-import { formatShow } from '../../src/text/check.js';
 
 export default class TemplatesShow extends BaseCommand {
   static override summary = 'One template: its parameters, an example command line, and the plan it makes on defaults.';
@@ -13,9 +11,8 @@ export default class TemplatesShow extends BaseCommand {
 
   async run() {
     const { args, flags } = await this.parse(TemplatesShow);
-    const shown = showTemplate(args.name, flags['templates-dir']);
-    this.log(formatTemplates([shown.listing]));
-    this.log(`\nExample:\n  ${shown.example}\n\nOn defaults it makes:\n\n${formatShow(shown.report)}`);
-    return { template: shown.listing, example: shown.example, report: shown.report };
+    const { text, ...shown } = showTemplate(args.name, flags['templates-dir']);
+    this.log(text);
+    return shown;
   }
 }

@@ -2,7 +2,7 @@
  * Integrity and shape of a plan's dependency graph: duplicate ids, unknown and self dependencies,
  * cycles (with the tasks they block), waves, declared-wave order, critical path and widest wave.
  *
- * Waves. A wave is a stage of the rollout (seed 000's "Wave 0".."Wave 4"). It is the longest path from
+ * Waves. A wave is a stage of the rollout ("Wave 0", "Wave 1", … in a migration epic). It is the longest path from
  * the roots in which a dependency edge moves to the next wave when it crosses into another phase, and
  * stays in the same wave when both tasks share a phase (a backfill and the validation that closes it
  * are one stage). Inside a wave, `step` orders tasks that depend on each other; tasks of one wave and
@@ -13,8 +13,6 @@
  * Graph alone takes 2.6 s for 100k tasks (bench/), more than the whole check may. The property tests
  * hold these algorithms against brute force and against graphlib's own (test/graph/).
  */
-import { didYouMean } from '../errors.js';
-import type { Finding } from '../findings.js';
 import { taskHours, type Plan, type Task } from '../model/schema.js';
 import { cycleThrough, stronglyConnectedComponents } from './scc.js';
 
@@ -35,8 +33,31 @@ export interface ScheduledTask {
   finish: number;
 }
 
+/**
+ * What is wrong with the graph, as facts (task numbers and plan positions). The integrity rules
+ * (src/rules/integrity.ts) turn them into findings: one place says each message and hint.
+ */
+export interface GraphProblems {
+  /** A task whose id an earlier task has: `index` in plan.tasks, `first` the earlier one's index. */
+  duplicateTasks: { index: number; first: number; id: string }[];
+  /** A phase whose id an earlier phase has (`index` in plan.phases). */
+  duplicatePhases: { index: number; id: string }[];
+  /** Task `task` (numbered) lists `depends[k]` a second time. */
+  duplicateDependencies: { task: number; k: number }[];
+  selfDependencies: { task: number; k: number }[];
+  unknownDependencies: { task: number; k: number }[];
+  /** `index` in plan.tasks: the task names a phase the plan lacks. */
+  unknownPhases: { index: number }[];
+  /** Each cycle: its members in order (each needed by the next), the edge that closes it, and the rest of its knot. */
+  cycles: { members: number[]; closing: { task: number; k: number }; others: number[] }[];
+  /** Tasks outside every cycle that wait on one. */
+  blocked: number[];
+  /** A declared wave earlier than the dependency `dep` allows (`needed`). */
+  waveOrder: { task: number; dep: number; depWave: number; needed: number; crossesPhase: boolean }[];
+}
+
 export interface Analysis {
-  findings: Finding[];
+  problems: GraphProblems;
   /** Plan order, duplicates removed (the first of each id); a task's number is its position here. */
   taskIds: string[];
   tasks: Task[];
@@ -61,28 +82,26 @@ export interface Analysis {
 }
 
 export function analyzePlan(plan: Plan): Analysis {
-  const findings: Finding[] = [];
-  const g = buildGraph(plan, findings);
-  checkPhases(plan, findings);
+  const problems: GraphProblems = { duplicateTasks: [], duplicatePhases: [], duplicateDependencies: [], selfDependencies: [],
+    unknownDependencies: [], unknownPhases: [], cycles: [], blocked: [], waveOrder: [] };
+  const g = buildGraph(plan, problems);
+  checkPhases(plan, problems);
 
-  const { cycles, inCycle } = findCycles(g, findings);
+  const { cycles, inCycle } = findCycles(g, problems);
   const blocked = reachableFrom(g.successors, inCycle);
-  for (const v of blocked) {
-    findings.push({ rule: 'blocked-by-cycle', severity: 'info', taskId: g.ids[v]!, path: ['tasks', g.planIndex[v]!],
-      message: `task "${g.ids[v]}" is not in a cycle but waits on one, so it has no wave` });
-  }
+  problems.blocked = [...blocked].sort((a, b) => a - b);
 
   const excluded = new Uint8Array(g.ids.length);
   for (const v of inCycle) excluded[v] = 1;
   for (const v of blocked) excluded[v] = 1;
-  const { slots, order } = scheduleTasks(g, excluded, findings);
+  const { slots, order } = scheduleTasks(g, excluded, problems);
   const schedule = new Map<string, ScheduledTask>();
   slots.forEach((s, v) => s && schedule.set(g.ids[v]!, s));
   const waves = summarizeWaves(g, slots);
   const widest = waves.reduce<WaveSummary | undefined>((best, w) => (!best || w.taskIds.length > best.taskIds.length ? w : best), undefined);
 
   return {
-    findings: sortFindings(findings),
+    problems,
     taskIds: g.ids,
     tasks: g.tasks,
     planIndex: g.planIndex,
@@ -93,7 +112,7 @@ export function analyzePlan(plan: Plan): Analysis {
     schedule,
     waves,
     cycles,
-    blockedByCycle: [...blocked].sort((a, b) => a - b).map((v) => g.ids[v]!),
+    blockedByCycle: problems.blocked.map((v) => g.ids[v]!),
     criticalPath: criticalPath(g, slots),
     widestWave: widest ? { wave: widest.wave, size: widest.taskIds.length } : undefined,
     pointsOfNoReturn: g.tasks.filter((t) => t.point_of_no_return).map((t) => t.id),
@@ -110,20 +129,13 @@ interface IndexedGraph {
   predecessors: number[][];
 }
 
-function buildGraph(plan: Plan, findings: Finding[]): IndexedGraph {
+function buildGraph(plan: Plan, problems: GraphProblems): IndexedGraph {
   const number = new Map<string, number>();
   const g: IndexedGraph = { ids: [], tasks: [], planIndex: [], successors: [], predecessors: [] };
   plan.tasks.forEach((task, index) => {
     const first = number.get(task.id);
     if (first !== undefined) {
-      findings.push({
-        rule: 'duplicate-id',
-        severity: 'error',
-        taskId: task.id,
-        path: ['tasks', index, 'id'],
-        message: `duplicate task id "${task.id}": tasks[${g.planIndex[first]}] already has it`,
-        hint: 'give each task its own id; dependencies would be ambiguous otherwise',
-      });
+      problems.duplicateTasks.push({ index, first: g.planIndex[first]!, id: task.id });
       return;
     }
     number.set(task.id, g.ids.length);
@@ -137,21 +149,15 @@ function buildGraph(plan: Plan, findings: Finding[]): IndexedGraph {
   // The hot loop of a large check: no allocation per edge unless there is something to report.
   g.tasks.forEach((task, v) => {
     task.depends.forEach((dep, k) => {
-      const path = () => ['tasks', g.planIndex[v]!, 'depends', k];
       if (task.depends.indexOf(dep) !== k) {
-        findings.push({ rule: 'duplicate-dependency', severity: 'warning', taskId: task.id, path: path(),
-          message: `"${dep}" is listed twice in depends` });
+        problems.duplicateDependencies.push({ task: v, k });
         return;
       }
       const d = number.get(dep);
       if (dep === task.id) {
-        findings.push({ rule: 'self-dependency', severity: 'error', taskId: task.id, path: path(),
-          message: `task "${task.id}" depends on itself`, hint: 'remove it from its own depends' });
+        problems.selfDependencies.push({ task: v, k });
       } else if (d === undefined) {
-        const guess = didYouMean(dep, number.keys());
-        findings.push({ rule: 'unknown-dependency', severity: 'error', taskId: task.id, path: path(),
-          message: `task "${task.id}" depends on unknown task "${dep}"`,
-          hint: guess ? `did you mean "${guess}"?` : 'depends lists ids of tasks in this plan' });
+        problems.unknownDependencies.push({ task: v, k });
       } else {
         g.successors[d]!.push(v);
         g.predecessors[v]!.push(d);
@@ -161,25 +167,18 @@ function buildGraph(plan: Plan, findings: Finding[]): IndexedGraph {
   return g;
 }
 
-function checkPhases(plan: Plan, findings: Finding[]): void {
+function checkPhases(plan: Plan, problems: GraphProblems): void {
   const phaseIds = new Set<string>();
   plan.phases.forEach((phase, index) => {
-    if (phaseIds.has(phase.id)) {
-      findings.push({ rule: 'duplicate-id', severity: 'error', path: ['phases', index, 'id'],
-        message: `duplicate phase id "${phase.id}"`, hint: 'give each phase its own id' });
-    }
+    if (phaseIds.has(phase.id)) problems.duplicatePhases.push({ index, id: phase.id });
     phaseIds.add(phase.id);
   });
   plan.tasks.forEach((task, index) => {
-    if (phaseIds.has(task.phase)) return;
-    const guess = didYouMean(task.phase, phaseIds);
-    findings.push({ rule: 'unknown-phase', severity: 'error', taskId: task.id, path: ['tasks', index, 'phase'],
-      message: `task "${task.id}" names unknown phase "${task.phase}"`,
-      hint: guess ? `did you mean "${guess}"?` : `phases: ${[...phaseIds].join(', ')}` });
+    if (!phaseIds.has(task.phase)) problems.unknownPhases.push({ index });
   });
 }
 
-function findCycles(g: IndexedGraph, findings: Finding[]) {
+function findCycles(g: IndexedGraph, problems: GraphProblems) {
   const cycles: string[][] = [];
   const inCycle = new Set<number>();
   const components = stronglyConnectedComponents(g.successors)
@@ -194,16 +193,7 @@ function findCycles(g: IndexedGraph, findings: Finding[]) {
     cycles.push(names);
     // The edge that closes the cycle is `start` depending on the last member: point there.
     const k = g.tasks[start]!.depends.indexOf(names[names.length - 1]!);
-    const others = members.filter((m) => !cycle.includes(m)).map((v) => g.ids[v]!);
-    findings.push({
-      rule: 'cycle',
-      severity: 'error',
-      taskId: g.ids[start]!,
-      path: ['tasks', g.planIndex[start]!, 'depends', k],
-      message: `dependency cycle: ${[...names, g.ids[start]].join(' → ')} (each is needed by the next)` +
-        (others.length ? `; the same knot also holds ${others.join(', ')}` : ''),
-      hint: 'remove one of these dependencies; a cycle can never start',
-    });
+    problems.cycles.push({ members: cycle, closing: { task: start, k }, others: members.filter((m) => !cycle.includes(m)) });
   }
   return { cycles, inCycle };
 }
@@ -223,7 +213,7 @@ function reachableFrom(successors: number[][], sources: ReadonlySet<number>): Se
 }
 
 /** Kahn's order over the acyclic part: waves, steps, declared-wave checks and earliest times. */
-function scheduleTasks(g: IndexedGraph, excluded: Uint8Array, findings: Finding[]) {
+function scheduleTasks(g: IndexedGraph, excluded: Uint8Array, problems: GraphProblems) {
   const n = g.ids.length;
   const slots: (ScheduledTask | undefined)[] = new Array(n);
   const remaining = new Int32Array(n);
@@ -249,16 +239,7 @@ function scheduleTasks(g: IndexedGraph, excluded: Uint8Array, findings: Finding[
     }
     if (task.wave !== undefined) {
       if (forcedBy && task.wave < wave) {
-        const dep = g.ids[forcedBy.dep]!;
-        findings.push({
-          rule: 'wave-order',
-          severity: 'error',
-          taskId: task.id,
-          path: ['tasks', g.planIndex[v]!, 'wave'],
-          message: `task "${task.id}" is declared in wave ${task.wave} but depends on "${dep}" in wave ${slots[forcedBy.dep]!.wave}` +
-            (forcedBy.crossesPhase ? ' of another phase' : ''),
-          hint: `declare wave ${wave} or later, or remove the dependency`,
-        });
+        problems.waveOrder.push({ task: v, dep: forcedBy.dep, depWave: slots[forcedBy.dep]!.wave, needed: wave, crossesPhase: forcedBy.crossesPhase });
       }
       wave = Math.max(wave, task.wave);
     }
@@ -307,11 +288,4 @@ function criticalPath(g: IndexedGraph, slots: (ScheduledTask | undefined)[]) {
     current = slots[prev]!;
   }
   return { taskIds: path.map((v) => g.ids[v]!), hours: slots[end]!.finish };
-}
-
-const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
-
-/** Errors first; the sort is stable, so plan order holds within a severity. */
-function sortFindings(findings: Finding[]): Finding[] {
-  return findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
 }

@@ -1,118 +1,43 @@
 /**
- * `plan check`: read a plan file, analyse it, run the rules, and return a report that every output
- * (text, JSON, SARIF, GitHub annotations) shares. The JSON shape is a documented contract (README).
+ * `plan check` and `plan show`: the two commands that report a plan's errors instead of refusing it.
+ * Each returns the check result (the `--json` document) and the text to print.
  */
-import { ExitCode, formatPath, type ExitCodeValue } from '../errors.js';
-import { countBySeverity, type Finding } from '../findings.js';
-import { analyzePlan, type Analysis } from '../analysis/analyze.js';
-import { readTextFile } from '../io/files.js';
-import { parsePlan, type LoadedPlan } from '../model/load.js';
-import type { RuleConfig } from '../rules/config.js';
-import { runRules } from '../rules/run.js';
-import { formatHours, type Risk } from '../model/schema.js';
+import { checkFile, type CheckOptions } from '../check/pipeline.js';
+import type { CheckResult } from '../check/result.js';
+import { asciiPlan } from '../diagram/ascii.js';
+import { formatCheck, formatShow } from '../text/check.js';
+import { toGithubAnnotations, toSarif } from '../text/sarif.js';
+import { useColor } from '../text/style.js';
 
-export interface WaveRow {
-  wave: number;
-  phases: string[];
-  phaseNames: string[];
-  tasks: string[];
-  checkpoints: string[];
-  rollback: string;
-  risk: Risk;
-}
+export type { CheckResult } from '../check/result.js';
 
-export interface PlanReport {
+export const CHECK_FORMATS = ['text', 'sarif', 'github'] as const;
+
+export interface CheckPlanOptions extends CheckOptions {
   file: string;
-  ok: boolean;
-  exitCode: ExitCodeValue;
-  counts: { tasks: number; waves: number; checkpoints: number; errors: number; warnings: number; info: number };
-  waves: WaveRow[];
-  tasks: { id: string; title: string; phase: string; kind: string; wave: number | null; step: number | null; depends: string[]; pointOfNoReturn: boolean }[];
-  edges: [string, string][];
-  criticalPath: { tasks: string[]; hours: number; estimate: string };
-  widestWave: { wave: number; size: number } | null;
-  pointsOfNoReturn: string[];
-  cycles: string[][];
-  blockedByCycle: string[];
-  findings: ReportedFinding[];
-  /** Findings silenced by a task's `suppress`, with the reason written there. */
-  suppressed: (ReportedFinding & { reason: string })[];
-  strict: boolean;
+  format?: (typeof CHECK_FORMATS)[number];
+  /** Also the plan wave by wave (ASCII), when it has no errors. */
+  graph?: boolean;
+  /** The CLI's version, for SARIF. */
+  version?: string;
 }
 
-export type ReportedFinding = Omit<Finding, 'path'> & { path: string; file: string; line?: number; column?: number };
-
-export interface CheckOptions {
-  config?: RuleConfig;
-  /** Warnings fail the check too (exit 1). */
-  strict?: boolean;
+export function checkPlan(options: CheckPlanOptions): { result: CheckResult; text: string } {
+  const checked = checkFile(options.file, options);
+  const { result } = checked;
+  switch (options.format ?? 'text') {
+    case 'sarif':
+      return { result, text: JSON.stringify(toSarif(result, options.version ?? ''), null, 2) };
+    case 'github':
+      return { result, text: toGithubAnnotations(result) };
+    default: {
+      const graph = options.graph && result.ok ? `\n\n${asciiPlan(checked.outline)}` : '';
+      return { result, text: formatCheck(result, useColor()) + graph };
+    }
+  }
 }
 
-export function checkPlanFile(file: string, options: CheckOptions = {}): PlanReport {
-  return checkPlan(file, parsePlan(readTextFile(file), file), options);
-}
-
-export function checkPlan(file: string, loaded: LoadedPlan, options: CheckOptions = {}): PlanReport {
-  const analysis = analyzePlan(loaded.plan);
-  const results = runRules(loaded.plan, analysis, options.config);
-  return buildReport(file, loaded, analysis, { ...results, strict: options.strict ?? false });
-}
-
-const RISK_ORDER: Risk[] = ['low', 'medium', 'high', 'critical'];
-
-/** The report from an analysis and the rules' results (a stage of its own, timed by bench/). */
-export function buildReport(
-  file: string,
-  loaded: LoadedPlan,
-  analysis: Analysis,
-  results: { findings: Finding[]; suppressed: (Finding & { reason: string })[]; strict: boolean },
-): PlanReport {
-  const { plan, locate } = loaded;
-  const counts = countBySeverity(results.findings);
-  const ok = counts.error === 0 && !(results.strict && counts.warning > 0);
-  const place = <F extends Finding>({ path, ...f }: F) => {
-    const loc = locate(path);
-    return { ...f, path: formatPath(path), file, line: loc.line, column: loc.column };
-  };
-  const phases = new Map(plan.phases.map((p) => [p.id, p]));
-  const tasks = analysis.tasks;
-  return {
-    file,
-    ok,
-    exitCode: ok ? ExitCode.ok : ExitCode.planErrors,
-    counts: {
-      tasks: tasks.length,
-      waves: analysis.waves.length,
-      checkpoints: tasks.filter((t) => t.kind === 'checkpoint').length,
-      errors: counts.error,
-      warnings: counts.warning,
-      info: counts.info,
-    },
-    waves: analysis.waves.map((w) => {
-      const ps = w.phases.map((id) => phases.get(id)).filter((p) => p !== undefined);
-      return {
-        wave: w.wave,
-        phases: w.phases,
-        phaseNames: ps.map((p) => p.name),
-        tasks: w.taskIds,
-        checkpoints: w.checkpoints,
-        rollback: ps.map((p) => p.rollback).join(' / '),
-        risk: ps.reduce<Risk>((max, p) => (RISK_ORDER.indexOf(p.risk) > RISK_ORDER.indexOf(max) ? p.risk : max), 'low'),
-      };
-    }),
-    tasks: tasks.map((t) => {
-      const s = analysis.schedule.get(t.id);
-      return { id: t.id, title: t.title, phase: t.phase, kind: t.kind, wave: s?.wave ?? null, step: s?.step ?? null,
-        depends: t.depends, pointOfNoReturn: t.point_of_no_return };
-    }),
-    edges: analysis.edges,
-    criticalPath: { tasks: analysis.criticalPath.taskIds, hours: analysis.criticalPath.hours, estimate: formatHours(analysis.criticalPath.hours) },
-    widestWave: analysis.widestWave ?? null,
-    pointsOfNoReturn: analysis.pointsOfNoReturn,
-    cycles: analysis.cycles,
-    blockedByCycle: analysis.blockedByCycle,
-    findings: results.findings.map(place),
-    suppressed: results.suppressed.map(place),
-    strict: results.strict,
-  };
+export function showPlan(options: CheckOptions & { file: string }): { result: CheckResult; text: string } {
+  const { result } = checkFile(options.file, options);
+  return { result, text: formatShow(result, useColor()) };
 }

@@ -4,20 +4,18 @@
  */
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
-import { ExitCode, PlanInputError } from '../errors.js';
+import { PlanInputError } from '../errors.js';
+import { checkFile, requireNoErrors, type CheckOptions } from '../check/pipeline.js';
 import { asciiPlan } from '../diagram/ascii.js';
 import { dotFlow, GRAPHVIZ_MAX_TASKS, MERMAID_MAX_EDGES, MERMAID_MAX_TASKS, mermaidFlow } from '../diagram/flow.js';
 import { DEFAULT_START, mermaidGantt, textSchedule } from '../diagram/gantt.js';
-import { analyzePlan } from '../analysis/analyze.js';
-import { readTextFile, writeFileAtomic } from '../io/files.js';
-import { parsePlan } from '../model/load.js';
-import { buildOutline, type Outline } from '../outline/outline.js';
+import { writeFileAtomic } from '../io/files.js';
 
 export const VIEWS = ['flow', 'gantt'] as const;
 export const FORMATS = ['mmd', 'md', 'svg', 'png', 'pdf', 'ascii'] as const;
 export const RENDERERS = ['auto', 'mermaid', 'graphviz'] as const;
 
-export interface GraphOptions {
+export interface DiagramOptions extends CheckOptions {
   file: string;
   view?: (typeof VIEWS)[number];
   format?: (typeof FORMATS)[number];
@@ -30,7 +28,7 @@ export interface GraphOptions {
   start?: string;
 }
 
-export interface GraphResult {
+export interface DiagramResult {
   view: string;
   format: string;
   renderer: 'mermaid' | 'graphviz' | 'text';
@@ -42,31 +40,20 @@ export interface GraphResult {
   notes: string[];
 }
 
-/** Loads and checks a plan and builds its view; a plan with errors cannot be drawn in waves. */
-export function loadView(file: string): Outline {
-  const { plan } = parsePlan(readTextFile(file), file);
-  const analysis = analyzePlan(plan);
-  const errors = analysis.findings.filter((f) => f.severity === 'error');
-  if (errors.length > 0) {
-    throw PlanInputError.single(`the plan has ${errors.length} error${errors.length === 1 ? '' : 's'} (${errors[0]!.message}); run plan check`, {
-      location: { file }, exitCode: ExitCode.planErrors });
-  }
-  return buildOutline(plan, analysis);
-}
-
-export async function renderGraph(options: GraphOptions): Promise<GraphResult> {
+/** Draws a checked plan; a plan with errors has no waves to draw and is refused (exit 1). */
+export async function drawDiagram(options: DiagramOptions): Promise<DiagramResult> {
   const view = options.view ?? 'flow';
   const format = options.format ?? 'mmd';
-  const plan = loadView(options.file);
+  const outline = requireNoErrors(checkFile(options.file, options)).outline;
   const notes: string[] = [];
-  const edges = plan.tasks.reduce((n, t) => n + t.depends.length, 0);
-  const mermaidCollapse = options.collapse ?? (plan.tasks.length > MERMAID_MAX_TASKS || edges > MERMAID_MAX_EDGES);
+  const edges = outline.tasks.reduce((n, t) => n + t.depends.length, 0);
+  const mermaidCollapse = options.collapse ?? (outline.tasks.length > MERMAID_MAX_TASKS || edges > MERMAID_MAX_EDGES);
   if (view === 'flow' && mermaidCollapse && !options.collapse) {
-    notes.push(`${plan.tasks.length} tasks and ${edges} dependencies are beyond what Mermaid lays out well ` +
+    notes.push(`${outline.tasks.length} tasks and ${edges} dependencies are beyond what Mermaid lays out well ` +
       `(${MERMAID_MAX_TASKS} tasks, ${MERMAID_MAX_EDGES} edges): drawn as one node per wave and phase, with counts`);
   }
-  const mermaidText = () => (view === 'gantt' ? mermaidGantt(plan, options.start ?? DEFAULT_START) : mermaidFlow(plan, mermaidCollapse));
-  const done = (r: Omit<GraphResult, 'view' | 'format' | 'notes' | 'written' | 'out'>, data?: Uint8Array): GraphResult => {
+  const mermaidText = () => (view === 'gantt' ? mermaidGantt(outline, options.start ?? DEFAULT_START) : mermaidFlow(outline, mermaidCollapse));
+  const done = (r: Omit<DiagramResult, 'view' | 'format' | 'notes' | 'written' | 'out'>, data?: Uint8Array): DiagramResult => {
     const out = options.out ?? (data ? `${basename(options.file).replace(/\.(plan\.)?(ya?ml|json)$/, '')}.${view}.${format}` : undefined);
     const written = Boolean(out);
     if (out) writeFileAtomic(out, data ?? r.text!, { force: options.force });
@@ -74,11 +61,11 @@ export async function renderGraph(options: GraphOptions): Promise<GraphResult> {
   };
 
   if (format === 'ascii') {
-    return done({ renderer: 'text', collapsed: false, text: view === 'gantt' ? textSchedule(plan) : asciiPlan(plan) });
+    return done({ renderer: 'text', collapsed: false, text: view === 'gantt' ? textSchedule(outline) : asciiPlan(outline) });
   }
   if (format === 'mmd') return done({ renderer: 'text', collapsed: view === 'flow' && mermaidCollapse, text: mermaidText() });
   if (format === 'md') {
-    const title = `## ${plan.epic.title}: ${view === 'gantt' ? 'schedule' : 'dependency waves'}\n\n`;
+    const title = `## ${outline.epic.title}: ${view === 'gantt' ? 'schedule' : 'dependency waves'}\n\n`;
     return done({ renderer: 'text', collapsed: view === 'flow' && mermaidCollapse, text: `${title}\`\`\`mermaid\n${mermaidText()}\`\`\`\n` });
   }
 
@@ -88,16 +75,16 @@ export async function renderGraph(options: GraphOptions): Promise<GraphResult> {
     if (view === 'gantt') {
       // Graphviz draws no Gantt: give the Mermaid text and the schedule as text, and say so.
       notes.push('Gantt without a browser: wrote the Mermaid text instead of an image (render it where Chromium is, or on GitHub); the schedule follows',
-        textSchedule(plan));
+        textSchedule(outline));
       const text = mermaidText();
       const out = options.out?.replace(/\.(svg|png|pdf)$/, '.mmd');
       if (out) writeFileAtomic(out, text, { force: options.force });
       return { view, format: 'mmd', renderer: 'text', collapsed: false, text, out, written: Boolean(out), notes };
     }
     if (format === 'pdf') throw PlanInputError.single('PDF needs the Mermaid renderer (Chromium)', { hint: 'use --format svg or png with Graphviz' });
-    const collapse = options.collapse ?? plan.tasks.length > GRAPHVIZ_MAX_TASKS;
+    const collapse = options.collapse ?? outline.tasks.length > GRAPHVIZ_MAX_TASKS;
     const { graphvizSvg, svgToPng } = await import('../diagram/graphviz.js');
-    const dot = dotFlow(plan, collapse);
+    const dot = dotFlow(outline, collapse);
     const svg = stamp(await graphvizSvg(dot), dot);
     if (format === 'svg') return done({ renderer, collapsed: collapse, text: svg });
     return done({ renderer, collapsed: collapse }, await svgToPng(svg));

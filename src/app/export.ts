@@ -3,18 +3,16 @@
  * a file the tracker imports. A plan with errors is not exported; nor is a title the tracker refuses.
  */
 import { basename, join } from 'node:path';
-import { didYouMean, ExitCode, PlanInputError, type ErrorDetail } from '../errors.js';
-import { readTextFile, writeFileAtomic } from '../io/files.js';
+import { checkFile, requireNoErrors, type CheckOptions } from '../check/pipeline.js';
+import { didYouMean, PlanInputError, type ErrorDetail } from '../errors.js';
+import { writeFileAtomic } from '../io/files.js';
 import { DIALECTS, type Dialect } from '../export/dialects.js';
-import { buildOutline } from '../outline/outline.js';
-import { analyzePlan } from '../analysis/analyze.js';
-import { parsePlan } from '../model/load.js';
-import type { RuleConfig } from '../rules/config.js';
-import { runRules } from '../rules/run.js';
 import { compileTemplate } from '../handlebars/compile.js';
 import { builtinTemplatesDir } from '../templates/registry.js';
 
-export interface ExportOptions {
+export { DIALECT_NAMES, DIALECTS } from '../export/dialects.js';
+
+export interface ExportOptions extends CheckOptions {
   file: string;
   /** A built-in dialect; or `template` for the user's own. */
   to?: string;
@@ -22,7 +20,6 @@ export interface ExportOptions {
   out?: string;
   force?: boolean;
   dryRun?: boolean;
-  config?: RuleConfig;
 }
 
 export interface ExportResult {
@@ -41,15 +38,9 @@ export function trackersDir(): string {
 
 export function exportPlan(options: ExportOptions): ExportResult {
   const dialect = resolveDialect(options);
-  const { plan, locate } = parsePlan(readTextFile(options.file), options.file);
-  const analysis = analyzePlan(plan);
-  const { findings } = runRules(plan, analysis, options.config);
-  const errors = findings.filter((f) => f.severity === 'error');
-  if (errors.length > 0) {
-    throw new PlanInputError(errors.map((f) => ({ message: `[${f.rule}] ${f.message}`, location: { ...locate(f.path), path: undefined } })),
-      ExitCode.planErrors);
-  }
-  const model = buildOutline(plan, analysis);
+  const checked = requireNoErrors(checkFile(options.file, options));
+  const { plan, locate } = checked.loaded;
+  const model = checked.outline;
   const refusals: ErrorDetail[] = [];
   for (const item of [model.epic, ...model.tasks]) {
     const why = dialect.refuseTitle?.(item);

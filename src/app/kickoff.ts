@@ -5,24 +5,21 @@
 import { basename } from 'node:path';
 import { dotFlow, MERMAID_MAX_EDGES, MERMAID_MAX_TASKS, mermaidFlow } from '../diagram/flow.js';
 import { mermaidGantt, textSchedule } from '../diagram/gantt.js';
-import { analyzePlan } from '../analysis/analyze.js';
-import { readTextFile, writeFileAtomic } from '../io/files.js';
-import { parsePlan } from '../model/load.js';
+import { checkFile, requireNoErrors, type CheckOptions } from '../check/pipeline.js';
+import type { CheckResult } from '../check/result.js';
+import { writeFileAtomic } from '../io/files.js';
 import { toHtml, toMarkdown } from '../kickoff/document.js';
 import { kickoffDocument, type Diagrams } from '../kickoff/build.js';
-import type { RuleConfig } from '../rules/config.js';
-import { buildOutline, type Outline } from '../outline/outline.js';
-import { checkPlan, type PlanReport } from './check.js';
+import type { Outline } from '../outline/outline.js';
 
-export interface ReportOptions {
+export interface KickoffOptions extends CheckOptions {
   file: string;
   format?: 'md' | 'html';
   out?: string;
   force?: boolean;
-  config?: RuleConfig;
 }
 
-export interface ReportResult {
+export interface KickoffResult {
   format: 'md' | 'html';
   text: string;
   out?: string;
@@ -31,33 +28,33 @@ export interface ReportResult {
 }
 
 export interface KickoffInput {
-  view: Outline;
-  report: PlanReport;
+  outline: Outline;
+  result: CheckResult;
   source: string;
 }
 
-export function loadKickoff(file: string, config?: RuleConfig): KickoffInput {
-  const loaded = parsePlan(readTextFile(file), file);
-  const report = checkPlan(file, loaded, { config });
-  return { view: buildOutline(loaded.plan, analyzePlan(loaded.plan)), report, source: basename(file) };
+/** The checked plan a kickoff is written from; a plan with errors gets no kickoff (exit 1). */
+export function loadKickoff(file: string, options: CheckOptions = {}): KickoffInput {
+  const checked = requireNoErrors(checkFile(file, options));
+  return { outline: checked.outline, result: checked.result, source: basename(file) };
 }
 
 /** The Mermaid text of both views: what Markdown embeds and what HTML renders. */
-export function kickoffMermaid(view: Outline): { flow: string; gantt: string } {
-  const edges = view.tasks.reduce((n, t) => n + t.depends.length, 0);
-  return { flow: mermaidFlow(view, view.tasks.length > MERMAID_MAX_TASKS || edges > MERMAID_MAX_EDGES), gantt: mermaidGantt(view) };
+export function kickoffMermaid(outline: Outline): { flow: string; gantt: string } {
+  const edges = outline.tasks.reduce((n, t) => n + t.depends.length, 0);
+  return { flow: mermaidFlow(outline, outline.tasks.length > MERMAID_MAX_TASKS || edges > MERMAID_MAX_EDGES), gantt: mermaidGantt(outline) };
 }
 
 /** The document text, given the diagrams (SVG ones for HTML). Pure: the examples test calls it too. */
 export function renderKickoff(input: KickoffInput, format: 'md' | 'html', diagrams: Diagrams): string {
-  const blocks = kickoffDocument(input.view, input.report, diagrams, input.source);
-  return format === 'md' ? toMarkdown(blocks) : toHtml(`${input.view.epic.title}: migration kickoff`, blocks);
+  const blocks = kickoffDocument(input.outline, input.result, diagrams, input.source);
+  return format === 'md' ? toMarkdown(blocks) : toHtml(`${input.outline.epic.title}: migration kickoff`, blocks);
 }
 
-export async function writeKickoff(options: ReportOptions, progress?: (message: string) => void): Promise<ReportResult> {
+export async function writeKickoff(options: KickoffOptions, progress?: (message: string) => void): Promise<KickoffResult> {
   const format = options.format ?? 'md';
-  const input = loadKickoff(options.file, options.config);
-  const mermaid = kickoffMermaid(input.view);
+  const input = loadKickoff(options.file, options);
+  const mermaid = kickoffMermaid(input.outline);
   const notes: string[] = [];
   let diagrams: Diagrams = { flow: { mermaid: mermaid.flow }, gantt: { mermaid: mermaid.gantt } };
   if (format === 'html') {
@@ -73,7 +70,7 @@ export async function writeKickoff(options: ReportOptions, progress?: (message: 
     } else {
       progress?.('Rendering the flow with Graphviz');
       const { graphvizSvg } = await import('../diagram/graphviz.js');
-      diagrams = { flow: { ...diagrams.flow, svg: await graphvizSvg(dotFlow(input.view, false)) }, gantt: { ...diagrams.gantt, fallback: textSchedule(input.view) } };
+      diagrams = { flow: { ...diagrams.flow, svg: await graphvizSvg(dotFlow(input.outline, false)) }, gantt: { ...diagrams.gantt, fallback: textSchedule(input.outline) } };
       notes.push('no Chromium found: the flow is drawn by Graphviz, and the schedule is given as text');
     }
   }

@@ -3,14 +3,17 @@
  * and report what was written (the same report `plan check` gives).
  */
 import { dirname, relative, resolve, sep } from 'node:path';
-import { writeFileAtomic } from '../io/files.js';
+import { PlanInputError } from '../errors.js';
+import { packageRoot, writeFileAtomic } from '../io/files.js';
 import { parseSetFlags, type ParameterValues } from '../templates/parameters.js';
-import { findTemplate, packageRoot } from '../templates/registry.js';
+import { findTemplate } from '../templates/registry.js';
 import { expandTemplate } from '../templates/expand.js';
-import type { RuleConfig } from '../rules/config.js';
-import { checkPlan, type PlanReport } from './check.js';
+import { checkLoaded, type CheckOptions } from '../check/pipeline.js';
+import type { CheckResult } from '../check/result.js';
+import { formatCheck } from '../text/check.js';
+import { useColor } from '../text/style.js';
 
-export interface NewPlanOptions {
+export interface NewPlanOptions extends CheckOptions {
   template: string;
   /** `--set k=v` pairs. */
   set?: string[];
@@ -21,7 +24,6 @@ export interface NewPlanOptions {
   templatesDirs?: string[];
   /** Expand and check only; write nothing. */
   dryRun?: boolean;
-  config?: RuleConfig;
 }
 
 export interface NewPlanResult {
@@ -29,9 +31,11 @@ export interface NewPlanResult {
   parameters: ParameterValues;
   file: string;
   written: boolean;
-  report: PlanReport;
+  check: CheckResult;
   /** The plan text: what was (or would be) written. */
   text: string;
+  /** What to print: the check of the expanded plan, and what to do next. */
+  summary: string;
 }
 
 export function newPlan(options: NewPlanOptions): NewPlanResult {
@@ -40,15 +44,36 @@ export function newPlan(options: NewPlanOptions): NewPlanResult {
   for (const [name, value] of Object.entries(options.flags ?? {})) if (value !== undefined) given[name] = value;
   const file = options.out ?? `${template.name}.plan.yaml`;
   const expansion = expandTemplate(template, { given, schemaRef: schemaRefFrom(file) });
-  const report = checkPlan(file, expansion.loaded, { config: options.config });
+  const { result } = checkLoaded(file, expansion.loaded, options);
   // A template that yields a broken plan is a template bug: report it, write nothing.
-  const written = !options.dryRun && report.ok;
+  const written = !options.dryRun && result.ok;
   if (written) writeFileAtomic(file, expansion.text, { force: options.force });
-  return { template: template.name, parameters: expansion.parameters, file, written, report, text: expansion.text };
+  return { template: template.name, parameters: expansion.parameters, file, written, check: result, text: expansion.text,
+    summary: summarize(file, result, written, options.dryRun ?? false) };
+}
+
+function summarize(file: string, result: CheckResult, written: boolean, dryRun: boolean): string {
+  const lines = [formatCheck(result, useColor())];
+  if (written) {
+    lines.unshift(`Wrote ${file}`);
+    lines.push(`\nNext:\n  plan show ${file}            # the plan on one screen\n` +
+      `  plan report ${file} --format html --out kickoff.html   # the kickoff document\n` +
+      `  plan graph ${file} --format svg --out graph.svg       # the dependency diagram\n` +
+      `  plan export ${file} --to taskwarrior --out tasks.sh  # tracker commands`);
+  } else if (!dryRun) lines.push(`\n${file} not written: the expanded plan has errors (a template bug).`);
+  return lines.join('\n');
 }
 
 /** Path from the plan file's folder to the shipped JSON Schema, for the editor modeline. */
 function schemaRefFrom(file: string): string {
   const schema = resolve(packageRoot(), 'schema', 'plan.schema.json');
   return relative(dirname(resolve(file)), schema).split(sep).join('/');
+}
+
+/** `plan new` without a template where nobody can be asked: say which names and flags to pass. */
+export function templateNeeded(templates: readonly { name: string }[]): PlanInputError {
+  return PlanInputError.single('plan new needs a template (no terminal to ask on)', {
+    hint: `templates: ${templates.map((t) => t.name).join(', ')}; e.g. plan new multi-tenant --tables users,orders --db postgres ` +
+      '--set tenant_column=tenant_id (plan templates lists every parameter)',
+  });
 }

@@ -2,7 +2,9 @@
 import type { Parameter } from '../templates/parameters.js';
 import { findTemplate, listTemplates, loadTemplateDir } from '../templates/registry.js';
 import { expandTemplate } from '../templates/expand.js';
-import { checkPlan } from './check.js';
+import { checkLoaded } from '../check/pipeline.js';
+import { ExitCode } from '../errors.js';
+import { formatFindings, formatHeadline, formatShow } from '../text/check.js';
 
 export interface TemplateListing {
   name: string;
@@ -41,12 +43,15 @@ export function formatTemplates(listing: readonly TemplateListing[]): string {
 export function showTemplate(name: string, extraDirs: readonly string[] = []) {
   const template = findTemplate(name, extraDirs);
   const expansion = expandTemplate(template);
-  const report = checkPlan(`${template.name}.plan.yaml`, expansion.loaded);
+  const check = checkLoaded(`${template.name}.plan.yaml`, expansion.loaded, { config: { rules: {} } }).result;
   const flags = template.manifest.parameters.map((p) => {
     const value = Array.isArray(p.default) ? p.default.join(',') : String(p.default);
     return p.flag ? `--${p.flag} ${value}` : `--set ${p.name}=${value}`;
   });
-  return { listing: describeTemplates(extraDirs).find((t) => t.name === name)!, example: `plan new ${name} ${flags.join(' ')}`, report };
+  const listing = describeTemplates(extraDirs).find((t) => t.name === name)!;
+  const example = `plan new ${name} ${flags.join(' ')}`;
+  return { template: listing, example, check,
+    text: `${formatTemplates([listing])}\n\nExample:\n  ${example}\n\nOn defaults it makes:\n\n${formatShow(check)}` };
 }
 
 /**
@@ -55,12 +60,22 @@ export function showTemplate(name: string, extraDirs: readonly string[] = []) {
  * errors as reports (exit 1).
  */
 export function checkTemplateDir(dir: string) {
+  const variants = checkTemplateVariants(dir);
+  return {
+    variants,
+    exitCode: variants.every((v) => v.check.ok) ? ExitCode.ok : ExitCode.planErrors,
+    text: variants.map(({ check }) => [formatHeadline(check), ...(check.findings.length ? [formatFindings(check)] : [])].join('\n')).join('\n'),
+  };
+}
+
+function checkTemplateVariants(dir: string) {
   const template = loadTemplateDir(dir);
   const variants: Record<string, string>[] = [{}];
   for (const p of template.manifest.parameters) for (const value of p.examples ?? []) variants.push({ [p.name]: value });
   return variants.map((given) => {
     const expansion = expandTemplate(template, { given });
     const values = Object.entries(given).map(([k, v]) => `${k}=${v}`).join(' ');
-    return { given, report: checkPlan(`${template.name}/plan.yaml.hbs (rendered${values ? ` with ${values}` : ' on defaults'})`, expansion.loaded) };
+    const file = `${template.name}/plan.yaml.hbs (rendered${values ? ` with ${values}` : ' on defaults'})`;
+    return { given, check: checkLoaded(file, expansion.loaded, { config: { rules: {} } }).result };
   });
 }

@@ -7,10 +7,10 @@ import { shorten } from './text.js';
 
 const MARK: Record<string, string> = { work: ' ', checkpoint: '◆', rollback: '↺', audit: '⚑', backup: '▣' };
 
-export function asciiPlan(view: Outline, width = 100): string {
-  const idWidth = Math.min(14, view.tasks.reduce((m, t) => Math.max(m, t.id.length), 2));
-  const lines = [`${shorten(view.epic.title, width)}`, `${'─'.repeat(Math.min(width, 60))}`];
-  for (const w of view.waves) {
+export function asciiPlan(outline: Outline, width = 100): string {
+  const idWidth = Math.min(14, outline.tasks.reduce((m, t) => Math.max(m, t.id.length), 2));
+  const lines = [`${shorten(outline.epic.title, width)}`, `${'─'.repeat(Math.min(width, 60))}`];
+  for (const w of outline.waves) {
     const phases = [...new Set(w.tasks.map((t) => t.phaseName))].join(', ');
     lines.push('', shorten(`Wave ${w.wave} · ${phases}`, width));
     for (const t of w.tasks) {

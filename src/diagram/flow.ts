@@ -33,18 +33,18 @@ export interface FlowGraph {
 const RISK_RANK = ['low', 'medium', 'high', 'critical'];
 
 /** The graph to draw: the tasks themselves, or per wave and phase when `collapse` is true. */
-export function flowGraph(view: Outline, collapse: boolean): FlowGraph {
+export function flowGraph(outline: Outline, collapse: boolean): FlowGraph {
   const waveTitle = (wave: number, tasks: OutlineTask[]) => `Wave ${wave} · ${[...new Set(tasks.map((t) => t.phaseName))].join(', ')}`;
   if (!collapse) {
-    const onPath = new Set(view.criticalPath.map((id, i) => `${view.criticalPath[i - 1]}>${id}`));
+    const onPath = new Set(outline.criticalPath.map((id, i) => `${outline.criticalPath[i - 1]}>${id}`));
     return {
       collapsed: false,
-      waves: view.waves.map((w) => ({ wave: w.wave, title: waveTitle(w.wave, w.tasks), nodes: w.tasks })),
-      edges: view.tasks.flatMap((t) => t.depends.map((d) => ({ from: d, to: t.id, critical: onPath.has(`${d}>${t.id}`) }))),
+      waves: outline.waves.map((w) => ({ wave: w.wave, title: waveTitle(w.wave, w.tasks), nodes: w.tasks })),
+      edges: outline.tasks.flatMap((t) => t.depends.map((d) => ({ from: d, to: t.id, critical: onPath.has(`${d}>${t.id}`) }))),
     };
   }
   const groupOf = new Map<string, string>();
-  const waves = view.waves.map((w) => {
+  const waves = outline.waves.map((w) => {
     const byPhase = new Map<string, OutlineTask[]>();
     for (const t of w.tasks) byPhase.set(t.phase, [...(byPhase.get(t.phase) ?? []), t]);
     const nodes: Group[] = [...byPhase].map(([phase, tasks]) => {
@@ -59,7 +59,7 @@ export function flowGraph(view: Outline, collapse: boolean): FlowGraph {
     return { wave: w.wave, title: waveTitle(w.wave, w.tasks), nodes };
   });
   const edges = new Map<string, { from: string; to: string; critical: boolean }>();
-  for (const t of view.tasks) {
+  for (const t of outline.tasks) {
     for (const d of t.depends) {
       const from = groupOf.get(d)!;
       const to = groupOf.get(t.id)!;
@@ -80,15 +80,15 @@ const SHAPES: Record<string, [string, string]> = {
   backup: ['[("', '")]'],
 };
 
-export function mermaidFlow(view: Outline, collapse: boolean): string {
-  const g = flowGraph(view, collapse);
+export function mermaidFlow(outline: Outline, collapse: boolean): string {
+  const g = flowGraph(outline, collapse);
   const key = new Map<string, string>();
   const nodeKey = (id: string) => key.get(id)!;
   let n = 0;
   for (const w of g.waves) for (const node of w.nodes) key.set(node.id, `n${n++}`);
 
   const lines = ['flowchart TB'];
-  if (g.collapsed) lines.push(`  %% collapsed: ${view.tasks.length} tasks drawn as one node per wave and phase`);
+  if (g.collapsed) lines.push(`  %% collapsed: ${outline.tasks.length} tasks drawn as one node per wave and phase`);
   for (const w of g.waves) {
     lines.push(`  subgraph w${w.wave}["${mermaidText(w.title)}"]`, '    direction LR');
     for (const node of w.nodes) {
@@ -145,17 +145,17 @@ const DOT_FILL: Record<string, string> = { low: '#e8f5e9', medium: '#fff8e1', hi
 const DOT_SHAPE: Record<string, string> = { work: 'box', checkpoint: 'hexagon', rollback: 'parallelogram', audit: 'box3d', backup: 'cylinder' };
 
 /** The same view as DOT, for Graphviz. Large graphs get Graphviz's faster layout settings. */
-export function dotFlow(view: Outline, collapse: boolean): string {
-  const g = flowGraph(view, collapse);
+export function dotFlow(outline: Outline, collapse: boolean): string {
+  const g = flowGraph(outline, collapse);
   const q = (s: string) => `"${dotText(s)}"`;
-  const fast = view.tasks.length > 300 ? ' mclimit=0.1; nslimit=1; nslimit1=1; searchsize=30;' : '';
+  const fast = outline.tasks.length > 300 ? ' mclimit=0.1; nslimit=1; nslimit1=1; searchsize=30;' : '';
   const lines = [
     'digraph plan {',
     `  graph [rankdir=TB, fontname="DejaVu Sans,Arial,sans-serif", fontsize=12, newrank=true, compound=true]; ${fast}`.trimEnd(),
     '  node [fontname="DejaVu Sans,Arial,sans-serif", fontsize=10, style="filled", penwidth=1.2];',
     '  edge [color="#607d8b", arrowsize=0.7];',
   ];
-  if (g.collapsed) lines.push(`  label=${q(`${view.tasks.length} tasks, collapsed to one node per wave and phase`)}; labelloc=t;`);
+  if (g.collapsed) lines.push(`  label=${q(`${outline.tasks.length} tasks, collapsed to one node per wave and phase`)}; labelloc=t;`);
   for (const w of g.waves) {
     lines.push(`  subgraph cluster_w${w.wave} {`, `    label=${q(w.title)}; style="rounded,dashed"; color="#90a4ae";`);
     for (const node of w.nodes) {

@@ -9,11 +9,11 @@ import { ganttText } from './text.js';
 
 export const DEFAULT_START = '2026-01-05';
 
-export function mermaidGantt(view: Outline, start = DEFAULT_START): string {
-  const key = new Map(view.tasks.map((t, i) => [t.id, `t${i}`]));
-  const lines = ['gantt', `  title ${ganttText(view.epic.title)}`, '  dateFormat YYYY-MM-DD HH:mm', '  axisFormat %d %b', '  todayMarker off'];
-  for (const phase of view.phases) {
-    const tasks = view.tasks.filter((t) => t.phase === phase.id);
+export function mermaidGantt(outline: Outline, start = DEFAULT_START): string {
+  const key = new Map(outline.tasks.map((t, i) => [t.id, `t${i}`]));
+  const lines = ['gantt', `  title ${ganttText(outline.epic.title)}`, '  dateFormat YYYY-MM-DD HH:mm', '  axisFormat %d %b', '  todayMarker off'];
+  for (const phase of outline.phases) {
+    const tasks = outline.tasks.filter((t) => t.phase === phase.id);
     if (tasks.length === 0) continue;
     lines.push(`  section ${ganttText(phase.name)}`);
     for (const t of tasks) {
@@ -28,8 +28,8 @@ export function mermaidGantt(view: Outline, start = DEFAULT_START): string {
 }
 
 /** Without a browser: the same schedule as text (what the Gantt would show). */
-export function textSchedule(view: Outline): string {
+export function textSchedule(outline: Outline): string {
   const day = (h: number) => `day ${Math.floor(h / 8) + 1}${h % 8 ? ` +${Math.round((h % 8) * 10) / 10}h` : ''}`;
-  const rows = view.tasks.map((t) => `  ${t.id.padEnd(10)} ${day(t.start).padEnd(14)} ${(t.checkpoint ? 'milestone' : t.estimate).padEnd(10)} ${ganttText(t.title)}${t.critical ? '  *' : ''}`);
+  const rows = outline.tasks.map((t) => `  ${t.id.padEnd(10)} ${day(t.start).padEnd(14)} ${(t.checkpoint ? 'milestone' : t.estimate).padEnd(10)} ${ganttText(t.title)}${t.critical ? '  *' : ''}`);
   return ['Schedule (working days of 8h; * critical path)', ...rows, ''].join('\n');
 }

@@ -20,7 +20,7 @@ const noNewline = (tracker: string) => (item: OutlineTask | ViewEpic) =>
   item.title.includes('\n') ? `${tracker} refuses a line break in a title` : undefined;
 
 export const DIALECTS: Dialect[] = [
-  { name: 'cleo', kind: 'script', summary: 'cleo / claude-todo `ct add` commands (seed 000), ids captured from --json',
+  { name: 'cleo', kind: 'script', summary: 'cleo / claude-todo `ct add` commands, ids captured from --json',
     limits: 'acceptance criteria and files that contain a comma go in the description (cleo splits those flags on commas)',
     refuseTitle: (item) => (item.title.startsWith('-') ? 'cleo refuses a title that starts with "-"' : noNewline('cleo')(item)) },
   { name: 'taskwarrior', kind: 'script', summary: 'Taskwarrior: one `task import` per task (uuid, depends), titles byte-identical',

@@ -3,8 +3,9 @@
  * atomic (temporary file + rename) and never replace a user's file unless asked to.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PlanInputError } from '../errors.js';
 
 /** Plans are text a person edits (a generated 100k-task plan is ~11 MB); anything larger is a mistake or an attack. */
@@ -113,4 +114,15 @@ function describeFsError(err: unknown, verb: string): string {
     default:
       return `${verb}: ${(err as Error)?.message ?? String(err)}`;
   }
+}
+
+/** The package root, found by walking up from this module (same answer from src/ and dist/src/). */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) || !existsSync(join(dir, 'templates'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('plan: cannot find the package root (package.json beside templates/)');
+    dir = parent;
+  }
+  return dir;
 }

@@ -1,8 +1,8 @@
 /**
  * The kickoff document: what a lead shares so the team knows what will happen, in which order, what
- * can go wrong and how each phase rolls back. Built from the plan view and the check report.
+ * can go wrong and how each phase rolls back. Built from the outline and the check result.
  */
-import type { PlanReport } from '../app/check.js';
+import type { CheckResult } from '../check/result.js';
 import type { Outline } from '../outline/outline.js';
 import type { Block } from './document.js';
 
@@ -11,16 +11,16 @@ export interface Diagrams {
   gantt: { mermaid: string; svg?: string; fallback?: string };
 }
 
-export function kickoffDocument(view: Outline, report: PlanReport, diagrams: Diagrams, source: string): Block[] {
-  const { epic } = view;
-  const c = report.counts;
-  const ponr = view.tasks.filter((t) => t.pointOfNoReturn);
-  const checkpoints = view.tasks.filter((t) => t.checkpoint);
+export function kickoffDocument(outline: Outline, result: CheckResult, diagrams: Diagrams, source: string): Block[] {
+  const { epic } = outline;
+  const c = result.counts;
+  const ponr = outline.tasks.filter((t) => t.pointOfNoReturn);
+  const checkpoints = outline.tasks.filter((t) => t.checkpoint);
   const blocks: Block[] = [
     { kind: 'heading', level: 1, text: epic.title },
     { kind: 'paragraph', text: epic.description },
     { kind: 'paragraph', text: `**${c.tasks} tasks in ${c.waves} waves**, ${checkpoints.length} checkpoints. Critical path ` +
-      `${report.criticalPath.tasks.join(' → ')}: **${report.criticalPath.estimate}** of work.` +
+      `${result.criticalPath.tasks.join(' → ')}: **${result.criticalPath.estimate}** of work.` +
       (ponr.length ? ` Point of no return: **${ponr.map((t) => `${t.id} ${t.title}`).join(', ')}**.` : '') },
     { kind: 'heading', level: 2, text: 'Goal and acceptance criteria' },
     { kind: 'list', checklist: true, items: epic.acceptance },
@@ -31,10 +31,10 @@ export function kickoffDocument(view: Outline, report: PlanReport, diagrams: Dia
     { kind: 'diagram', title: 'From estimates and dependencies; one working day per calendar day', ...diagrams.gantt },
     { kind: 'heading', level: 2, text: 'Phases', id: 'phases' },
     { kind: 'table', header: ['Wave', 'Phase', 'Tasks', 'Checkpoint', 'Risk', 'Rollback'],
-      rows: report.waves.map((w) => [String(w.wave), w.phaseNames.join(', '), w.tasks.join(', '), w.checkpoints.join(', ') || '-', w.risk, w.rollback]) },
+      rows: result.waves.map((w) => [String(w.wave), w.phaseNames.join(', '), w.tasks.join(', '), w.checkpoints.join(', ') || '-', w.risk, w.rollback]) },
     { kind: 'heading', level: 2, text: 'Tasks by wave' },
   ];
-  for (const wave of view.waves) {
+  for (const wave of outline.waves) {
     blocks.push({ kind: 'heading', level: 3, text: `Wave ${wave.wave} · ${[...new Set(wave.tasks.map((t) => t.phaseName))].join(', ')}` });
     for (const t of wave.tasks) {
       const role = [t.kind !== 'work' ? t.kind : '', t.pointOfNoReturn ? 'point of no return' : ''].filter(Boolean).join(', ');
@@ -46,7 +46,7 @@ export function kickoffDocument(view: Outline, report: PlanReport, diagrams: Dia
   }
   blocks.push(
     { kind: 'heading', level: 2, text: 'Rollback by phase' },
-    { kind: 'table', header: ['Phase', 'Rollback', 'Risk'], rows: view.phases.map((p) => [p.name, p.rollback, p.risk]) },
+    { kind: 'table', header: ['Phase', 'Rollback', 'Risk'], rows: outline.phases.map((p) => [p.name, p.rollback, p.risk]) },
     { kind: 'heading', level: 2, text: 'Checkpoints' },
     { kind: 'paragraph', text: 'Each gate closes its wave: the tasks after it wait until what it verifies is signed off.' },
     { kind: 'table', header: ['Checkpoint', 'Wave', 'Verifies', 'Blocks'],
@@ -62,14 +62,14 @@ export function kickoffDocument(view: Outline, report: PlanReport, diagrams: Dia
     { kind: 'list', checklist: true, items: epic.success },
     { kind: 'heading', level: 2, text: 'Safety findings' },
   );
-  if (report.findings.length === 0) {
-    blocks.push({ kind: 'paragraph', text: 'None: every rule passes (see docs/rules/ for what each checks).' });
+  if (result.findings.length === 0) {
+    blocks.push({ kind: 'paragraph', text: 'None: every rule passes (`plan rules` lists what each checks).' });
   } else {
     blocks.push({ kind: 'table', header: ['Severity', 'Rule', 'Task', 'Finding'],
-      rows: report.findings.map((f) => [f.severity, f.rule, f.taskId ?? '', f.message]) });
+      rows: result.findings.map((f) => [f.severity, f.rule, f.taskId ?? '', f.message]) });
   }
-  if (report.suppressed.length) {
-    blocks.push({ kind: 'table', header: ['Suppressed rule', 'Task', 'Reason'], rows: report.suppressed.map((f) => [f.rule, f.taskId ?? '', f.reason]) });
+  if (result.suppressed.length) {
+    blocks.push({ kind: 'table', header: ['Suppressed rule', 'Task', 'Reason'], rows: result.suppressed.map((f) => [f.rule, f.taskId ?? '', f.reason]) });
   }
   blocks.push({ kind: 'paragraph', text: `Generated by \`plan report\` from \`${source}\`.` });
   return blocks;

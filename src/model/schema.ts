@@ -92,12 +92,12 @@ export const EpicSchema = z.strictObject({
   size: Size.default('large'),
   acceptance: z.array(z.string().min(1)).default([]),
   notes: z.array(z.string()).default([]),
-  /** What to check before, during and after the migration (seed 002's checklists). */
+  /** What to check before, during and after the migration. */
   checklists: z
     .strictObject({ before: z.array(z.string().min(1)).default([]), during: z.array(z.string().min(1)).default([]),
       after: z.array(z.string().min(1)).default([]) })
     .default({ before: [], during: [], after: [] }),
-  /** How the team will know the migration succeeded (seed 001's success criteria). */
+  /** How the team will know the migration succeeded. */
   success: z.array(z.string().min(1)).default([]),
 });
 
@@ -127,7 +127,7 @@ export type Plan = z.infer<typeof PlanSchema>;
 export type TaskKindName = z.infer<typeof TaskKind>;
 export type SizeName = z.infer<typeof Size>;
 
-/** Hours of work a size stands for when a task gives no estimate (seed 004: 0.5d steps). */
+/** Hours of work a size stands for when a task gives no estimate (a small step is half a day). */
 export const HOURS_BY_SIZE: Record<SizeName, number> = { small: 4, medium: 8, large: 24 };
 
 const HOURS_PER_UNIT = { m: 1 / 60, h: 1, d: 8, w: 40 } as const;

@@ -12,7 +12,6 @@ import { didYouMean, PlanInputError, type ErrorDetail } from '../errors.js';
 import { readTextFile } from '../io/files.js';
 import { parseYaml, schemaError } from '../model/load.js';
 import { RULES_BY_ID } from './catalog.js';
-import { FIXED_RULES } from './integrity.js';
 
 export const CONFIG_FILE = 'plan.config.yaml';
 
@@ -33,8 +32,8 @@ export function loadRuleConfig(explicit: string | undefined, cwd = process.cwd()
     const location = { ...locate(['rules', id], { atKey: true }), path: `rules.${id}` };
     if (!RULES_BY_ID.has(id)) {
       const guess = didYouMean(id, RULES_BY_ID.keys());
-      details.push({ message: `unknown rule "${id}"`, location, hint: guess ? `did you mean "${guess}"?` : 'see `plan rules` or docs/rules/' });
-    } else if (FIXED_RULES.has(id)) {
+      details.push({ message: `unknown rule "${id}"`, location, hint: guess ? `did you mean "${guess}"?` : 'plan rules lists them' });
+    } else if (RULES_BY_ID.get(id)!.fixed) {
       details.push({ message: `rule "${id}" cannot be changed: the plan's graph would be wrong`, location });
     }
   }

@@ -25,6 +25,8 @@ export class RuleContext {
   constructor(
     readonly plan: Plan,
     readonly analysis: Analysis,
+    /** Every rule id of the catalog (what a suppression may name). */
+    readonly ruleIds: ReadonlySet<string> = new Set(),
   ) {
     this.tasks = analysis.tasks;
     this.phaseRisk = new Map(plan.phases.map((p) => [p.id, p.risk]));

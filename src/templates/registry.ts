@@ -4,9 +4,9 @@
  * Folders starting with `_` (shared partials) are not templates.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { didYouMean, PlanInputError } from '../errors.js';
+import { packageRoot } from '../io/files.js';
 import { parseYaml, schemaError } from '../model/load.js';
 import { TemplateManifestSchema, type TemplateManifest } from './parameters.js';
 
@@ -20,17 +20,6 @@ export interface TemplateRef {
 export const MANIFEST_FILE = 'template.yaml';
 export const BODY_FILE = 'plan.yaml.hbs';
 export const PARTIALS_DIR = '_partials';
-
-/** The package root, found by walking up from this module (same answer from src/ and dist/src/). */
-export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) || !existsSync(join(dir, 'templates'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('plan: cannot find the package root (package.json beside templates/)');
-    dir = parent;
-  }
-  return dir;
-}
 
 export function builtinTemplatesDir(): string {
   return join(packageRoot(), 'templates');

@@ -1,24 +1,24 @@
 /**
- * Plain-text views of a plan report for the terminal: the waves table (seed 000's "Migration Phases
- * Summary", one row per wave), the headline numbers, and findings grouped by task.
+ * Plain text of a check result for the terminal: the waves table (one row per wave, as a
+ * migration lead writes it in an epic), the headline numbers, and findings grouped by task.
  */
-import type { PlanReport } from '../app/check.js';
+import type { CheckResult } from '../check/result.js';
 import { formatLocation } from '../errors.js';
 import { paintSeverity } from './style.js';
 
 const WIDTH = 100;
 
-export function formatHeadline(report: PlanReport): string {
-  const c = report.counts;
+export function formatHeadline(result: CheckResult): string {
+  const c = result.counts;
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  const suppressed = report.suppressed.length ? `, ${report.suppressed.length} suppressed` : '';
-  return `${report.file}: ${plural(c.tasks, 'task')} in ${plural(c.waves, 'wave')}, ${plural(c.checkpoints, 'checkpoint')}; ` +
+  const suppressed = result.suppressed.length ? `, ${result.suppressed.length} suppressed` : '';
+  return `${result.file}: ${plural(c.tasks, 'task')} in ${plural(c.waves, 'wave')}, ${plural(c.checkpoints, 'checkpoint')}; ` +
     `${plural(c.errors, 'error')}, ${plural(c.warnings, 'warning')}${suppressed}`;
 }
 
-export function formatWavesTable(report: PlanReport): string {
+export function formatWavesTable(result: CheckResult): string {
   const header = ['Wave', 'Phase', 'Tasks', 'Checkpoint', 'Risk', 'Rollback'];
-  const rows = report.waves.map((w) => [
+  const rows = result.waves.map((w) => [
     String(w.wave),
     w.phaseNames.join(', '),
     w.tasks.join(', '),
@@ -29,21 +29,21 @@ export function formatWavesTable(report: PlanReport): string {
   return table(header, rows);
 }
 
-export function formatFacts(report: PlanReport): string {
+export function formatFacts(result: CheckResult): string {
   const lines: string[] = [];
-  if (report.criticalPath.tasks.length > 0) {
-    lines.push(`Critical path: ${report.criticalPath.tasks.join(' → ')} (${report.criticalPath.estimate})`);
+  if (result.criticalPath.tasks.length > 0) {
+    lines.push(`Critical path: ${result.criticalPath.tasks.join(' → ')} (${result.criticalPath.estimate})`);
   }
-  if (report.widestWave) lines.push(`Widest wave: ${report.widestWave.wave} (${report.widestWave.size} tasks)`);
-  const titles = new Map(report.tasks.map((t) => [t.id, t.title]));
-  for (const id of report.pointsOfNoReturn) lines.push(`Point of no return: ${id} ${titles.get(id) ?? ''}`.trimEnd());
+  if (result.widestWave) lines.push(`Widest wave: ${result.widestWave.wave} (${result.widestWave.size} tasks)`);
+  const titles = new Map(result.tasks.map((t) => [t.id, t.title]));
+  for (const id of result.pointsOfNoReturn) lines.push(`Point of no return: ${id} ${titles.get(id) ?? ''}`.trimEnd());
   return lines.join('\n');
 }
 
 /** Findings grouped by task (plan order), each with its location and hint. */
-export function formatFindings(report: PlanReport, color = false): string {
-  const groups = new Map<string, PlanReport['findings']>();
-  for (const f of report.findings) {
+export function formatFindings(result: CheckResult, color = false): string {
+  const groups = new Map<string, CheckResult['findings']>();
+  for (const f of result.findings) {
     const key = f.taskId ?? '(plan)';
     groups.set(key, [...(groups.get(key) ?? []), f]);
   }
@@ -60,16 +60,16 @@ export function formatFindings(report: PlanReport, color = false): string {
 }
 
 /** Suppressed findings stay visible, with the reason a reviewer is asked to accept. */
-export function formatSuppressed(report: PlanReport): string {
-  return ['Suppressed:', ...report.suppressed.map((f) => `  ${f.taskId ?? '(plan)'} [${f.rule}] ${f.message}\n    reason: ${f.reason}`)].join('\n');
+export function formatSuppressed(result: CheckResult): string {
+  return ['Suppressed:', ...result.suppressed.map((f) => `  ${f.taskId ?? '(plan)'} [${f.rule}] ${f.message}\n    reason: ${f.reason}`)].join('\n');
 }
 
-export function formatReport(report: PlanReport, color = false): string {
-  const parts = [formatHeadline(report)];
-  if (report.waves.length > 0) parts.push(formatWavesTable(report), formatFacts(report));
-  if (report.findings.length > 0) parts.push(formatFindings(report, color));
-  if (report.suppressed.length > 0) parts.push(formatSuppressed(report));
-  if (report.strict && report.counts.warnings > 0 && report.counts.errors === 0) parts.push('Failed: --strict treats warnings as errors.');
+export function formatCheck(result: CheckResult, color = false): string {
+  const parts = [formatHeadline(result)];
+  if (result.waves.length > 0) parts.push(formatWavesTable(result), formatFacts(result));
+  if (result.findings.length > 0) parts.push(formatFindings(result, color));
+  if (result.suppressed.length > 0) parts.push(formatSuppressed(result));
+  if (result.strict && result.counts.warnings > 0 && result.counts.errors === 0) parts.push('Failed: --strict treats warnings as errors.');
   return parts.filter(Boolean).join('\n\n');
 }
 
@@ -102,11 +102,11 @@ function wrap(text: string, width: number): string[] {
 }
 
 /** `plan show`: one screen — the waves table, critical path, widest wave, points of no return, findings count. */
-export function formatShow(report: PlanReport, color = false): string {
-  const c = report.counts;
+export function formatShow(result: CheckResult, color = false): string {
+  const c = result.counts;
   const findings = c.errors + c.warnings === 0
     ? 'Findings: none (every rule passes)'
     : `Findings: ${paintSeverity('error', `${c.errors} error${c.errors === 1 ? '' : 's'}`, color && c.errors > 0)}, ` +
-      `${paintSeverity('warning', `${c.warnings} warning${c.warnings === 1 ? '' : 's'}`, color && c.warnings > 0)} (plan check ${report.file} for details)`;
-  return [formatHeadline(report), formatWavesTable(report), formatFacts(report), findings].join('\n\n');
+      `${paintSeverity('warning', `${c.warnings} warning${c.warnings === 1 ? '' : 's'}`, color && c.warnings > 0)} (plan check ${result.file} for details)`;
+  return [formatHeadline(result), formatWavesTable(result), formatFacts(result), findings].join('\n\n');
 }

@@ -2,12 +2,13 @@
  * SARIF 2.1.0, the format code-scanning tools (GitHub among them) read: one run, the rule catalog as
  * the driver's rules, one result per finding, located in the plan file.
  */
-import type { PlanReport, ReportedFinding } from '../app/check.js';
-import { RULES } from '../rules/catalog.js';
+import type { CheckResult, ReportedFinding } from '../check/result.js';
+import { pathToFileURL } from 'node:url';
+import { RULES, rulePage } from '../rules/catalog.js';
 
 const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
 
-export function toSarif(report: PlanReport, version: string): object {
+export function toSarif(check: CheckResult, version: string): object {
   const result = (f: ReportedFinding, suppression?: string) => ({
     ruleId: f.rule,
     level: LEVEL[f.severity],
@@ -33,20 +34,21 @@ export function toSarif(report: PlanReport, version: string): object {
             id: r.id,
             shortDescription: { text: r.summary },
             fullDescription: { text: r.why },
-            help: { text: `${r.hint} (docs/rules/${r.id}.md)` },
+            help: { text: `${r.hint} (plan rules ${r.id})` },
+            helpUri: pathToFileURL(rulePage(r.id)).href,
             defaultConfiguration: { level: LEVEL[r.severity] },
           })),
         },
       },
-      results: [...report.findings.map((f) => result(f)), ...report.suppressed.map((f) => result(f, f.reason))],
+      results: [...check.findings.map((f) => result(f)), ...check.suppressed.map((f) => result(f, f.reason))],
     }],
   };
 }
 
 /** GitHub Actions workflow commands: each finding becomes an annotation on the plan file in the PR. */
-export function toGithubAnnotations(report: PlanReport): string {
+export function toGithubAnnotations(result: CheckResult): string {
   const command = { error: 'error', warning: 'warning', info: 'notice' } as const;
-  return report.findings
+  return result.findings
     .map((f) => {
       const props = [`file=${escapeProperty(f.file)}`, f.line !== undefined && `line=${f.line}`, f.column !== undefined && `col=${f.column}`,
         `title=${escapeProperty(`plan ${f.rule}`)}`].filter(Boolean).join(',');

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { checkPlanFile } from '../../src/app/check.js';
+import { checkFile } from '../../src/check/pipeline.js';
 import { exportPlan } from '../../src/app/export.js';
-import { renderGraph } from '../../src/app/diagram.js';
+import { drawDiagram } from '../../src/app/diagram.js';
 import { newPlan } from '../../src/app/new.js';
 import { writeKickoff } from '../../src/app/kickoff.js';
 import { PlanInputError } from '../../src/errors.js';
@@ -72,9 +72,9 @@ describe('fuzz', () => {
     await fc.assert(fc.asyncProperty(plan, fc.boolean(), async (doc, asJson) => {
       const file = join(dir, `p${n++}.plan.yaml`);
       writeFileSync(file, asJson ? JSON.stringify(doc) : stringify(doc));
-      await userErrorsOnly(() => checkPlanFile(file, { strict: true }));
-      await userErrorsOnly(() => renderGraph({ file, format: 'mmd' }));
-      await userErrorsOnly(() => renderGraph({ file, format: 'ascii', view: 'gantt' }));
+      await userErrorsOnly(() => checkFile(file, { strict: true }));
+      await userErrorsOnly(() => drawDiagram({ file, format: 'mmd' }));
+      await userErrorsOnly(() => drawDiagram({ file, format: 'ascii', view: 'gantt' }));
       await userErrorsOnly(() => writeKickoff({ file, format: 'md' }));
       for (const to of DIALECT_NAMES) await userErrorsOnly(() => exportPlan({ file, to }));
     }), { seed: 4242, numRuns: 1500 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { screenshotPage } from '../../src/diagram/browser.js';
 import { withReference } from '../../scripts/command-reference.js';
+import { withLayout } from '../../scripts/layout.js';
 import { listTemplates } from '../../src/templates/registry.js';
 import { ROOT, runCli, tempDir } from '../helpers.js';
 
@@ -126,5 +127,10 @@ describe('README', () => {
   it('the command reference is what the commands say (npm run readme regenerates it)', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     expect(readme).toBe(withReference(readme));
+  });
+
+  it('the layout section is what scripts/layout.ts and the tree say (npm run readme regenerates it)', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    expect(readme).toBe(withLayout(readme));
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkPlan, checkPlanFile } from '../../src/app/check.js';
+import { checkFile, checkLoaded } from '../../src/check/pipeline.js';
 import { PlanInputError } from '../../src/errors.js';
 import { analyzePlan } from '../../src/analysis/analyze.js';
 import { parsePlan } from '../../src/model/load.js';
@@ -14,7 +14,7 @@ import { expandTemplate } from '../../src/templates/expand.js';
 import { computeRuleDocs, ruleFixtures } from '../../scripts/rule-docs.js';
 import { ROOT, tempDir } from '../helpers.js';
 
-const rulesOf = (file: string) => checkPlanFile(join(ROOT, file)).findings.map((f) => f.rule);
+const rulesOf = (file: string) => checkFile(join(ROOT, file)).result.findings.map((f) => f.rule);
 
 describe.each(RULES.map((r) => [r.id]))('rule %s', (id) => {
   const { bad, good } = ruleFixtures(id);
@@ -37,7 +37,7 @@ describe('built-in templates', () => {
     const takesTables = template.manifest.parameters.some((p) => p.name === 'tables');
     for (const tables of takesTables ? [undefined, 'a,b,c,d,e'] : [undefined]) {
       const { loaded } = expandTemplate(template, { given: tables ? { ...given, tables } : given });
-      const report = checkPlan('t', loaded);
+      const report = checkLoaded('t', loaded).result;
       expect(report.findings).toEqual([]);
     }
   });
@@ -71,15 +71,15 @@ describe('configuration and suppression', () => {
   const bad = 'test/fixtures/rules/single-terminal/bad.plan.yaml';
 
   it('plan.config.yaml can turn a rule off or change its severity', () => {
-    expect(checkPlan(bad, plan(bad), { config: { rules: { 'single-terminal': 'off' } } }).findings).toEqual([]);
-    const raised = checkPlan(bad, plan(bad), { config: { rules: { 'single-terminal': 'error' } } });
+    expect(checkLoaded(bad, plan(bad), { config: { rules: { 'single-terminal': 'off' } } }).result.findings).toEqual([]);
+    const raised = checkLoaded(bad, plan(bad), { config: { rules: { 'single-terminal': 'error' } } }).result;
     expect(raised.findings.map((f) => f.severity)).toEqual(['error']);
     expect(raised.exitCode).toBe(1);
   });
 
   it('--strict makes a warning fail', () => {
-    expect(checkPlan(bad, plan(bad)).exitCode).toBe(0);
-    expect(checkPlan(bad, plan(bad), { strict: true }).exitCode).toBe(1);
+    expect(checkLoaded(bad, plan(bad)).result.exitCode).toBe(0);
+    expect(checkLoaded(bad, plan(bad), { strict: true }).result.exitCode).toBe(1);
   });
 
   it('a config naming an unknown rule or changing a graph rule is a located error', () => {
@@ -94,7 +94,7 @@ describe('configuration and suppression', () => {
   it('a suppression with a reason moves the finding aside, and the report keeps the reason', () => {
     const text = readFileSync(join(ROOT, bad), 'utf8').replace("    title: Update the runbook\n",
       "    title: Update the runbook\n    suppress: [{rule: single-terminal, reason: The runbook update may trail the migration.}]\n");
-    const report = checkPlan(bad, parsePlan(text, bad));
+    const report = checkLoaded(bad, parsePlan(text, bad)).result;
     expect(report.findings).toEqual([]);
     expect(report.suppressed).toMatchObject([{ rule: 'single-terminal', taskId: 'D1', reason: 'The runbook update may trail the migration.' }]);
   });
@@ -118,18 +118,18 @@ describe('engine-specific rules', () => {
 
   it('pg-not-valid-constraint also wants the NOT VALID constraint validated somewhere in the plan', () => {
     const file = 'test/fixtures/rules/pg-not-valid-constraint/good.plan.yaml';
-    const report = checkPlan(file, load(file, (s) => s.replace(/.*VALIDATE CONSTRAINT.*\n/, '')));
+    const report = checkLoaded(file, load(file, (s) => s.replace(/.*VALIDATE CONSTRAINT.*\n/, ''))).result;
     expect(report.findings.map((f) => f.message)).toEqual(['"T1" adds orders_customer_fk NOT VALID, and no task validates it']);
   });
 
   it.each(['pg-concurrent-index', 'pg-not-valid-constraint', 'ddl-lock-timeout'])('%s does not apply to another engine', (id) => {
     const file = `test/fixtures/rules/${id}/bad.plan.yaml`;
-    expect(checkPlan(file, load(file, (s) => s.replace('database: postgres', 'database: sqlite'))).findings).toEqual([]);
+    expect(checkLoaded(file, load(file, (s) => s.replace('database: postgres', 'database: sqlite'))).result.findings).toEqual([]);
   });
 
   it('ddl-lock-timeout wants lock_wait_timeout on MySQL', () => {
     const file = 'test/fixtures/rules/ddl-lock-timeout/good.plan.yaml';
     const mysql = load(file, (s) => s.replace('database: postgres', 'database: mysql'));
-    expect(checkPlan(file, mysql).findings.map((f) => f.rule)).toEqual(['ddl-lock-timeout']);
+    expect(checkLoaded(file, mysql).result.findings.map((f) => f.rule)).toEqual(['ddl-lock-timeout']);
   });
 });

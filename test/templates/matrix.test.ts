@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPlan } from '../../src/app/check.js';
+import { checkLoaded } from '../../src/check/pipeline.js';
 import { analyzePlan } from '../../src/analysis/analyze.js';
 import { listTemplates } from '../../src/templates/registry.js';
 import { expandTemplate } from '../../src/templates/expand.js';
@@ -27,7 +27,7 @@ describe('template matrix', () => {
     const template = listTemplates().find((t) => t.name === name)!;
     const given: Record<string, string> = { ...(db !== '-' ? { db } : {}), ...(framework !== '-' ? { framework } : {}), ...(mode !== '-' ? { mode } : {}) };
     const first = expandTemplate(template, { given });
-    expect(checkPlan('matrix', first.loaded, { strict: true }).findings).toEqual([]);
+    expect(checkLoaded('matrix', first.loaded, { strict: true }).result.findings).toEqual([]);
     expect(expandTemplate(template, { given }).text).toBe(first.text);
   });
 

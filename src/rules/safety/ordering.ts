@@ -27,7 +27,7 @@ export const rollbackRehearsed: SafetyRule = {
   summary: 'A rollback procedure is written and rehearsed before the first risky step.',
   hint: 'add a task of kind `rollback` (rehearse the rollback in staging) and make the risky step depend on it',
   why: 'A rollback that was never run fails when it is needed most. Rehearsing it before the first step that can hurt (risk medium or above) proves it works and how long it takes.',
-  sources: ['MP18', 'Liquibase update-testing-rollback', 'strong_migrations'],
+  sources: ['Liquibase `update-testing-rollback`', 'strong_migrations (reversible migrations)'],
   check(ctx) {
     const risky = ctx.scheduled().filter((v) => riskRank(ctx.risk(v)) >= 1 && ctx.tasks[v]!.kind !== 'rollback');
     if (risky.length === 0) return [];
@@ -47,7 +47,7 @@ export const gateBeforeRiskierWave: SafetyRule = {
   summary: 'A checkpoint closes every wave that leads into a riskier one, and the next wave waits for it.',
   hint: 'add a task of kind `checkpoint` at the end of the wave, with acceptance criteria saying what is verified, and make every task of the next wave depend on it',
   why: 'Moving into a riskier phase is a decision. A gate task that every task of the next wave depends on makes trackers block that work until someone has verified the previous wave and said so.',
-  sources: ['seed 000 safety notes', 'MP17', 'pgroll complete'],
+  sources: ['pgroll `start` / `complete` (contract only when no old version runs)', 'Reshape `migration complete`'],
   check(ctx) {
     const hits: RuleHit[] = [];
     const waves = ctx.analysis.waves;
@@ -79,7 +79,7 @@ export const validateBeforeEnforce: SafetyRule = {
   summary: 'A NOT NULL or other constraint is enforced only after a validation that the data complies.',
   hint: 'add a `checkpoint` that counts violating rows (expect 0) after the backfill, and make the enforcing task depend on it',
   why: 'Enforcing a constraint on data that violates it fails half-way, or, on some engines, scans and locks the table while it does. A validation checkpoint after the backfill turns that into a query you run first.',
-  sources: ['MP01', 'MP13', 'Atlas MF104/PG303', 'squawk', 'strong_migrations'],
+  sources: ['Atlas `MF104`, `PG303`', 'squawk `adding-not-nullable-field`', 'strong_migrations (setting NOT NULL on an existing column)'],
   check(ctx) {
     const subjects = ctx.withOps(ENFORCE);
     if (subjects.length === 0) return [];
@@ -97,7 +97,7 @@ export const auditBeforeCleanup: SafetyRule = {
   summary: 'In a multi-tenant plan, a tenant-isolation audit passes before any contract step.',
   hint: 'add a task of kind `audit` (RLS enabled and forced, runtime role without BYPASSRLS, cross-tenant tests) and make the contract step depend on it',
   why: 'Once NOT NULL is enforced or the old paths are gone, a tenant leak is a production incident with no easy way back. The audit proves isolation while rollback is still cheap. (A backfill under forced row-level security once touched one tenant only.)',
-  sources: ['MP25', 'seed 000 safety note 3'],
+  sources: ['PostgreSQL row security policies (`FORCE ROW LEVEL SECURITY`, roles without `BYPASSRLS`)'],
   check(ctx) {
     if (!ctx.plan.epic.labels.includes('multi-tenant')) return [];
     const subjects = ctx.withOps(CONTRACT);
@@ -116,7 +116,7 @@ export const pointOfNoReturnGuarded: SafetyRule = {
   summary: 'A point of no return comes after a backup task and a checkpoint.',
   hint: 'add a task of kind `backup` (take it and verify the restore) and a `checkpoint` (sign-off), both upstream of the point of no return',
   why: 'Past a point of no return the only way back is a restore. A verified backup makes that possible; a checkpoint makes going past it a decision someone signed.',
-  sources: ['MP04', 'MP21', 'Liquibase', 'pgroll complete', 'Atlas DS101-103'],
+  sources: ['Liquibase (rollback tags before irreversible changes)', 'pgroll `complete`', 'Atlas `DS101`–`DS103`'],
   check(ctx) {
     const subjects = ctx.scheduled().filter((v) => ctx.tasks[v]!.point_of_no_return);
     if (subjects.length === 0) return [];
@@ -138,7 +138,7 @@ export const dropIsPointOfNoReturn: SafetyRule = {
   summary: 'Dropping a column or table is marked as a point of no return.',
   hint: 'set `point_of_no_return: true` on the task, so the backup and checkpoint rules apply to it',
   why: 'A dropped column takes its data with it; no down-migration brings it back. Marking it makes the plan say so and makes the guard rules apply.',
-  sources: ['MP04', 'Atlas DS101-103', 'squawk ban-drop-column'],
+  sources: ['Atlas `DS101`–`DS103`', 'squawk `ban-drop-column`', 'squawk `ban-drop-table`'],
   check(ctx) {
     return ctx.withOps(DROP)
       .filter((v) => !ctx.tasks[v]!.point_of_no_return)
@@ -153,7 +153,7 @@ export const dropAfterStopWrites: SafetyRule = {
   summary: 'A column or table is dropped only after a release that stopped reading and writing it.',
   hint: 'add a task with op `stop-writes` (deploy the release that no longer reads or writes it) upstream of the drop',
   why: 'A running application version that still reads or writes the column fails the moment it is dropped. The release that stops using it has to be deployed everywhere first.',
-  sources: ['MP03', 'strong_migrations', 'squawk ban-drop-column', 'Atlas DS103'],
+  sources: ['strong_migrations (removing a column: ignore it in the application first)', 'squawk `ban-drop-column`', 'Atlas `DS103`'],
   check(ctx) {
     const subjects = ctx.withOps(DROP);
     if (subjects.length === 0) return [];
@@ -171,7 +171,7 @@ export const contractAfterGate: SafetyRule = {
   summary: 'A contract step depends directly on a checkpoint confirming no old application version runs.',
   hint: 'make the contract step depend on a `checkpoint` whose acceptance says every running version uses the new schema',
   why: 'Contracting (NOT NULL, dropping the old column) breaks every application version that still uses the old shape. The gate right before it is where someone confirms none is left running.',
-  sources: ['MP17', 'pgroll', 'Reshape'],
+  sources: ['pgroll `complete`', 'Reshape `migration complete`'],
   check(ctx) {
     return withoutAdjacentCheckpoint(ctx, CONTRACT, 'predecessors')
       .map((v) => ({ task: v, field: ['depends'], message: `"${ctx.tasks[v]!.id}" contracts the schema without depending directly on a checkpoint` }));
@@ -185,7 +185,7 @@ export const verifyEachChange: SafetyRule = {
   summary: 'Every data change, enforcement or drop is followed directly by a checkpoint that verifies it.',
   hint: 'add a `checkpoint` that depends on the task and checks its result (row counts, NULL counts, checksums, orphans)',
   why: 'A change that is not verified is assumed. A checkpoint right after it (counts, checksums, NULL and orphan checks) catches a partial backfill before anything builds on it; a failed verify is the signal to revert.',
-  sources: ['MP19', 'Sqitch verify', 'seed 001 validation'],
+  sources: ['Sqitch `verify` scripts'],
   check(ctx) {
     return withoutAdjacentCheckpoint(ctx, VERIFIABLE, 'successors')
       .map((v) => ({ task: v, field: ['ops'], message: `"${ctx.tasks[v]!.id}" changes data or schema and no checkpoint verifies it` }));
@@ -199,7 +199,7 @@ export const singleTerminal: SafetyRule = {
   summary: 'The plan converges on one final task.',
   hint: 'make the loose ends dependencies of the last task (e.g. "document the migration as complete")',
   why: 'Two tasks with nothing after them are two ends: the plan never says when the migration is done, and work can be forgotten. Migration tools call this "multiple heads".',
-  sources: ['MP23', 'Sqitch', 'Alembic multiple heads', 'Django multiple leaf nodes'],
+  sources: ['Sqitch plan', 'Alembic "multiple heads"', 'Django "Conflicting migrations detected; multiple leaf nodes"'],
   check(ctx) {
     const sinks = ctx.scheduled().filter((v) => ctx.analysis.successors[v]!.length === 0).sort((a, b) => a - b);
     if (sinks.length <= 1) return [];

@@ -16,7 +16,7 @@ export const backfillSeparateAndBatched: SafetyRule = {
   summary: 'A backfill is its own task, outside any DDL, and says how it is batched.',
   hint: 'split the DDL into its own task, and describe the batch size, the pause between batches and how the backfill resumes',
   why: 'A backfill inside a DDL transaction holds its locks for the whole update; an unbatched UPDATE of a large table does the same on its own and floods replication. Batches of a few thousand rows, each committed, with a pause, keep the table writable.',
-  sources: ['MP15', 'strong_migrations', 'pgroll batched backfill', 'seed 004 pitfall 4'],
+  sources: ['strong_migrations (backfilling data)', 'pgroll (batched backfills)'],
   check(ctx) {
     const hits: RuleHit[] = [];
     for (const v of ctx.withOps(BACKFILL)) {
@@ -52,7 +52,7 @@ export const pgConcurrentIndex: SafetyRule = {
   summary: 'On PostgreSQL, indexes on existing tables are created and dropped CONCURRENTLY.',
   hint: 'use CREATE INDEX CONCURRENTLY / DROP INDEX CONCURRENTLY, outside a transaction, and check the index is valid afterwards',
   why: 'A plain CREATE INDEX blocks every write to the table for the whole build; DROP INDEX takes an exclusive lock. The concurrent forms do not, at the price of running outside a transaction and possibly leaving an invalid index to check for.',
-  sources: ['MP08', 'MP09', 'MP10', 'Atlas PG101-103', 'squawk require-concurrent-index-creation'],
+  sources: ['Atlas `PG101`–`PG103`', 'squawk `require-concurrent-index-creation`', 'squawk `require-concurrent-index-deletion`'],
   check(ctx) {
     return pgStatements(ctx, /\b(CREATE\s+(UNIQUE\s+)?INDEX|DROP\s+INDEX)\b/i, /\bCONCURRENTLY\b/i,
       (id, line) => `"${id}" builds or drops an index without CONCURRENTLY: ${line}`);
@@ -66,7 +66,7 @@ export const pgNotValidConstraint: SafetyRule = {
   summary: 'On PostgreSQL, foreign keys and CHECK constraints are added NOT VALID, then validated.',
   hint: 'ADD CONSTRAINT … NOT VALID first (instant), then ALTER TABLE … VALIDATE CONSTRAINT (no write lock)',
   why: 'Adding a foreign key or CHECK scans the whole table under a lock that blocks writes. NOT VALID adds it instantly for new rows; VALIDATE CONSTRAINT then checks old rows while writes go on.',
-  sources: ['MP12', 'MP13', 'Atlas PG305/PG306', 'squawk adding-foreign-key-constraint', 'strong_migrations'],
+  sources: ['Atlas `PG305`, `PG306`', 'squawk `adding-foreign-key-constraint`', 'squawk `constraint-missing-not-valid`', 'strong_migrations'],
   check(ctx) {
     const hits = pgStatements(ctx, /\bADD\s+CONSTRAINT\b.*\b(FOREIGN\s+KEY|CHECK)\b/i, /\bNOT\s+VALID\b/i,
       (id, line) => `"${id}" adds a constraint without NOT VALID: ${line}`);
@@ -92,7 +92,7 @@ export const ddlLockTimeout: SafetyRule = {
   summary: 'DDL on a live table sets a lock timeout (PostgreSQL lock_timeout, MySQL lock_wait_timeout).',
   hint: "start the task's statements with SET lock_timeout = '5s' (PostgreSQL) or SET SESSION lock_wait_timeout = 5 (MySQL), and retry on timeout",
   why: 'An ALTER waiting for its lock behind one long transaction makes every later query on the table queue behind it: a short outage from a metadata change. A lock timeout makes the ALTER give up and retry instead.',
-  sources: ['MP14', 'squawk require-lock-timeout', 'strong_migrations'],
+  sources: ['squawk `require-timeout-settings`', 'strong_migrations (lock timeouts)'],
   check(ctx) {
     const setting = ctx.plan.database === 'postgres' ? /lock_timeout/i : ctx.plan.database === 'mysql' ? /lock_wait_timeout/i : undefined;
     if (!setting) return [];

@@ -1,0 +1,74 @@
+/**
+ * The one way a command gets a plan: read the file once, parse it, analyse its graph once, run the rules
+ * with the project's configuration, build the check result, and (on demand, once) the outline that
+ * diagrams, exports and the kickoff document draw from. Each command then states its gate: `check` and
+ * `show` report errors; every command that acts on a plan calls `requireNoErrors` first.
+ */
+import { ExitCode, PlanInputError } from '../errors.js';
+import { analyzePlan, type Analysis } from '../analysis/analyze.js';
+import { readTextFile } from '../io/files.js';
+import { parsePlan, type LoadedPlan } from '../model/load.js';
+import { buildOutline, type Outline } from '../outline/outline.js';
+import { loadRuleConfig, type RuleConfig } from '../rules/config.js';
+import { runRules, type RuleResults } from '../rules/run.js';
+import { buildCheckResult, type CheckResult } from './result.js';
+
+export interface CheckOptions {
+  /** Rule configuration file (`--config`); without it, ./plan.config.yaml when present. */
+  configFile?: string;
+  /** A configuration already loaded (`plan new` loads it before expanding). Wins over `configFile`. */
+  config?: RuleConfig;
+  /** Warnings fail the check too (exit 1). */
+  strict?: boolean;
+}
+
+export interface CheckedPlan {
+  file: string;
+  loaded: LoadedPlan;
+  analysis: Analysis;
+  rules: RuleResults;
+  result: CheckResult;
+  /** Built on first use and kept: only commands that draw or export need it. */
+  readonly outline: Outline;
+}
+
+/** Reads, parses and checks a plan file. */
+export function checkFile(file: string, options: CheckOptions = {}): CheckedPlan {
+  return checkLoaded(file, parsePlan(readTextFile(file), file), options);
+}
+
+/** Checks a plan that is already parsed (`plan new` expands one in memory). */
+export function checkLoaded(file: string, loaded: LoadedPlan, options: CheckOptions = {}): CheckedPlan {
+  const config = options.config ?? loadRuleConfig(options.configFile);
+  const analysis = analyzePlan(loaded.plan);
+  const rules = runRules(loaded.plan, analysis, config);
+  const result = buildCheckResult(file, loaded, analysis, { ...rules, strict: options.strict ?? false });
+  let outline: Outline | undefined;
+  return {
+    file, loaded, analysis, rules, result,
+    get outline() {
+      outline ??= buildOutline(loaded.plan, analysis);
+      return outline;
+    },
+  };
+}
+
+/**
+ * The gate of every command that acts on a plan (draw, report, export, …): a plan with errors has no
+ * trustworthy order, so it is refused with every error located (exit 1), as `plan check` would list them.
+ */
+export function requireNoErrors(checked: CheckedPlan): CheckedPlan {
+  const errors = checked.result.findings.filter((f) => f.severity === 'error');
+  if (errors.length === 0) return checked;
+  throw new PlanInputError(
+    [
+      ...errors.map((f) => ({
+        message: `${f.taskId ? `${f.taskId}: ` : ''}error [${f.rule}] ${f.message}`,
+        hint: f.hint,
+        location: { file: f.file, line: f.line, column: f.column, path: f.path },
+      })),
+      { message: `the plan has ${errors.length} error${errors.length === 1 ? '' : 's'}: nothing was done`, hint: `fix them (plan check ${checked.file})` },
+    ],
+    ExitCode.planErrors,
+  );
+}

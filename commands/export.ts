@@ -31,6 +31,7 @@ export default class Export extends BaseCommand {
     const { args, flags } = await this.parse(Export);
     const result = exportPlan({
       file: args.file, to: flags.to, template: flags.template, out: flags.out, force: flags.force,
+      dryRun: flags['dry-run'], configFile: flags.config,
     });
     if (result.written) this.logToStderr(`Wrote ${result.out}${result.kind === 'script' ? ` (run it: bash ${result.out})` : ''}`);
     else if (!this.jsonEnabled()) process.stdout.write(result.text);

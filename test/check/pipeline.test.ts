@@ -2,7 +2,7 @@
  * One pipeline: every command reads a plan file once and analyses it once, and every command that acts
  * on a plan refuses one with errors, naming them (exit 1).
  */
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fixture, runCli, tempDir } from '../helpers.js';
@@ -106,7 +106,17 @@ describe('--config reaches every command that reads a plan', () => {
       expect(runCli([args[0]!, plan, ...args.slice(1)]).code).toBe(0);
       const r = runCli([args[0]!, plan, ...args.slice(1), '--config', config]);
       expect(r.code).toBe(1);
-      expect(`${r.stdout}${r.stderr}`).toMatch(/duplicate-dependency/);
+      expect(`${r.stdout}${r.stderr}`).toMatch(args[0] === 'show' ? /1 error\b/ : /duplicate-dependency/);
     });
   }
+});
+
+describe('flags reach the application layer', () => {
+  it('plan export --dry-run --out prints and writes nothing', () => {
+    const out = join(tempDir(), 'tasks.sh');
+    const r = runCli(['export', fixture('plans', 'valid.plan.yaml'), '--to', 'taskwarrior', '--out', out, '--dry-run']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^#!\/usr\/bin\/env bash/);
+    expect(existsSync(out)).toBe(false);
+  });
 });

@@ -12,6 +12,7 @@ import { parsePlan } from '../model/load.js';
 import type { RuleConfig } from '../rules/config.js';
 import { runRules } from '../rules/run.js';
 import { compileTemplate } from '../handlebars/compile.js';
+import { trackerHelpers } from '../export/helpers.js';
 import { builtinTemplatesDir } from '../templates/registry.js';
 
 export interface ExportOptions {
@@ -61,7 +62,7 @@ export function exportPlan(options: ExportOptions): ExportResult {
   if (refusals.length > 0) throw new PlanInputError(refusals);
 
   const file = options.template ?? join(trackersDir(), `${dialect.name}.hbs`);
-  const render = compileTemplate(file, [join(trackersDir(), '_partials')]);
+  const render = compileTemplate(file, [join(trackersDir(), '_partials')], trackerHelpers);
   const text = render({
     ...model,
     dialect: dialect.name,

@@ -16,7 +16,7 @@ export type Helpers = Record<string, HelperDelegate>;
 export type PartialDir = string | { dir: string; prefix: string };
 
 /** `explicitPartialContext`: a partial sees its hash arguments only, so what it uses is what it is given. */
-const COMPILE_OPTIONS = { strict: true, noEscape: true, explicitPartialContext: false } as const;
+const COMPILE_OPTIONS = { strict: true, noEscape: true, explicitPartialContext: true } as const;
 const RUNTIME_OPTIONS = { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false, allowCallsToHelperMissing: false } as const;
 
 /** The file an error came from: set by the innermost partial it passed through. */
@@ -39,7 +39,7 @@ export function compileTemplate(file: string, partialDirs: readonly PartialDir[]
   }
   return (context) => {
     try {
-      return hbs.compile(source, COMPILE_OPTIONS)(context, RUNTIME_OPTIONS);
+      return hbs.compile(parse(hbs, source), COMPILE_OPTIONS)(context, RUNTIME_OPTIONS);
     } catch (err) {
       if (!(err instanceof Error)) throw err;
       throw located(err as TemplateError, file);
@@ -57,6 +57,30 @@ function located(e: TemplateError, file: string): PlanInputError {
   });
 }
 
+/**
+ * Parses a template. Under `explicitPartialContext`, Handlebars 4.7 compiles a dynamic partial without
+ * a context argument (`{{> (statement db "backfill") table=table}}`) with its name and context swapped
+ * ("The partial undefined could not be found"); an explicit null context, which the hash then fills,
+ * is what it means.
+ */
+function parse(env: typeof Handlebars, source: string): hbs.AST.Program {
+  const ast = env.parse(source);
+  const visitor = new Handlebars.Visitor();
+  const nullContext = (node: hbs.AST.PartialStatement | hbs.AST.PartialBlockStatement) => {
+    if (node.name.type === 'SubExpression' && node.params.length === 0) {
+      node.params.push({ type: 'NullLiteral', value: null, original: null, loc: node.loc } as unknown as hbs.AST.Expression);
+    }
+  };
+  const visit = <T extends hbs.AST.PartialStatement | hbs.AST.PartialBlockStatement>(base: (node: T) => unknown) => function (this: unknown, node: T) {
+    nullContext(node);
+    return base.call(this, node);
+  };
+  visitor.PartialStatement = visit(Handlebars.Visitor.prototype.PartialStatement);
+  visitor.PartialBlockStatement = visit(Handlebars.Visitor.prototype.PartialBlockStatement);
+  visitor.accept(ast);
+  return ast;
+}
+
 /** `_partials/data/backfill.hbs` is the partial `data/backfill` (after the folder's prefix). */
 function registerPartials(hbs: typeof Handlebars, { dir: root, prefix }: { dir: string; prefix: string }): void {
   let entries: string[];
@@ -69,7 +93,7 @@ function registerPartials(hbs: typeof Handlebars, { dir: root, prefix }: { dir: 
     const file = join(root, entry);
     if (!entry.endsWith('.hbs') || !statSync(file).isFile()) continue;
     const name = prefix + relative(root, file).slice(0, -'.hbs'.length).split(sep).join('/');
-    hbs.registerPartial(name, inFile(hbs.compile(readFileSync(file, 'utf8'), COMPILE_OPTIONS), file));
+    hbs.registerPartial(name, inFile(hbs.compile(parse(hbs, readFileSync(file, 'utf8')), COMPILE_OPTIONS), file));
   }
 }
 

@@ -53,7 +53,7 @@ function located(e: TemplateError, file: string): PlanInputError {
   const message = e.message.split('\n')[0]!.replace(/ in (\[object Object\]|undefined)/, '').replace(/ - \d+:\d+$/, '');
   return PlanInputError.single(`template error: ${message}`, {
     location: { file: e[FILE] ?? file, line: e.lineNumber, column: e.column !== undefined ? e.column + 1 : undefined },
-    hint: 'a partial sees only the values passed to it (name=value); every variable it uses must be passed',
+    hint: /not defined/.test(message) ? 'a partial sees only the values passed to it (name=value); every variable it uses must be passed' : undefined,
   });
 }
 

@@ -8,6 +8,7 @@ import { didYouMean, PlanInputError, type ErrorDetail } from '../errors.js';
 import { writeFileAtomic } from '../io/files.js';
 import { DIALECTS, type Dialect } from '../export/dialects.js';
 import { compileTemplate } from '../handlebars/compile.js';
+import { trackerHelpers } from '../export/helpers.js';
 import { builtinTemplatesDir } from '../templates/registry.js';
 
 export { DIALECT_NAMES, DIALECTS } from '../export/dialects.js';
@@ -52,7 +53,7 @@ export function exportPlan(options: ExportOptions): ExportResult {
   if (refusals.length > 0) throw new PlanInputError(refusals);
 
   const file = options.template ?? join(trackersDir(), `${dialect.name}.hbs`);
-  const render = compileTemplate(file, [join(trackersDir(), '_partials')]);
+  const render = compileTemplate(file, [join(trackersDir(), '_partials')], trackerHelpers);
   const text = render({
     ...model,
     dialect: dialect.name,

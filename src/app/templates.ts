@@ -56,11 +56,11 @@ export function showTemplate(name: string, extraDirs: readonly string[] = []) {
 
 /**
  * `plan templates check DIR`: renders the template with its defaults and with each example value of each
- * parameter, and checks every plan. Template mistakes come back as located errors (exit 2); plans with
- * errors as reports (exit 1).
+ * parameter (so every engine found, through `db`), and checks every plan. Template mistakes come back as
+ * located errors (exit 2); plans with errors as results (exit 1).
  */
-export function checkTemplateDir(dir: string) {
-  const variants = checkTemplateVariants(dir);
+export function checkTemplateDir(dir: string, extraDirs: readonly string[] = []) {
+  const variants = checkTemplateVariants(dir, extraDirs);
   return {
     variants,
     exitCode: variants.every((v) => v.check.ok) ? ExitCode.ok : ExitCode.planErrors,
@@ -68,8 +68,8 @@ export function checkTemplateDir(dir: string) {
   };
 }
 
-function checkTemplateVariants(dir: string) {
-  const template = loadTemplateDir(dir);
+function checkTemplateVariants(dir: string, extraDirs: readonly string[]) {
+  const template = loadTemplateDir(dir, extraDirs);
   const variants: Record<string, string>[] = [{}];
   for (const p of template.manifest.parameters) for (const value of p.examples ?? []) variants.push({ [p.name]: value });
   return variants.map((given) => {

@@ -1,21 +1,36 @@
 /**
  * The one Handlebars set-up, for plan templates and tracker dialects alike: strict mode (an unknown
  * variable is an error, not an empty string), no HTML escaping (the output is YAML, shell, CSV or
- * Markdown, never HTML), no prototype access, the shared helpers, and partials from folders.
+ * Markdown, never HTML), no prototype access, partials from folders, each seeing only the values its
+ * caller passes (explicit partial context), and errors located in the file that made them. The
+ * helpers come from the caller: plan templates and tracker dialects have different sets.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import Handlebars from 'handlebars';
+import Handlebars, { type HelperDelegate } from 'handlebars';
 import { PlanInputError } from '../errors.js';
-import { helpers } from '../templates/helpers.js';
 
 export type Render = (context: object) => string;
+export type Helpers = Record<string, HelperDelegate>;
+/** A folder of partials, optionally with a prefix before every name (`engines/mysql/` + `backfill`). */
+export type PartialDir = string | { dir: string; prefix: string };
 
-/** Compiles `file` with the partials found under each of `partialDirs` (later folders shadow earlier ones). */
-export function compileTemplate(file: string, partialDirs: readonly string[]): Render {
+/** `explicitPartialContext`: a partial sees its hash arguments only, so what it uses is what it is given. */
+const COMPILE_OPTIONS = { strict: true, noEscape: true, explicitPartialContext: true } as const;
+const RUNTIME_OPTIONS = { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false, allowCallsToHelperMissing: false } as const;
+
+/** The file an error came from: set by the innermost partial it passed through. */
+const FILE = Symbol('template file');
+type TemplateError = Error & { lineNumber?: number; column?: number; [FILE]?: string };
+
+/**
+ * Compiles `file` with `helpers` and the partials found under each of `partialDirs` (later folders
+ * shadow earlier ones).
+ */
+export function compileTemplate(file: string, partialDirs: readonly PartialDir[], helpers: Helpers): Render {
   const hbs = Handlebars.create();
   hbs.registerHelper(helpers);
-  for (const dir of partialDirs) registerPartials(hbs, dir);
+  for (const dir of partialDirs) registerPartials(hbs, typeof dir === 'string' ? { dir, prefix: '' } : dir);
   let source: string;
   try {
     source = readFileSync(file, 'utf8');
@@ -24,27 +39,50 @@ export function compileTemplate(file: string, partialDirs: readonly string[]): R
   }
   return (context) => {
     try {
-      return hbs.compile(source, { strict: true, noEscape: true })(context, {
-        allowProtoPropertiesByDefault: false,
-        allowProtoMethodsByDefault: false,
-        allowCallsToHelperMissing: false,
-      });
+      return hbs.compile(parse(hbs, source), COMPILE_OPTIONS)(context, RUNTIME_OPTIONS);
     } catch (err) {
       if (!(err instanceof Error)) throw err;
-      // Handlebars reports "x" not defined, parse errors, helper errors and missing partials with a line.
-      const e = err as Error & { lineNumber?: number; column?: number };
-      // Handlebars appends its context and position ("in [object Object] - 11:33"): the location says it better.
-      const message = e.message.split('\n')[0]!.replace(/ in \[object Object\]/, '').replace(/ - \d+:\d+$/, '');
-      throw PlanInputError.single(`template error: ${message}`, {
-        location: { file, line: e.lineNumber, column: e.column !== undefined ? e.column + 1 : undefined },
-        hint: 'the line may be in this file or in a partial it includes; every variable must exist in the context',
-      });
+      throw located(err as TemplateError, file);
     }
   };
 }
 
-/** `_partials/data/backfill.hbs` is the partial `data/backfill`. */
-function registerPartials(hbs: typeof Handlebars, root: string): void {
+/** Handlebars reports "x" not defined, parse errors and helper errors that carry a line; the file is ours. */
+function located(e: TemplateError, file: string): PlanInputError {
+  // Handlebars appends its context and position ("in [object Object] - 11:33"): the location says it better.
+  const message = e.message.split('\n')[0]!.replace(/ in (\[object Object\]|undefined)/, '').replace(/ - \d+:\d+$/, '');
+  return PlanInputError.single(`template error: ${message}`, {
+    location: { file: e[FILE] ?? file, line: e.lineNumber, column: e.column !== undefined ? e.column + 1 : undefined },
+    hint: /not defined/.test(message) ? 'a partial sees only the values passed to it (name=value); every variable it uses must be passed' : undefined,
+  });
+}
+
+/**
+ * Parses a template. Under `explicitPartialContext`, Handlebars 4.7 compiles a dynamic partial without
+ * a context argument (`{{> (statement db "backfill") table=table}}`) with its name and context swapped
+ * ("The partial undefined could not be found"); an explicit null context, which the hash then fills,
+ * is what it means.
+ */
+function parse(env: typeof Handlebars, source: string): hbs.AST.Program {
+  const ast = env.parse(source);
+  const visitor = new Handlebars.Visitor();
+  const nullContext = (node: hbs.AST.PartialStatement | hbs.AST.PartialBlockStatement) => {
+    if (node.name.type === 'SubExpression' && node.params.length === 0) {
+      node.params.push({ type: 'NullLiteral', value: null, original: null, loc: node.loc } as unknown as hbs.AST.Expression);
+    }
+  };
+  const visit = <T extends hbs.AST.PartialStatement | hbs.AST.PartialBlockStatement>(base: (node: T) => unknown) => function (this: unknown, node: T) {
+    nullContext(node);
+    return base.call(this, node);
+  };
+  visitor.PartialStatement = visit(Handlebars.Visitor.prototype.PartialStatement);
+  visitor.PartialBlockStatement = visit(Handlebars.Visitor.prototype.PartialBlockStatement);
+  visitor.accept(ast);
+  return ast;
+}
+
+/** `_partials/data/backfill.hbs` is the partial `data/backfill` (after the folder's prefix). */
+function registerPartials(hbs: typeof Handlebars, { dir: root, prefix }: { dir: string; prefix: string }): void {
   let entries: string[];
   try {
     entries = readdirSync(root, { recursive: true }) as string[];
@@ -54,7 +92,19 @@ function registerPartials(hbs: typeof Handlebars, root: string): void {
   for (const entry of entries.sort()) {
     const file = join(root, entry);
     if (!entry.endsWith('.hbs') || !statSync(file).isFile()) continue;
-    const name = relative(root, file).slice(0, -'.hbs'.length).split(sep).join('/');
-    hbs.registerPartial(name, readFileSync(file, 'utf8'));
+    const name = prefix + relative(root, file).slice(0, -'.hbs'.length).split(sep).join('/');
+    hbs.registerPartial(name, inFile(hbs.compile(parse(hbs, readFileSync(file, 'utf8')), COMPILE_OPTIONS), file));
   }
+}
+
+/** A compiled partial whose errors say they came from `file` (unless a partial inside it said so first). */
+function inFile(partial: Handlebars.TemplateDelegate, file: string): Handlebars.TemplateDelegate {
+  return (context, options) => {
+    try {
+      return partial(context, options);
+    } catch (err) {
+      if (err instanceof Error) (err as TemplateError)[FILE] ??= file;
+      throw err;
+    }
+  };
 }

@@ -1,12 +1,15 @@
 /**
- * Expanding a template into plan text (Handlebars as set up in ./engine.ts). The rendered text is
- * parsed and validated like any plan file before anyone sees it.
+ * Expanding a template into plan text (Handlebars as set up in src/handlebars/compile.ts, with the plan
+ * helpers of ./helpers.ts). The rendered text is parsed and validated like any plan file before anyone
+ * sees it.
  */
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { parsePlan, type LoadedPlan } from '../model/load.js';
 import { PLAN_FORMAT_VERSION } from '../model/schema.js';
-import { compileTemplate } from '../handlebars/compile.js';
+import { compileTemplate, type PartialDir } from '../handlebars/compile.js';
+import { STATEMENT_PREFIX } from './engines.js';
+import { planHelpers } from './helpers.js';
 import { resolveParameters, type ParameterValues } from './parameters.js';
 import { BODY_FILE, builtinTemplatesDir, PARTIALS_DIR, type TemplateRef } from './registry.js';
 
@@ -48,7 +51,8 @@ function header(template: TemplateRef, parameters: ParameterValues, schemaRef: s
 }
 
 function renderBody(template: TemplateRef, parameters: ParameterValues): string {
-  // Shared partials first, then the template's own folder may add or shadow some.
-  const partials = [join(builtinTemplatesDir(), PARTIALS_DIR), join(template.dir, PARTIALS_DIR)];
-  return compileTemplate(join(template.dir, BODY_FILE), partials)(parameters);
+  // Shared partials first, then the template's own folder may add or shadow some; each engine's statements.
+  const partials: PartialDir[] = [join(builtinTemplatesDir(), PARTIALS_DIR), join(template.dir, PARTIALS_DIR),
+    ...[...template.engines.values()].map((e) => ({ dir: e.dir, prefix: `${STATEMENT_PREFIX}/${e.name}/` }))];
+  return compileTemplate(join(template.dir, BODY_FILE), partials, planHelpers(template.engines))(parameters);
 }

@@ -1,42 +1,31 @@
 /**
- * Handlebars helpers shared by every migration template, every tracker dialect, and a user's own
- * dialect (`plan export --template`). Plan templates emit YAML, so anything that is not a validated
- * identifier goes through `yaml`; dialects emit shell, so every value goes through `sh`.
+ * Handlebars helpers of the migration templates (plan templates and their partials). Plan templates
+ * emit YAML, so anything that is not a validated identifier goes through `yaml`. What differs by
+ * engine comes from the engine folders (./engines.ts): the helpers that take `db` read it there.
+ * Tracker dialects have their own set (src/export/helpers.ts).
  */
 import type { HelperDelegate } from 'handlebars';
-import { shellQuote } from '../export/shell.js';
+import { logicHelpers } from '../handlebars/logic.js';
+import { engineNamed, nativeType, quoteIdentifier, STATEMENT_PREFIX, type EngineDefinition, type Engines } from './engines.js';
 import { volumePlan } from './volume.js';
 
-type Options = { hash: Record<string, unknown>; data?: unknown; fn?: (ctx: unknown) => string };
-/** Handlebars passes its options object last; helpers that take any number of arguments drop it. */
-const args = (a: unknown[]): unknown[] => a.slice(0, -1);
-
-/** Reserved words that must be quoted as identifiers (the common subset of the engines we emit). */
-const RESERVED = new Set(['user', 'order', 'group', 'table', 'select', 'where', 'from', 'to', 'limit', 'offset',
-  'index', 'key', 'primary', 'references', 'check', 'default', 'column', 'constraint', 'desc', 'asc', 'end', 'role']);
-
-/** Identifier as the engine writes it: bare when safe, quoted when it is a reserved word. */
-export function quoteIdentifier(name: string, db: string): string {
-  if (db === 'mongodb' || !RESERVED.has(name.toLowerCase())) return name;
-  return db === 'mysql' ? `\`${name}\`` : `"${name}"`;
-}
+type Options = { hash: Record<string, unknown>; loc?: { start: { line: number; column: number } } };
 
 /** PostgreSQL truncates identifiers at 63 bytes; keep generated names within it. */
 export function indexName(table: string, column: string): string {
   return `idx_${table}_${column}`.slice(0, 63);
 }
 
-/** One CSV field (RFC 4180): quoted when it holds a comma, quote or line break. */
-export function csvField(value: unknown): string {
-  const s = value === undefined || value === null ? '' : String(value);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+interface Framework {
+  file: (ordinal: string, name: string, app: string, engine: EngineDefinition) => string;
+  apply: (engine: EngineDefinition) => string;
+  noTransaction: string;
 }
 
-/** Where each migration framework keeps a migration, and how it is applied (seed 004's file conventions). */
-const FRAMEWORKS: Record<string, { file: (n: string, name: string, app: string, db: string) => string; apply: (db: string) => string; noTransaction: string }> = {
-  // Plain files are SQL, except for MongoDB, whose migrations are mongosh scripts.
-  sql: { file: (n, name, _app, db) => `migrations/${n}_${name}.${db === 'mongodb' ? 'js' : 'sql'}`,
-    apply: (db) => ({ postgres: 'psql -v ON_ERROR_STOP=1 -f FILE', mysql: 'mysql < FILE', sqlite: 'sqlite3 app.db < FILE', mongodb: 'mongosh FILE' })[db] ?? 'FILE',
+/** Where each migration framework keeps a migration, and how it is applied (each framework's documented layout). */
+const FRAMEWORKS: Record<string, Framework> = {
+  // Plain files are the engine's own: SQL, or for MongoDB mongosh scripts.
+  sql: { file: (n, name, _app, engine) => `migrations/${n}_${name}.${engine.migrations.extension}`, apply: (engine) => engine.migrations.apply,
     noTransaction: 'run this file on its own, without BEGIN/COMMIT around it' },
   prisma: { file: (n, name) => `prisma/migrations/${n}_${name}/migration.sql`, apply: () => 'npx prisma migrate deploy',
     noTransaction: 'put it in a migration of its own: a statement that cannot run in a transaction must be alone in migration.sql' },
@@ -48,97 +37,81 @@ const FRAMEWORKS: Record<string, { file: (n: string, name: string, app: string, 
     noTransaction: 'export `config = { transaction: false }` from the migration' },
 };
 
-export function migrationFile(framework: string, ordinal: string, name: string, db = 'postgres', app = 'core'): string {
-  const fw = FRAMEWORKS[framework];
-  if (!fw) throw new Error(`unknown framework "${framework}"`);
-  return fw.file(ordinal, name, app, db);
+function framework(name: string): Framework {
+  const fw = FRAMEWORKS[name];
+  if (!fw) throw new Error(`unknown framework "${name}"`);
+  return fw;
 }
 
-/** SQL type → the BSON type MongoDB's $convert takes; unknown types stay strings. */
-const BSON_TYPES: Record<string, string> = { bigint: 'long', int8: 'long', integer: 'int', int: 'int', int4: 'int', smallint: 'int',
-  numeric: 'decimal', decimal: 'decimal', real: 'double', double: 'double', float: 'double', boolean: 'bool', bool: 'bool',
-  timestamp: 'date', timestamptz: 'date', date: 'date', datetime: 'date', text: 'string', varchar: 'string', uuid: 'string' };
-
-export function bsonType(sqlType: string): string {
-  return BSON_TYPES[sqlType.toLowerCase().replace(/\(.*$/, '').trim()] ?? 'string';
+export function migrationFile(frameworkName: string, ordinal: string, name: string, engine: EngineDefinition, app = 'core'): string {
+  return framework(frameworkName).file(ordinal, name, app, engine);
 }
 
-export const helpers: Record<string, HelperDelegate> = {
-  /**
-   * What the table's size decides (./volume.ts): `(volume rows db "batchSize")`, `"pauseMs"`, `"estimate"`,
-   * `"reason"`, `"onlineTool"` (empty unless MySQL needs gh-ost), `"volume"` (small, medium, large).
-   */
-  volume: (rows: number, db: string, field: string) => {
-    const plan = volumePlan(rows, db);
-    if (!(field in plan)) throw new Error(`volume: no field "${field}" (one of ${Object.keys(plan).join(', ')})`);
-    return plan[field as keyof typeof plan] ?? '';
-  },
-  /** `(bson_type "bigint")` → long: the target of MongoDB's $convert for an SQL type. */
-  bson_type: (sqlType: string) => bsonType(sqlType),
-  /** `(migration_file framework "002" "backfill_tenant_id")`: the path the framework expects. */
-  migration_file: (framework: string, ordinal: string, name: string, options: Options) =>
-    migrationFile(framework, ordinal, name, String((options.data as { root?: { db?: unknown } } | undefined)?.root?.db ?? 'postgres')),
-  /** How the framework runs a step that must not be inside a transaction. */
-  no_transaction: (framework: string) => FRAMEWORKS[framework]!.noTransaction,
-  /** How the framework applies migrations, with the file in place of FILE. */
-  apply_command: (framework: string, db: string, file: string) => FRAMEWORKS[framework]!.apply(db).replace('FILE', file),
-  /**
-   * Shell-quotes a value: `{{sh title}}`. As a block, quotes what the block renders:
-   * `{{#sh}}{{> taskwarrior/record}}{{/sh}}`.
-   */
-  sh: function (this: unknown, ...a: unknown[]) {
-    const options = a[a.length - 1] as Options;
-    return shellQuote(a.length === 1 && options.fn ? options.fn(this) : String(a[0]));
-  } as HelperDelegate,
-  json: (value: unknown) => JSON.stringify(value),
-  /** One CSV row; array arguments spread into several fields. */
-  csv_row: (...a: unknown[]) => args(a).flat().map(csvField).join(','),
-  /** `(pick priority "critical=H,high=H,medium=M,low=L")`: a value mapped by a small table. */
-  pick: (value: unknown, table: string) => {
-    const entry = table.split(',').map((kv) => kv.split('=')).find(([k]) => k === String(value));
-    if (!entry) throw new Error(`pick: no entry for "${String(value)}" in "${table}"`);
-    return entry[1];
-  },
-  /** `(pad list n)`: the list, filled with empty strings up to n items (CSV columns that repeat). */
-  pad: (items: unknown[], n: number) => [...items, ...Array(Math.max(0, n - items.length)).fill('')],
-  /** `(repeat "Labels" n)`: n copies (CSV headers that repeat). */
-  repeat: (value: unknown, n: number) => Array(n).fill(value),
-  /** `(lines list)`: the items joined by line breaks (a string literal cannot hold one). */
-  lines: (items: unknown[]) => items.join('\n'),
-  /** `(record key=value …)`: an object, usually for `json`. */
-  record: (options: Options) => ({ ...options.hash }),
-  /** `(append list "x")`: a new list with items added at the end. */
-  append: (items: unknown[], ...rest: unknown[]) => [...items, ...args(rest)],
-  /** Items without a comma: for trackers whose list flags split on commas (the rest go in the body). */
-  no_commas: (items: string[]) => items.filter((i) => !i.includes(',')),
-  /** A YAML-safe scalar or flow sequence (JSON is valid YAML). */
-  yaml: (value: unknown) =>
-    Array.isArray(value) ? `[${value.map((v) => JSON.stringify(v)).join(', ')}]` : JSON.stringify(value),
-  list: (...a: unknown[]) => args(a),
-  concat: (...a: unknown[]) => args(a).join(''),
-  join: (items: unknown[], separator: unknown) => items.join(typeof separator === 'string' ? separator : ', '),
-  eq: (a: unknown, b: unknown) => a === b,
-  ne: (a: unknown, b: unknown) => a !== b,
-  gt: (a: number, b: number) => a > b,
-  not: (a: unknown) => !a,
-  and: (...a: unknown[]) => args(a).every(Boolean),
-  /** The first truthy argument (or false): a condition, and a default value, `(or part "in-place")`. */
-  or: (...a: unknown[]) => args(a).find(Boolean) ?? false,
-  len: (items: unknown[]) => items.length,
-  /** `(when cond value)`: value if cond, else the empty string. */
-  when: (cond: unknown, value: unknown) => (cond ? value : ''),
-  ident: (name: string, db: string) => quoteIdentifier(name, db),
-  index_name: (table: string, column: string) => indexName(table, column),
-  /**
-   * Ids of a task that fans out per table: `(fan_ids "T4" tables true)` → T4.users, T4.orders;
-   * without fan-out, just the id.
-   */
-  fan_ids: (id: string, tables: string[], fanOut: boolean) => (fanOut ? tables.map((t) => `${id}.${t}`) : [id]),
-  /** Labels are lowercase words: `phase-c`, `backfill`. */
-  label: (value: string) => value.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^-+|-+$/g, ''),
-  /** Block for the current table in a fan-out, or the whole list otherwise; keeps partials free of branches. */
-  each_target: function (this: unknown, tables: string[], fanOut: boolean, options: Options & { fn: (ctx: unknown, o?: unknown) => string }) {
-    const groups = fanOut ? tables.map((t) => [t]) : [tables];
-    return groups.map((group) => options.fn({ ...(this as object), targets: group, suffix: fanOut ? `.${group[0]}` : '' })).join('');
-  } as HelperDelegate,
-};
+/** An error Handlebars' error reporting places at the helper call (line and column of `options.loc`). */
+function errorAt(message: string, options: Options): Error {
+  return Object.assign(new Error(message), { lineNumber: options.loc?.start.line, column: options.loc?.start.column });
+}
+
+/** The helpers of plan templates, reading engine data from `engines`. */
+export function planHelpers(engines: Engines): Record<string, HelperDelegate> {
+  const engine = (db: string) => engineNamed(engines, db);
+  return {
+    ...logicHelpers,
+    /**
+     * `{{> (statement db "backfill") targets=targets …}}`: the engine's statement, a partial of its folder.
+     * An engine without it is a template error, so `plan templates check` (which renders every engine) finds it.
+     */
+    statement: (db: string, name: string, options: Options) => {
+      const e = engine(db);
+      if (!e.statements.has(name)) {
+        throw errorAt(`engine ${db} has no statement \`${name}\` (add ${name}.hbs to its folder ${e.dir})`, options);
+      }
+      return `${STATEMENT_PREFIX}/${db}/${name}`;
+    },
+    /** Whether the engine has a statement: for steps only some engines have (PostgreSQL's USING INDEX). */
+    has_statement: (db: string, name: string) => engine(db).statements.has(name),
+    /** `(phrase db "drop-index")`: a few words from engine.yaml, said inside a sentence. */
+    phrase: (db: string, name: string, options: Options) => {
+      const text = engine(db).phrases[name];
+      if (text === undefined) throw errorAt(`engine ${db} has no phrase \`${name}\` (add it under phrases: in its engine.yaml)`, options);
+      return text;
+    },
+    /**
+     * What the table's size decides (./volume.ts): `(volume rows db "batchSize")`, `"pauseMs"`, `"estimate"`,
+     * `"reason"`, `"onlineTool"` (empty unless the engine's online tool is needed), `"copyReason"`, `"volume"`.
+     */
+    volume: (rows: number, db: string, field: string) => {
+      const plan = volumePlan(rows, engine(db).online_copy);
+      if (!(field in plan)) throw new Error(`volume: no field "${field}" (one of ${Object.keys(plan).join(', ')})`);
+      return plan[field as keyof typeof plan] ?? '';
+    },
+    /** `(native_type db "bigint")` → long on MongoDB: the engine's own name for an SQL type. */
+    native_type: (db: string, sqlType: string) => nativeType(sqlType, engine(db)),
+    /** `(migration_file framework "002" "backfill_tenant_id" db)`: the path the framework expects. */
+    migration_file: (fw: string, ordinal: string, name: string, db: string) => migrationFile(fw, ordinal, name, engine(db)),
+    /** How the framework runs a step that must not be inside a transaction. */
+    no_transaction: (fw: string) => framework(fw).noTransaction,
+    /** How the framework applies migrations, with the file in place of FILE. */
+    apply_command: (fw: string, db: string, file: string) => framework(fw).apply(engine(db)).replace('FILE', file),
+    /** `(plan_database db)`: what the plan says in `database:` (engine.yaml `database`). */
+    plan_database: (db: string) => engine(db).database,
+    /** A YAML-safe scalar or flow sequence (JSON is valid YAML). */
+    yaml: (value: unknown) =>
+      Array.isArray(value) ? `[${value.map((v) => JSON.stringify(v)).join(', ')}]` : JSON.stringify(value),
+    /** `(ident name db)`: the name as the engine writes it (quoted when it is a reserved word). */
+    ident: (name: string, db: string) => quoteIdentifier(name, engine(db)),
+    index_name: (table: string, column: string) => indexName(table, column),
+    /**
+     * Ids of a task that fans out per table: `(fan_ids "T4" tables true)` → T4.users, T4.orders;
+     * without fan-out, just the id.
+     */
+    fan_ids: (id: string, tables: string[], fanOut: boolean) => (fanOut ? tables.map((t) => `${id}.${t}`) : [id]),
+    /** Labels are lowercase words: `phase-c`, `backfill`. */
+    label: (value: string) => value.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^-+|-+$/g, ''),
+    /** Block for the current table in a fan-out, or the whole list otherwise; keeps partials free of branches. */
+    each_target: function (this: unknown, tables: string[], fanOut: boolean, options: Options & { fn: (ctx: unknown) => string }) {
+      const groups = fanOut ? tables.map((t) => [t]) : [tables];
+      return groups.map((group) => options.fn({ ...(this as object), targets: group, suffix: fanOut ? `.${group[0]}` : '' })).join('');
+    } as HelperDelegate,
+  };
+}

@@ -23,42 +23,52 @@ export const ParameterSchema = z.discriminatedUnion('type', [
 ]);
 export type Parameter = z.infer<typeof ParameterSchema>;
 
+/** The engine a template renders for when `db` is not given. */
+export const DEFAULT_ENGINE = 'postgres';
+
 /**
  * Parameters whose meaning is the same in every template, declared once: a template writes
  * `- use: db` (optionally with its own `default`, `examples` or `help`) instead of repeating them.
+ * `db` takes the engines found (a folder each, ./engines.ts), and `plan templates check` renders each.
  */
-export const STANDARD_PARAMETERS = {
-  db: { name: 'db', type: 'enum', values: ['postgres', 'mysql', 'sqlite', 'mongodb'], default: 'postgres', flag: 'db',
-    help: 'Database engine; decides the SQL or commands in each task.', examples: ['mysql', 'sqlite', 'mongodb'] },
-  framework: { name: 'framework', type: 'enum', values: ['sql', 'prisma', 'django', 'alembic', 'knex'], default: 'sql',
-    help: 'Migration framework; decides the migration files and how they are applied.', examples: ['prisma', 'django', 'alembic', 'knex'] },
-  rows: { name: 'rows', type: 'integer', default: 1_000_000, min: 0,
-    help: 'Rows in the table, roughly. Decides batch size, throttling and the estimate of a backfill, and whether a MySQL table copy needs gh-ost.',
-    examples: ['50000', '50000000'] },
-  fan_out_above: { name: 'fan_out_above', type: 'integer', default: 3, min: 0,
-    help: 'With more tables than this, per-table work (backfills, copies, their checks) becomes one task per table, in parallel within its wave.' },
-  mode: { name: 'mode', type: 'enum', values: ['zero-downtime', 'maintenance-window'], default: 'zero-downtime',
-    help: 'zero-downtime: expand-contract, old and new releases run side by side. maintenance-window: fewer phases, the application is stopped while the change runs.',
-    examples: ['maintenance-window'] },
-} as const satisfies Record<string, Parameter>;
+export function standardParameters(engines: readonly string[]) {
+  return {
+    db: { name: 'db', type: 'enum', values: [...engines], default: DEFAULT_ENGINE, flag: 'db',
+      help: 'Database engine; decides the SQL or commands in each task.', examples: engines.filter((e) => e !== DEFAULT_ENGINE) },
+    framework: { name: 'framework', type: 'enum', values: ['sql', 'prisma', 'django', 'alembic', 'knex'], default: 'sql',
+      help: 'Migration framework; decides the migration files and how they are applied.', examples: ['prisma', 'django', 'alembic', 'knex'] },
+    rows: { name: 'rows', type: 'integer', default: 1_000_000, min: 0,
+      help: 'Rows in the table, roughly. Decides batch size, throttling and the estimate of a backfill, and whether a MySQL table copy needs gh-ost.',
+      examples: ['50000', '50000000'] },
+    fan_out_above: { name: 'fan_out_above', type: 'integer', default: 3, min: 0,
+      help: 'With more tables than this, per-table work (backfills, copies, their checks) becomes one task per table, in parallel within its wave.' },
+    mode: { name: 'mode', type: 'enum', values: ['zero-downtime', 'maintenance-window'], default: 'zero-downtime',
+      help: 'zero-downtime: expand-contract, old and new releases run side by side. maintenance-window: fewer phases, the application is stopped while the change runs.',
+      examples: ['maintenance-window'] },
+  } as const satisfies Record<string, Parameter>;
+}
+const STANDARD_NAMES = ['db', 'framework', 'rows', 'fan_out_above', 'mode'] as const;
 
-const StandardParameterRef = z.strictObject({
-  use: z.enum(Object.keys(STANDARD_PARAMETERS) as [keyof typeof STANDARD_PARAMETERS]),
-  default: z.unknown().optional(),
-  help: z.string().optional(),
-  examples: z.array(z.string()).optional(),
-}).transform(({ use, ...own }): unknown => ({ ...STANDARD_PARAMETERS[use], ...Object.fromEntries(Object.entries(own).filter(([, v]) => v !== undefined)) }))
-  .pipe(ParameterSchema);
+/** The schema of template.yaml, with `db` taking the names of `engines`. */
+export function templateManifestSchema(engines: readonly string[]) {
+  const standard = standardParameters(engines);
+  const StandardParameterRef = z.strictObject({
+    use: z.enum(STANDARD_NAMES),
+    default: z.unknown().optional(),
+    help: z.string().optional(),
+    examples: z.array(z.string()).optional(),
+  }).transform(({ use, ...own }): unknown => ({ ...standard[use], ...Object.fromEntries(Object.entries(own).filter(([, v]) => v !== undefined)) }))
+    .pipe(ParameterSchema);
+  return z.strictObject({
+    name: z.string().regex(/^[a-z][a-z0-9-]*$/),
+    title: z.string().min(1),
+    summary: z.string().min(1),
+    parameters: z.array(z.union([StandardParameterRef, ParameterSchema])),
+  });
+}
+export type TemplateManifest = z.infer<ReturnType<typeof templateManifestSchema>>;
 export type ParameterValue = string | number | boolean | string[];
 export type ParameterValues = Record<string, ParameterValue>;
-
-export const TemplateManifestSchema = z.strictObject({
-  name: z.string().regex(/^[a-z][a-z0-9-]*$/),
-  title: z.string().min(1),
-  summary: z.string().min(1),
-  parameters: z.array(z.union([StandardParameterRef, ParameterSchema])),
-});
-export type TemplateManifest = z.infer<typeof TemplateManifestSchema>;
 
 /**
  * Merges user-given raw values (strings from `--set k=v` and dedicated flags) over the declared

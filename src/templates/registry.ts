@@ -1,20 +1,24 @@
 /**
  * Finding templates: built-in ones under the package's `templates/`, and user ones from extra
  * directories. A template is a folder with `template.yaml` (its parameters) and `plan.yaml.hbs`.
- * Folders starting with `_` (shared partials) are not templates.
+ * Folders starting with `_` (shared partials, engines) are not templates. The same folders hold the
+ * engines (`_engines/`, ./engines.ts).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { didYouMean, PlanInputError } from '../errors.js';
 import { packageRoot } from '../io/files.js';
 import { parseYaml, schemaError } from '../model/load.js';
-import { TemplateManifestSchema, type TemplateManifest } from './parameters.js';
+import { loadEngines, type Engines } from './engines.js';
+import { templateManifestSchema, type TemplateManifest } from './parameters.js';
 
 export interface TemplateRef {
   name: string;
   dir: string;
   manifest: TemplateManifest;
   builtin: boolean;
+  /** The engines it renders for: those found beside it and the built-in ones. */
+  engines: Engines;
 }
 
 export const MANIFEST_FILE = 'template.yaml';
@@ -26,32 +30,39 @@ export function builtinTemplatesDir(): string {
 }
 
 /**
- * Templates from the built-in directory, then `./templates` in the working directory, then each extra
- * directory; a later one overrides a template of the same name.
+ * Where templates and engines are looked for: the built-in directory, then `./templates` in the working
+ * directory, then each extra directory (not the built-in one twice).
  */
+export function templateRoots(extraDirs: readonly string[] = [], cwd = process.cwd()): string[] {
+  const builtin = builtinTemplatesDir();
+  return [builtin, ...[join(cwd, 'templates'), ...extraDirs.map((d) => resolve(d))].filter((d) => resolve(d) !== builtin)];
+}
+
+/** Templates from every root (./templateRoots); a later one overrides a template of the same name. */
 export function listTemplates(extraDirs: readonly string[] = [], cwd = process.cwd()): TemplateRef[] {
   const byName = new Map<string, TemplateRef>();
-  const builtin = builtinTemplatesDir();
-  const dirs = [builtin, ...[join(cwd, 'templates'), ...extraDirs.map((d) => resolve(d))].filter((d) => resolve(d) !== builtin)];
-  dirs.forEach((root, i) => {
+  const roots = templateRoots(extraDirs, cwd);
+  const engines = loadEngines(roots);
+  roots.forEach((root, i) => {
     if (!existsSync(root) || !statSync(root).isDirectory()) return;
     for (const entry of readdirSync(root).sort()) {
       const dir = join(root, entry);
       if (entry.startsWith('_') || !existsSync(join(dir, MANIFEST_FILE))) continue;
-      byName.set(entry, { name: entry, dir, manifest: loadManifest(dir), builtin: i === 0 });
+      byName.set(entry, { name: entry, dir, manifest: loadManifest(dir, engines), builtin: i === 0, engines });
     }
   });
   return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** One template folder, wherever it is (for `plan templates check DIR`). */
-export function loadTemplateDir(dir: string): TemplateRef {
+/** One template folder, wherever it is (for `plan templates check DIR`), with the engines of every root. */
+export function loadTemplateDir(dir: string, extraDirs: readonly string[] = [], cwd = process.cwd()): TemplateRef {
   const full = resolve(dir);
   if (!existsSync(join(full, MANIFEST_FILE))) {
     throw PlanInputError.single(`no ${MANIFEST_FILE} here: a template is a folder with ${MANIFEST_FILE} and ${BODY_FILE}`, { location: { file: full } });
   }
-  const manifest = loadManifest(full);
-  return { name: manifest.name, dir: full, manifest, builtin: full.startsWith(builtinTemplatesDir()) };
+  const engines = loadEngines(templateRoots(extraDirs, cwd));
+  const manifest = loadManifest(full, engines);
+  return { name: manifest.name, dir: full, manifest, builtin: full.startsWith(builtinTemplatesDir()), engines };
 }
 
 export function findTemplate(name: string, extraDirs: readonly string[] = []): TemplateRef {
@@ -64,10 +75,10 @@ export function findTemplate(name: string, extraDirs: readonly string[] = []): T
   });
 }
 
-function loadManifest(dir: string): TemplateManifest {
+function loadManifest(dir: string, engines: Engines): TemplateManifest {
   const file = join(dir, MANIFEST_FILE);
   const { data, locate } = parseYaml(readFileSync(file, 'utf8'), file);
-  const result = TemplateManifestSchema.safeParse(data);
+  const result = templateManifestSchema([...engines.keys()]).safeParse(data);
   if (!result.success) throw schemaError(result.error, locate);
   return result.data;
 }

@@ -84,7 +84,7 @@ describe('multi-tenant template', () => {
   });
 
   it.each([
-    [{ db: 'oracle' }, /"oracle" is not one of postgres, mysql, sqlite, mongodb/],
+    [{ db: 'oracle' }, /"oracle" is not one of mongodb, mysql, postgres, sqlite/],
     [{ tables: 'users,users' }, /"users" is listed twice/],
     [{ tables: 'users;drop table x' }, /is not an identifier/],
     [{ tables: '' }, /needs at least one name/],

@@ -5,6 +5,7 @@
  */
 import { Command, ux } from '@oclif/core';
 import { formatDetail, PlanInputError } from '../errors.js';
+import { PromptCancelled } from './cancel.js';
 
 /** Exit code for bugs in plan itself (not in the user's input). */
 export const INTERNAL_ERROR_EXIT = 3;
@@ -15,6 +16,12 @@ export abstract class BaseCommand extends Command {
   protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
     // A progress line holds back stderr while it runs: end it, or the error would never show.
     if (ux.action.running) ux.action.stop('failed');
+    // Ctrl-C / Ctrl-D at a prompt: end the prompt's line and leave, nothing more to say.
+    if (err instanceof PromptCancelled) {
+      process.stderr.write('\n');
+      process.exitCode = err.exitCode;
+      return;
+    }
     if (err instanceof PlanInputError) {
       this.report(err.details.map((d) => ({
         message: d.message,

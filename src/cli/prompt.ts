@@ -2,11 +2,22 @@
  * The first run: `plan new` without a template, on a terminal, offers the templates and asks for each
  * parameter (Enter keeps the default). Every answer is checked at once and asked again when wrong.
  */
-import { createInterface } from 'node:readline/promises';
+import { createInterface, type Interface } from 'node:readline/promises';
 import type { Readable, Writable } from 'node:stream';
 import { PlanInputError } from '../errors.js';
+import { PromptCancelled } from './cancel.js';
 import type { TemplateListing } from '../app/templates.js';
 import { resolveParameters } from '../templates/parameters.js';
+
+/** One question; readline rejects with an AbortError on Ctrl-C ("Aborted with Ctrl+C") and Ctrl-D. */
+async function question(rl: Interface, text: string): Promise<string> {
+  try {
+    return await rl.question(text);
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ABORT_ERR') throw new PromptCancelled();
+    throw err;
+  }
+}
 
 export interface Answers {
   template: string;
@@ -20,7 +31,7 @@ export async function askNewPlan(templates: readonly TemplateListing[], input: R
     templates.forEach((t, i) => output.write(`  ${i + 1}. ${t.name.padEnd(20)} ${t.title}\n`));
     let template: TemplateListing | undefined;
     while (!template) {
-      const answer = (await rl.question(`Template [1-${templates.length} or name] (${templates[0]!.name}): `)).trim();
+      const answer = (await question(rl, `Template [1-${templates.length} or name] (${templates[0]!.name}): `)).trim();
       template = answer === '' ? templates[0] : templates[Number(answer) - 1] ?? templates.find((t) => t.name === answer);
       if (!template) output.write(`  no template "${answer}"\n`);
     }
@@ -30,7 +41,7 @@ export async function askNewPlan(templates: readonly TemplateListing[], input: R
       const shown = Array.isArray(p.default) ? p.default.join(',') : String(p.default);
       const choices = p.type === 'enum' ? ` [${p.values.join('|')}]` : '';
       for (;;) {
-        const answer = (await rl.question(`  ${p.name}${choices} — ${p.help}\n    (${shown}): `)).trim();
+        const answer = (await question(rl, `  ${p.name}${choices} — ${p.help}\n    (${shown}): `)).trim();
         if (answer === '') break;
         try {
           resolveParameters({ name: template.name, title: template.title, summary: template.summary, parameters: [p] }, { [p.name]: answer });

@@ -19,8 +19,12 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable',
   '/snap/bin/chromium', '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome'];
 
-/** The browser to use: $PLAN_CHROMIUM, $PUPPETEER_EXECUTABLE_PATH, or the usual install paths. */
+/**
+ * The browser to use: $PLAN_CHROMIUM, $PUPPETEER_EXECUTABLE_PATH, or the usual install paths.
+ * PLAN_CHROMIUM=none means no browser, installed or not (what a machine without one gets: the fallbacks).
+ */
 export function findChromium(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.PLAN_CHROMIUM === 'none') return undefined;
   for (const path of [env.PLAN_CHROMIUM, env.PUPPETEER_EXECUTABLE_PATH, ...CANDIDATES]) if (path && existsSync(path)) return path;
   return undefined;
 }
@@ -38,6 +42,9 @@ export class MermaidBrowser {
 
   static async launch(executablePath = findChromium()): Promise<MermaidBrowser> {
     if (!executablePath) {
+      if (process.env.PLAN_CHROMIUM === 'none') {
+        throw PlanInputError.single('no Chromium for the Mermaid renderer: PLAN_CHROMIUM=none', { hint: 'unset PLAN_CHROMIUM, or use --renderer graphviz' });
+      }
       throw PlanInputError.single('no Chromium found for the Mermaid renderer', {
         hint: 'install it (Debian: apt-get install chromium), set PLAN_CHROMIUM, or use --renderer graphviz',
       });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatePlanYaml } from '../../bench/generate.js';
 import { sourceHash } from '../../src/app/diagram.js';
 import { asciiPlan } from '../../src/diagram/ascii.js';
-import { MermaidBrowser } from '../../src/diagram/browser.js';
+import { findChromium, MermaidBrowser } from '../../src/diagram/browser.js';
 import { dotFlow, mermaidFlow } from '../../src/diagram/flow.js';
 import { mermaidText } from '../../src/diagram/text.js';
 import { mermaidGantt } from '../../src/diagram/gantt.js';
@@ -148,10 +148,28 @@ describe('plan graph', () => {
     expect(md.code).toBe(0);
     expect(md.stdout).toMatch(/^## EPIC: Multi-Tenant Schema Migration: dependency waves\n\n```mermaid\nflowchart TB\n/);
     const dir = tempDir();
-    const r = runCli(['graph', EXAMPLE, '--format', 'png', '--out', join(dir, 'g.png')], { env: { PLAN_CHROMIUM: '/nonexistent', PATH: '/usr/local/bin:/bin' } });
+    // Chromium is installed here (npm test installs it): PLAN_CHROMIUM=none takes it away.
+    expect(findChromium({})).toBeDefined();
+    expect(findChromium({ PLAN_CHROMIUM: 'none' })).toBeUndefined();
+    const r = runCli(['graph', EXAMPLE, '--format', 'png', '--out', join(dir, 'g.png')], { env: { PLAN_CHROMIUM: 'none' } });
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/Wrote .*g\.png \((graphviz|mermaid)\)/);
+    expect(r.stderr).toMatch(new RegExp(`\\nWrote ${join(dir, 'g.png')} \\(graphviz\\)\\n$`));
+    expect(r.stderr).not.toContain('mermaid');
     pngSize(readFileSync(join(dir, 'g.png')));
+    // Asked for by name, Mermaid without a browser is a clear error, not a silent switch.
+    const mermaid = runCli(['graph', EXAMPLE, '--format', 'svg', '--renderer', 'mermaid', '--out', join(dir, 'm.svg')], { env: { PLAN_CHROMIUM: 'none' } });
+    expect(mermaid.code).toBe(2);
+    expect(mermaid.stderr).toContain('no Chromium for the Mermaid renderer: PLAN_CHROMIUM=none');
+  });
+
+  it('plan report --format html without Chromium: the flow by Graphviz, the schedule as text, and a note', () => {
+    const dir = tempDir();
+    const r = runCli(['report', EXAMPLE, '--format', 'html', '--out', join(dir, 'k.html')], { env: { PLAN_CHROMIUM: 'none' } });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('no Chromium found: the flow is drawn by Graphviz, and the schedule is given as text');
+    const html = readFileSync(join(dir, 'k.html'), 'utf8');
+    expect(html).toContain('class="graph"'); // Graphviz's SVG (Mermaid's has no such group)
+    expect(html).toMatch(/<pre>[^<]*T4\s+day 3 \+2h/);
   });
 
   it('Gantt without a browser: the Mermaid text and a text schedule, with a note; plan check --graph', () => {

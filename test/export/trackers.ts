@@ -3,8 +3,9 @@
  * installs here, a recording stand-in where it does not), and read back what the tracker holds.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { exportPlan } from '../../src/app/export.js';
 import { ROOT, tempDir } from '../helpers.js';
 
@@ -61,8 +62,17 @@ export function taskwarriorEnv(dir: string): Record<string, string> {
   return { TASKRC: join(dir, 'taskrc'), TASKDATA: join(dir, 'tw') };
 }
 
+function exportTaskwarrior(dir: string): string {
+  return spawnSync('task', ['rc.json.array=on', 'export'], { encoding: 'utf8', env: { ...process.env, ...taskwarriorEnv(dir) } }).stdout;
+}
+
+/** How many tasks Taskwarrior holds (a duplicate would hide in readTaskwarrior's map by plan id). */
+export function countTaskwarrior(dir: string): number {
+  return (exportTaskwarrior(dir).match(/"uuid":/g) ?? []).length;
+}
+
 export function readTaskwarrior(dir: string): Readback {
-  const r = spawnSync('task', ['rc.json.array=on', 'export'], { encoding: 'utf8', env: { ...process.env, ...taskwarriorEnv(dir) } });
+  const r = { stdout: exportTaskwarrior(dir) };
   // Taskwarrior's export writes control characters other than \n raw inside JSON strings: escape them.
   const json = r.stdout.replace(/[\u0000-\u0009\u000b-\u001f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   const tasks = JSON.parse(json) as { uuid: string; description: string; depends?: string[] | string; plan_id: string; plan_parent?: string }[];
@@ -76,12 +86,23 @@ export function readTaskwarrior(dir: string): Readback {
   return out;
 }
 
-/** A Backlog.md project of its own in `dir`. */
+let backlogTemplate: string | undefined;
+
+/**
+ * A Backlog.md project of its own in `dir`: a copy of one made by `backlog init` once per test file
+ * (every Backlog.md call costs about a second on a loaded machine).
+ */
 export function backlogProject(dir: string): void {
-  spawnSync('git', ['init', '-q'], { cwd: dir });
-  const r = spawnSync(join(NODE_BIN, 'backlog'), ['init', 'Export test', '--defaults', '--integration-mode', 'none'], { cwd: dir, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`backlog init failed: ${r.stderr}`);
+  if (!backlogTemplate) {
+    const made = tempDir();
+    spawnSync('git', ['init', '-q'], { cwd: made });
+    const r = spawnSync(join(NODE_BIN, 'backlog'), ['init', 'Export test', '--defaults', '--integration-mode', 'none'], { cwd: made, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`backlog init failed: ${r.stderr}`);
+    backlogTemplate = made;
+  }
+  cpSync(backlogTemplate, dir, { recursive: true });
 }
+
 
 /** The state file an export script keeps: plan id → tracker id (the script's own `@` steps left out). */
 export function stateOf(dir: string, dialect: string): Map<string, string> {
@@ -91,14 +112,34 @@ export function stateOf(dir: string, dialect: string): Map<string, string> {
     .map((l) => l.split('\t') as [string, string]));
 }
 
+interface BacklogListed { id: string; title: string; parentTaskId?: string | null }
+
+export function listBacklog(dir: string): BacklogListed[] {
+  const r = spawnSync(join(NODE_BIN, 'backlog'), ['task', 'list', '--json'], { cwd: dir, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`backlog task list failed: ${r.stderr}`);
+  return (JSON.parse(r.stdout) as { tasks: BacklogListed[] }).tasks;
+}
+
+/**
+ * What the Backlog.md project holds. Titles and parents as Backlog.md itself lists them, in one call
+ * (`task view` per task costs about a second each on a loaded machine); the dependencies, which the
+ * list leaves out, from the front matter of the task files Backlog.md wrote (ids only).
+ */
 export function readBacklog(dir: string): Readback {
   const ids = stateOf(dir, 'backlog');
   const planId = new Map([...ids].map(([p, b]) => [b, p]));
+  const listed = new Map(listBacklog(dir).map((t) => [t.id, t]));
+  const dependencies = new Map<string, string[]>();
+  const tasksDir = join(dir, 'backlog', 'tasks');
+  for (const name of readdirSync(tasksDir).filter((n) => n.endsWith('.md'))) {
+    const front = parseYaml(readFileSync(join(tasksDir, name), 'utf8').split(/^---$/m)[1]!) as { id: string; dependencies?: string[] };
+    dependencies.set(front.id, front.dependencies ?? []);
+  }
   const out: Readback = {};
   for (const [plan, id] of ids) {
-    const r = spawnSync(join(NODE_BIN, 'backlog'), ['task', 'view', id, '--json'], { cwd: dir, encoding: 'utf8' });
-    const t = JSON.parse(r.stdout).task as { title: string; dependencies: string[]; parentTaskId?: string | null };
-    out[plan] = { title: t.title, depends: t.dependencies.map((d) => planId.get(d)!).sort(),
+    const t = listed.get(id);
+    if (!t) throw new Error(`Backlog.md does not list ${id} (${plan})`);
+    out[plan] = { title: t.title, depends: (dependencies.get(id) ?? []).map((d) => planId.get(d)!).sort(),
       ...(t.parentTaskId ? { parent: planId.get(t.parentTaskId) } : {}) };
   }
   return out;

@@ -4,6 +4,7 @@
  * it; test/readme.test.ts fails when the README differs.
  */
 import type { Command } from '@oclif/core';
+import { withSection } from './readme-section.js';
 import Check from '../commands/check.js';
 import Export from '../commands/export.js';
 import Graph from '../commands/graph.js';
@@ -49,13 +50,7 @@ export function commandReference(): string {
   return `${sections.join('\n\n')}\n`;
 }
 
-export const START = '<!-- commands -->';
-export const STOP = '<!-- commandsstop -->';
-
 /** The README with its reference section replaced. */
 export function withReference(readme: string): string {
-  const start = readme.indexOf(START);
-  const stop = readme.indexOf(STOP);
-  if (start < 0 || stop < start) throw new Error(`README.md needs ${START} and ${STOP}`);
-  return `${readme.slice(0, start + START.length)}\n${commandReference()}${readme.slice(stop)}`;
+  return withSection(readme, 'commands', commandReference());
 }

@@ -10,6 +10,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { withSection } from './readme-section.js';
 
 export interface Room {
   /** Repository-relative folder; `src` alone stands for the files directly in src/. */
@@ -85,13 +86,7 @@ export function layoutTable(): string {
   return ['| folder | layer | what is there |', '|---|---|---|', ...rows].join('\n');
 }
 
-export const LAYOUT_START = '<!-- layout -->';
-export const LAYOUT_STOP = '<!-- layoutstop -->';
-
-/** The README with its layout section replaced (between the layout markers). */
+/** The README with its layout section replaced. */
 export function withLayout(readme: string): string {
-  const start = readme.indexOf(LAYOUT_START);
-  const stop = readme.indexOf(LAYOUT_STOP);
-  if (start < 0 || stop < start) throw new Error(`README.md needs ${LAYOUT_START} and ${LAYOUT_STOP}`);
-  return `${readme.slice(0, start + LAYOUT_START.length)}\n${layoutTable()}\n${readme.slice(stop)}`;
+  return withSection(readme, 'layout', layoutTable());
 }

@@ -149,7 +149,7 @@ describe('plan graph', () => {
     expect(md.stdout).toMatch(/^## EPIC: Multi-Tenant Schema Migration: dependency waves\n\n```mermaid\nflowchart TB\n/);
     const dir = tempDir();
     // Chromium is installed here (npm test installs it): PLAN_CHROMIUM=none takes it away.
-    expect(findChromium({})).toBeDefined();
+    expect(findChromium()).toBeDefined();
     expect(findChromium({ PLAN_CHROMIUM: 'none' })).toBeUndefined();
     const r = runCli(['graph', EXAMPLE, '--format', 'png', '--out', join(dir, 'g.png')], { env: { PLAN_CHROMIUM: 'none' } });
     expect(r.code).toBe(0);

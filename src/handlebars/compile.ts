@@ -28,24 +28,37 @@ type TemplateError = Error & { lineNumber?: number; column?: number; [FILE]?: st
  * shadow earlier ones).
  */
 export function compileTemplate(file: string, partialDirs: readonly PartialDir[], helpers: Helpers): Render {
-  const hbs = Handlebars.create();
-  hbs.registerHelper(helpers);
-  for (const dir of partialDirs) registerPartials(hbs, typeof dir === 'string' ? { dir, prefix: '' } : dir);
   let source: string;
   try {
     source = readFileSync(file, 'utf8');
   } catch {
     throw PlanInputError.single('cannot read the template', { location: { file } });
   }
-  return (context) => {
+  // One process may render the same template many times (every export of a run, the fuzz tests): its
+  // partials are read and compiled once per helper set, and the template again only when its text changed.
+  const byHelpers = compiled.get(helpers) ?? new Map<string, { source: string; render: Render }>();
+  compiled.set(helpers, byHelpers);
+  const key = JSON.stringify([file, partialDirs]);
+  const known = byHelpers.get(key);
+  if (known?.source === source) return known.render;
+  const hbs = Handlebars.create();
+  hbs.registerHelper(helpers);
+  for (const dir of partialDirs) registerPartials(hbs, typeof dir === 'string' ? { dir, prefix: '' } : dir);
+  let template: Handlebars.TemplateDelegate | undefined;
+  const render: Render = (context) => {
     try {
-      return hbs.compile(parse(hbs, source), COMPILE_OPTIONS)(context, RUNTIME_OPTIONS);
+      template ??= hbs.compile(parse(hbs, source), COMPILE_OPTIONS);
+      return template(context, RUNTIME_OPTIONS);
     } catch (err) {
       if (!(err instanceof Error)) throw err;
       throw located(err as TemplateError, file);
     }
   };
+  byHelpers.set(key, { source, render });
+  return render;
 }
+
+const compiled = new WeakMap<Helpers, Map<string, { source: string; render: Render }>>();
 
 /** Handlebars reports "x" not defined, parse errors and helper errors that carry a line; the file is ours. */
 function located(e: TemplateError, file: string): PlanInputError {

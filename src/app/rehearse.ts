@@ -102,7 +102,7 @@ function finish(partial: Omit<RehearseResult, 'ok' | 'exitCode' | 'verdict' | 'f
   const phases = new Set(partial.rows.filter((r) => r.phase !== '-').map((r) => r.phase)).size;
   const on = `${ENGINE_NAMES[partial.engine]}${partial.server === 'embedded' ? ' (embedded server)' : partial.server === 'url' ? ' (--url)' : ''}`;
   const verdict = failure
-    ? `FAILED: ${failure.task} ${formatLocation({ file: failure.file, line: failure.line, column: failure.column, path: formatPath(bad!.path) })}: ${failure.result}`
+    ? `FAILED at ${failure.task === '-' ? 'the starting schema' : `task ${failure.task}`}, ${formatLocation({ file: failure.file, line: failure.line, column: failure.column, path: formatPath(bad!.path) })} (${failure.statement}): ${failure.result.replace(/^failed: /, '')}`
     : partial.server === 'parse-only'
       ? `Parsed ${partial.rows.length} statements of ${tasks} tasks; nothing was run (MongoDB is parse-only)`
       : `OK: ${phases} phase${phases === 1 ? '' : 's'}, ${tasks} task${tasks === 1 ? '' : 's'} rehearsed on ${on}; every down restored the database`;

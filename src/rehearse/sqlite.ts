@@ -50,7 +50,7 @@ async function snapshotSqlite(query: (sql: string) => Promise<unknown[][]>): Pro
     if (type === 'table') tables.push(String(name));
   }
   for (const table of tables) {
-    const t = quoteName('sqlite', table).replaceAll("'", "''");
+    const t = table.replaceAll("'", "''");
     for (const [name, type, notnull, dflt, pk] of await query(`SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info('${t}')`)) {
       snapshot[`column ${table}.${String(name)}`] = `${String(type)}${notnull ? ' not null' : ' null'}${dflt === null ? '' : ` default ${String(dflt)}`}${pk ? ' primary key' : ''}`;
     }

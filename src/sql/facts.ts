@@ -1,8 +1,9 @@
 /**
- * What rules need to know about a statement, read from its parse tree once: which tables it touches,
- * whether it builds an index concurrently, adds a constraint NOT VALID, sets a timeout, rewrites a table.
- * One `Facts` per statement of a text (a text may hold several), in order, engine-neutral: the rules
- * never walk a tree themselves.
+ * What rules need to know about a statement, read from its parse tree once: whether it builds an index
+ * concurrently, adds a constraint NOT VALID, sets a timeout, rewrites a table. One `Facts` per statement
+ * of a text (a text may hold several), in order, engine-neutral: the rules never walk a tree themselves.
+ * Which tables a statement touches is a walk over the whole tree, so it is a helper of its own
+ * (`tablesOf`), not a fact every check pays for.
  */
 import type { Node as PgNode } from 'libpg-query';
 import type { AST } from 'node-sql-parser';
@@ -28,8 +29,8 @@ export interface ConstraintFact {
 export interface Facts {
   /** The statement in SQL words: `CREATE INDEX`, `ALTER TABLE`, `UPDATE`, `SET`, `db.orders.updateMany`… */
   verb: string;
-  /** Every table (collection) the statement names. */
-  tables: string[];
+  /** MongoDB: the collection a call is on. */
+  collection?: string;
   /** The table it creates. */
   creates?: string;
   /** The table whose definition it changes (ALTER TABLE, RENAME). */
@@ -53,13 +54,22 @@ export interface Facts {
   nonTransactional?: string;
 }
 
-const blank = (verb: string): Facts => ({ verb, tables: [], constraints: [], validates: [], retypes: [], notNull: [] });
+const blank = (verb: string): Facts => ({ verb, constraints: [], validates: [], retypes: [], notNull: [] });
 
 export function factsOf(tree: Tree): Facts[] {
   switch (tree.engine) {
     case 'postgres': return tree.stmts.map(pgFacts);
     case 'mongodb': return mongoFacts(tree.program);
     default: return tree.stmts.map(sqlParserFacts);
+  }
+}
+
+/** Every table (collection) a text's statements name, each once, in the order met. */
+export function tablesOf(tree: Tree): string[] {
+  switch (tree.engine) {
+    case 'postgres': return [...pgTables(tree.stmts, new Set())];
+    case 'mongodb': return [...new Set(mongoFacts(tree.program).map((f) => f.collection!))];
+    default: return [...sqlParserTables(tree.stmts, new Set())];
   }
 }
 
@@ -93,7 +103,6 @@ const PG_TIMEOUTS: Record<string, Facts['timeout']> = { lock_timeout: 'lock', st
 function pgFacts(node: PgNode): Facts {
   const [type, body] = Object.entries(node)[0] as [string, Obj];
   const facts = blank(type);
-  facts.tables = [...pgTables(body, new Set())];
   switch (type) {
     case 'IndexStmt': {
       facts.verb = 'CREATE INDEX';
@@ -143,7 +152,6 @@ function pgFacts(node: PgNode): Facts {
     }
     case 'ReindexStmt':
       facts.verb = 'REINDEX';
-      facts.tables = [];
       if (((body.params as unknown[]) ?? []).some((p) => obj(obj(p).DefElem).defname === 'concurrently')) facts.nonTransactional = 'REINDEX CONCURRENTLY';
       break;
     case 'VacuumStmt':
@@ -212,8 +220,8 @@ function sqlParserFacts(ast: AST): Facts {
   const node = ast as unknown as Obj;
   const type = String(node.type);
   const facts = blank(type.toUpperCase());
-  facts.tables = [...sqlParserTables(node, new Set())];
-  const first = facts.tables[0];
+  // The statement's own table comes first in node-sql-parser's tree: `table` of CREATE, ALTER, UPDATE….
+  const first = firstTable(node);
   switch (type) {
     case 'create': {
       const keyword = String(node.keyword);
@@ -238,7 +246,7 @@ function sqlParserFacts(ast: AST): Facts {
       break;
     case 'drop':
       facts.verb = `DROP ${String(node.keyword).toUpperCase()}`;
-      if (node.keyword === 'index') facts.index = { table: facts.tables.at(-1) ?? '', name: str(obj(node.name).table) ?? str(node.name), drop: true, concurrent: false };
+      if (node.keyword === 'index') facts.index = { table: str(obj(node.table).table) ?? '', name: str(obj(node.name).table) ?? str(node.name), drop: true, concurrent: false };
       break;
     case 'set':
       for (const e of (node.expr as unknown[]) ?? []) facts.timeout ??= MYSQL_TIMEOUTS[str(obj(obj(e).left).name)?.toLowerCase() ?? ''];
@@ -267,6 +275,12 @@ function sqlParserAlter(e: Obj, table: string, facts: Facts): void {
     facts.retypes.push(str(obj(e.column).column) ?? '');
     if (obj(e.nullable).type === 'not null') facts.notNull.push(str(obj(e.column).column) ?? '');
   }
+}
+
+function firstTable(node: Obj): string | undefined {
+  const t = Array.isArray(node.table) ? obj(node.table[0]) : obj(node.table);
+  const name = str(t.table);
+  return name && (str(t.db) ? `${str(t.db)}.${name}` : name);
 }
 
 function onlineClauses(e: Obj, facts: Facts): void {
@@ -298,7 +312,7 @@ function walkMongo(node: unknown, out: Facts[]): void {
     const collection = collectionOf(obj(callee.object));
     if (method && collection) {
       const facts = blank(`db.${collection}.${method}`);
-      facts.tables = [collection];
+      facts.collection = collection;
       if (MONGO_WRITES.has(method)) facts.writes = collection;
       if (method === 'createIndex' || method === 'dropIndex') facts.index = { table: collection, drop: method === 'dropIndex', concurrent: false };
       out.push(facts);

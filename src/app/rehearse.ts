@@ -5,14 +5,13 @@
  * MariaDB on `--url`; MongoDB plans are only parsed, and the output says so.
  */
 import { checkFile, requireNoErrors, type CheckOptions } from '../check/pipeline.js';
-import { didYouMean, ExitCode, formatLocation, formatPath, PlanInputError, type ErrorDetail, type SourceLocation } from '../errors.js';
-import { statementOf, type Plan } from '../model/schema.js';
+import { didYouMean, ExitCode, formatLocation, formatPath, PlanInputError, type SourceLocation } from '../errors.js';
+import type { Plan } from '../model/schema.js';
 import type { Driver, EngineName } from '../rehearse/driver.js';
 import { MONGODB_NOTE, parseMongo } from '../rehearse/mongodb.js';
 import { duration, rehearsalTable } from '../rehearse/report.js';
 import { rehearse, timed, type RehearsalPhase, type Row } from '../rehearse/run.js';
 import type { StartTable } from '../rehearse/seed.js';
-import { placeholdersIn } from '../rehearse/sql-text.js';
 
 export interface RehearseOptions extends CheckOptions {
   file: string;
@@ -49,12 +48,11 @@ export interface RehearseResult {
 export const DEFAULT_ROWS = 100;
 
 export async function rehearsePlan(options: RehearseOptions): Promise<{ result: RehearseResult; text: string }> {
-  const checked = requireNoErrors(checkFile(options.file, options));
+  const checked = requireNoErrors(await checkFile(options.file, options));
   const { plan, locate } = checked.loaded;
   const engine = engineOf(plan, options.url);
   const phases = phasesToRehearse(plan, checked.outline.tasks.map((t) => t.id), options.phase);
   const values = Object.fromEntries(plan.placeholders.map((p) => [p.name, p.example]));
-  requireValues(phases, values, locate);
 
   const base = { file: options.file, engine, notes: [] as string[], schema: [] as StartTable[] };
   if (engine === 'mongodb') {
@@ -160,24 +158,3 @@ export function phasesToRehearse(plan: Plan, order: string[], only?: string): Re
   return phases.slice(0, at + 1).map((p, i) => ({ ...p, rehearse: i === at }));
 }
 
-/** Every `:name` a statement uses must be a declared placeholder: otherwise nothing runs. */
-function requireValues(phases: RehearsalPhase[], values: Record<string, string>, locate: (p: (string | number)[]) => SourceLocation): void {
-  const missing: ErrorDetail[] = [];
-  for (const task of phases.flatMap((p) => p.tasks)) {
-    const texts: [string, (string | number)[]][] = [
-      ...(['up', 'down'] as const).flatMap((part) => task.sql[part].flatMap((s, i): [string, (string | number)[]][] => {
-        const { run, loop } = statementOf(s);
-        const path = ['tasks', task.index, 'sql', part, i];
-        return [[run, path], ...(loop ? [[loop.bounds, [...path, 'loop', 'bounds']], [loop.remaining, [...path, 'loop', 'remaining']]] as [string, (string | number)[]][] : [])];
-      })),
-      ...task.sql.verify.map((v, i): [string, (string | number)[]] => [v.query, ['tasks', task.index, 'sql', 'verify', i]]),
-    ];
-    for (const [sql, path] of texts) {
-      for (const name of placeholdersIn(sql).filter((n) => !(n in values) && n !== 'from' && n !== 'to')) {
-        missing.push({ message: `${task.id}: placeholder :${name} has no value to rehearse with`, location: { ...locate(path), path: formatPath(path) },
-          hint: `declare it under placeholders, with an example: {name: ${name}, description: …, example: …}` });
-      }
-    }
-  }
-  if (missing.length) throw new PlanInputError([...missing, { message: 'nothing was run' }], ExitCode.planErrors);
-}

@@ -7,6 +7,7 @@
  * the statement's only table; in a statement over several tables an unqualified column is left out.
  * A statement the parser cannot read contributes nothing.
  */
+import { loadParser, parseText } from '../sql/engines.js';
 import type { EngineName } from './driver.js';
 
 export interface Usage {
@@ -75,36 +76,14 @@ class Statement {
   }
 }
 
-let pgParser: typeof import('libpg-query') | undefined;
-
-/** Reads statements into `usage` (parsers load once, on first use). */
+/** Reads statements into `usage` with the engine's parser (src/sql; loaded once, on first use). */
 export async function readUsage(engine: EngineName, statements: string[], usage: Usage = emptyUsage()): Promise<Usage> {
-  if (engine === 'postgres') {
-    if (!pgParser) {
-      pgParser = await import('libpg-query');
-      await pgParser.loadModule();
-    }
-    for (const sql of statements) {
-      let tree: unknown;
-      try {
-        tree = pgParser.parseSync(sql);
-      } catch {
-        continue;
-      }
-      for (const stmt of (tree as { stmts?: { stmt: unknown }[] }).stmts ?? []) readPostgres(stmt.stmt, new Statement(usage), usage);
-    }
-  } else {
-    const { default: sqlParser } = await import('node-sql-parser');
-    const parser = new sqlParser.Parser();
-    for (const sql of statements) {
-      let tree: unknown;
-      try {
-        tree = parser.astify(sql, { database: engine === 'mysql' ? 'mysql' : 'sqlite' });
-      } catch {
-        continue;
-      }
-      for (const stmt of Array.isArray(tree) ? tree : [tree]) readSqlParser(stmt, new Statement(usage), usage);
-    }
+  await loadParser(engine);
+  for (const sql of statements) {
+    // A statement the parser cannot read adds nothing: `plan check` has already reported it.
+    const { tree } = parseText(engine, sql);
+    if (tree?.engine === 'postgres') for (const stmt of tree.stmts) readPostgres(stmt, new Statement(usage), usage);
+    else if (tree?.engine === 'mysql' || tree?.engine === 'sqlite') for (const stmt of tree.stmts) readSqlParser(stmt, new Statement(usage), usage);
   }
   return usage;
 }

@@ -6,7 +6,7 @@
  * rehearsal: what follows it would rehearse a database the plan never meant.
  */
 import { statementOf, type Statement, type TaskSql, type Verification } from '../model/schema.js';
-import type { Driver } from './driver.js';
+import type { Driver, EngineName } from './driver.js';
 import { emptyUsage, readUsage } from './references.js';
 import { createTable, seedStatements, startingSchema, type StartTable } from './seed.js';
 import { describeDifference, diffSnapshots, type Snapshot } from './snapshot.js';
@@ -84,8 +84,8 @@ export function matches(expect: Verification['expect'], value: unknown): boolean
 }
 
 /** Every statement a task list runs or queries, with placeholder values in (loop bounds as 1 and 2). */
-export function allStatements(tasks: RehearsalTask[], values: Record<string, string>): string[] {
-  const fill = (sql: string) => withValues(sql, { ...values, from: 1, to: 2 });
+export function allStatements(tasks: RehearsalTask[], values: Record<string, string>, engine: EngineName): string[] {
+  const fill = (sql: string) => withValues(sql, { ...values, from: 1, to: 2 }, engine);
   return tasks.flatMap(({ sql }) => [
     ...[...sql.up, ...sql.down].flatMap((s) => {
       const { run, loop } = statementOf(s);
@@ -100,7 +100,7 @@ export async function rehearse(input: RehearsalInput): Promise<Rehearsal> {
   const rows: Row[] = [];
   const notes: string[] = [];
   const tasks = input.phases.flatMap((p) => p.tasks);
-  const schema = startingSchema(await readUsage(driver.engine, allStatements(tasks, values), emptyUsage()));
+  const schema = startingSchema(await readUsage(driver.engine, allStatements(tasks, values, driver.engine), emptyUsage()));
 
   const record = (row: Row) => {
     rows.push(row);
@@ -148,7 +148,7 @@ export async function rehearse(input: RehearsalInput): Promise<Rehearsal> {
           await driver.run('BEGIN');
           open = true;
         }
-        const done = await run(row, withValues(text, values));
+        const done = await run(row, withValues(text, values, driver.engine));
         record({ ...row, ...done, result: transaction ? 'ok' : 'ok (no transaction)', ok: true });
       }
       await close('COMMIT');
@@ -160,7 +160,7 @@ export async function rehearse(input: RehearsalInput): Promise<Rehearsal> {
 
   const runLoop = async (row: Omit<Row, 'ms' | 'rows' | 'result' | 'ok'>, text: string, loop: NonNullable<ReturnType<typeof statementOf>['loop']>, transaction: boolean) => {
     const start = performance.now();
-    const bounds = (await driver.query(withValues(loop.bounds, values)))[0] ?? [];
+    const bounds = (await driver.query(withValues(loop.bounds, values, driver.engine)))[0] ?? [];
     const [min, max] = [bounds[0], bounds[1]].map((v) => (v === null || v === undefined ? undefined : Number(v)));
     let changed = 0;
     let batches = 0;
@@ -168,7 +168,7 @@ export async function rehearse(input: RehearsalInput): Promise<Rehearsal> {
       for (let from = min; from <= max; from += loop.batch) {
         if (transaction) await driver.run('BEGIN');
         try {
-          changed += (await run(row, withValues(text, { ...values, from, to: from + loop.batch }))).rows;
+          changed += (await run(row, withValues(text, { ...values, from, to: from + loop.batch }, driver.engine))).rows;
         } catch (err) {
           if (transaction) await driver.run('ROLLBACK').catch(() => undefined);
           throw err;
@@ -179,7 +179,7 @@ export async function rehearse(input: RehearsalInput): Promise<Rehearsal> {
       }
     }
     if (loop.pause_ms > PAUSE_CAP_MS) notes.push(`${row.task}: loop pauses of ${loop.pause_ms} ms were cut to ${PAUSE_CAP_MS} ms in this rehearsal`);
-    const remaining = (await driver.query(withValues(loop.remaining, values)))[0]?.[0];
+    const remaining = (await driver.query(withValues(loop.remaining, values, driver.engine)))[0]?.[0];
     const ms = Math.round(performance.now() - start);
     const ok = Number(remaining) === 0;
     return { ms, rows: changed, ok, result: ok ? `ok (${batches} batch${batches === 1 ? '' : 'es'})` : `failed: ${String(remaining)} rows remaining after ${batches} batches (loop.remaining must return 0)` };
@@ -190,7 +190,7 @@ export async function rehearse(input: RehearsalInput): Promise<Rehearsal> {
       const row = { phase, task: task.id, statement: `verify[${i}]${again} ${oneLine(v.query, 48)}`, path: ['tasks', task.index, 'sql', 'verify', i] };
       let got: { value: unknown[][]; ms: number };
       try {
-        got = await timed(`${task.id} ${row.statement}`, () => driver.query(withValues(v.query, values)), progress);
+        got = await timed(`${task.id} ${row.statement}`, () => driver.query(withValues(v.query, values, driver.engine)), progress);
       } catch (err) {
         record({ ...row, ms: 0, rows: null, result: `failed: ${message(err)}`, ok: false });
         return;

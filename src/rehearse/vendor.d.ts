@@ -22,6 +22,8 @@ declare module 'sql.js' {
     run(sql: string): Database;
     exec(sql: string): QueryExecResult[];
     getRowsModified(): number;
+    /** Compiles each statement of `sql` in turn (running none until stepped). */
+    iterateStatements(sql: string): IterableIterator<{ free(): boolean }>;
     export(): Uint8Array;
     close(): void;
   }

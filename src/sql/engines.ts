@@ -18,7 +18,8 @@ export const ENGINE_NAMES: Record<Engine, string> = { postgres: 'PostgreSQL', my
 /** A parsed statement text: one text may hold several statements. */
 export type Tree =
   | { engine: 'postgres'; stmts: PgNode[] }
-  | { engine: 'mysql' | 'sqlite'; stmts: AST[] }
+  /** `opaque`: SQLite itself accepted a text node-sql-parser could not read; there is no tree for the rules. */
+  | { engine: 'mysql' | 'sqlite'; stmts: AST[]; opaque?: boolean }
   | { engine: 'mongodb'; program: Program };
 
 export interface ParserError {
@@ -78,7 +79,18 @@ const LOADERS: Record<Engine, () => Promise<RawParser>> = {
   },
   async sqlite() {
     const sqlite = sqlParser('sqlite');
-    return (text) => ({ engine: 'sqlite', stmts: sqlite(text, 'Sqlite') });
+    // node-sql-parser's SQLite grammar lacks some of SQLite's own syntax (DROP INDEX IF EXISTS, PRAGMA):
+    // where it fails, SQLite itself (sql.js) compiles the text on an empty database and decides.
+    const { default: initSqlJs } = await import('sql.js');
+    const db = new (await initSqlJs()).Database();
+    return (text) => {
+      try {
+        return { engine: 'sqlite', stmts: sqlite(text, 'Sqlite') };
+      } catch (err) {
+        if (sqliteAccepts(db, text)) return { engine: 'sqlite', stmts: [], opaque: true };
+        throw err;
+      }
+    };
   },
   async mongodb() {
     const acorn = await import('acorn');
@@ -88,6 +100,19 @@ const LOADERS: Record<Engine, () => Promise<RawParser>> = {
     });
   },
 };
+
+/**
+ * Whether SQLite's parser accepts every statement of `text`. Compiling on an empty database also checks
+ * names: "no such table" is no syntax error, so only SQLite's syntax errors count.
+ */
+function sqliteAccepts(db: import('sql.js').Database, text: string): boolean {
+  try {
+    for (const statement of db.iterateStatements(text)) statement.free();
+    return true;
+  } catch (err) {
+    return !/syntax error|incomplete input|unrecognized token/.test(err instanceof Error ? err.message : String(err));
+  }
+}
 
 /** One dialect's build of node-sql-parser (each build holds one grammar; the full package holds them all). */
 function sqlParser(build: 'mysql' | 'mariadb' | 'sqlite'): (text: string, database: string) => AST[] {
@@ -134,7 +159,7 @@ export type ParsedSql = ParseOutcome & {
 export function parseSql(engine: Engine, text: string): ParsedSql {
   const masked = maskPlaceholders(text, engine);
   const outcome = parseText(engine, masked.text);
-  if (outcome.tree && treeSize(outcome.tree) === 0) {
+  if (outcome.tree && treeSize(outcome.tree) === 0 && !('opaque' in outcome.tree && outcome.tree.opaque)) {
     return { error: { message: 'no statement, only blanks or comments', offset: 0, line: 1, column: 1 }, uses: masked.uses };
   }
   return { ...outcome, uses: masked.uses };

@@ -100,10 +100,10 @@ describe('on SQLite (in-process)', () => {
     expect(result.failure!.differences!.join('\n')).toMatch(/^column users\.tenant_id: was absent, now INTEGER null$/m);
   });
 
-  it('stops before running anything when a placeholder has no value, naming it', () => {
+  it('stops before running anything when a placeholder is not declared (so it has no value), naming it', () => {
     const r = runCli(['rehearse', variant('sqlite', 'tenant_id = :owner_tenant WHERE', 'tenant_id = :tenant WHERE')]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/tasks\[2\]\.sql\.up\[0\]: T3: placeholder :tenant has no value to rehearse with/);
+    expect(r.stderr).toMatch(/tasks\[2\]\.sql\.up\[0\].*T3: error \[placeholder-declared\].*:tenant/);
     expect(r.stdout).toBe('');
   });
 
@@ -117,11 +117,21 @@ describe('on SQLite (in-process)', () => {
 describe('MongoDB', () => {
   it('is parse-only, and says so', async () => {
     const file = join(tempDir(), 'mongo.plan.yaml');
-    writeFileSync(file, readFileSync(plan('sqlite'), 'utf8').replace('database: sqlite', 'database: mongodb'));
+    writeFileSync(file, [
+      'version: 1', 'database: mongodb', 'epic: { id: E, title: Epic }', 'phases: [{ id: p, name: P, rollback: r, risk: low }]',
+      'tasks:', '  - id: T1', '    title: Index users by email', '    phase: p', '    sql:',
+      '      up: ["db.users.createIndex({ email: 1 })"]', '      down: ["db.users.dropIndex({ email: 1 })"]', '',
+    ].join('\n'));
     const { result, text } = await rehearsePlan({ file });
     expect(result.server).toBe('parse-only');
+    expect(result.ok).toBe(true);
     expect(text).toContain('MongoDB: parse-only');
-    // SQL is no JavaScript: the first statement fails to parse, located.
-    expect(result.failure).toMatchObject({ task: 'T1', path: 'tasks[0].sql.up[0]' });
+    expect(result.rows.map((r) => r.result)).toEqual(['parsed (not run)', 'parsed (not run)']);
+  });
+
+  it('a statement that is no JavaScript is refused before anything, located', async () => {
+    const file = join(tempDir(), 'mongo.plan.yaml');
+    writeFileSync(file, readFileSync(plan('sqlite'), 'utf8').replace('database: sqlite', 'database: mongodb'));
+    await expect(rehearsePlan({ file })).rejects.toThrow(/tasks\[0\]\.sql\.up\[0\].*\[statement-syntax\]/);
   });
 });

@@ -7,10 +7,10 @@ import { matches } from '../../src/rehearse/run.js';
 
 describe('placeholders', () => {
   it('finds :names outside quotes, comments and casts', () => {
-    expect(placeholdersIn("UPDATE t SET a = :owner, b = '12:30', c = x::int -- :not\nWHERE id >= :from /* :no */")).toEqual(['owner', 'from']);
+    expect(placeholdersIn("UPDATE t SET a = :owner, b = '12:30', c = x::int -- :not\nWHERE id >= :from /* :no */", 'postgres')).toEqual(['owner', 'from']);
   });
   it('puts values in as literals: numbers as they are, text quoted', () => {
-    expect(withValues('SELECT :a, :b, :c', { a: '42', b: "O'Brien", c: 7 })).toBe("SELECT 42, 'O''Brien', 7");
+    expect(withValues('SELECT :a, :b, :c', { a: '42', b: "O'Brien", c: 7 }, 'postgres')).toBe("SELECT 42, 'O''Brien', 7");
   });
 });
 

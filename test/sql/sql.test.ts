@@ -41,6 +41,16 @@ describe('the parsers', () => {
     expect(parseSql('mongodb', 'await db.orders.updateMany({}, {$set: {a: 1}})').tree).toBeDefined();
   });
 
+  it('SQLite itself decides what node-sql-parser\'s SQLite grammar cannot read', () => {
+    // Valid SQLite that the grammar rejects: accepted, without a tree.
+    for (const text of ['DROP INDEX IF EXISTS users_email_idx', 'PRAGMA foreign_keys = ON', 'ALTER TABLE users DROP COLUMN nickname']) {
+      expect(parseSql('sqlite', text).error, text).toBeUndefined();
+    }
+    // What SQLite refuses stays an error, with the grammar's located message.
+    expect(parseSql('sqlite', 'DROP INDEXX users_email_idx').error).toMatchObject({ line: 1 });
+    expect(parseSql('sqlite', 'PRAGMA foreign_keys = ').error).toBeDefined();
+  });
+
   it('placeholders parse as values on every engine', () => {
     expect(parseSql('postgres', 'UPDATE t SET a = :x WHERE id >= :from AND id < :to').error).toBeUndefined();
     expect(parseSql('mysql', 'UPDATE t SET a = :x WHERE id >= :from AND id < :to').error).toBeUndefined();

@@ -10,6 +10,7 @@ import { analyzePlan } from '../dist/src/analysis/analyze.js';
 import { readTextFile } from '../dist/src/io/files.js';
 import { parsePlan } from '../dist/src/model/load.js';
 import { runRules } from '../dist/src/rules/run.js';
+import { loadParser } from '../dist/src/sql/engines.js';
 import { generatePlanYaml } from './generate.js';
 
 const sizes = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number);
@@ -19,9 +20,12 @@ const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const time = (fn) => { const t = performance.now(); const r = fn(); return [performance.now() - t, r]; };
 
 const rows = [];
-for (const n of sizes) {
-  const file = join(dir, `plan-${n}.plan.yaml`);
-  writeFileSync(file, generatePlanYaml(n));
+// The same plans with statements: the rules then parse every one (PostgreSQL's parser, loaded once).
+const sqlSizes = (process.env.BENCH_SQL_SIZES ?? '1000,10000').split(',').map(Number);
+await loadParser('postgres');
+for (const [n, sql] of [...sizes.map((n) => [n, false]), ...sqlSizes.map((n) => [n, true])]) {
+  const file = join(dir, `plan-${n}${sql ? '-sql' : ''}.plan.yaml`);
+  writeFileSync(file, generatePlanYaml(n, 20, { sql }));
   const samples = { read: [], parse: [], analyze: [], rules: [], result: [], total: [] };
   let edges = 0;
   for (let r = 0; r < runs; r++) {
@@ -35,7 +39,7 @@ for (const n of sizes) {
     Object.entries({ read, parse, analyze, rules, result, total: read + parse + analyze + rules + result })
       .forEach(([k, v]) => samples[k].push(v));
   }
-  rows.push([`check ${n.toLocaleString('en')} tasks (${edges.toLocaleString('en')} edges)`,
+  rows.push([`check ${n.toLocaleString('en')} tasks (${edges.toLocaleString('en')} edges)${sql ? ', with sql statements' : ''}`,
     ...['parse', 'analyze', 'rules', 'result', 'total'].map((k) => `${median(samples[k]).toFixed(0)} ms`)]);
 }
 
@@ -96,7 +100,7 @@ const { exportPlan } = await import('../dist/src/app/export.js');
 for (const n of (process.env.BENCH_TABLES ?? '10,100,1000').split(',').map(Number)) {
   const tables = Array.from({ length: n }, (_, i) => `t${i}`).join(',');
   const samples = [];
-  for (let r = 0; r < runs; r++) samples.push(time(() => newPlan({ template: 'multi-tenant', flags: { tables }, dryRun: true }))[0]);
+  for (let r = 0; r < runs; r++) samples.push(await asyncTime(() => newPlan({ template: 'multi-tenant', flags: { tables }, dryRun: true })));
   rows.push([`new multi-tenant, ${n} tables`, '', '', '', '', `${median(samples).toFixed(0)} ms`]);
 }
 const exportSize = Number(process.env.BENCH_EXPORT ?? 10000);
@@ -104,7 +108,7 @@ const exportFile = join(dir, `export-${exportSize}.plan.yaml`);
 writeFileSync(exportFile, generatePlanYaml(exportSize));
 for (const to of ['taskwarrior', 'cleo', 'jira-csv']) {
   const samples = [];
-  for (let r = 0; r < runs; r++) samples.push(time(() => exportPlan({ file: exportFile, to }))[0]);
+  for (let r = 0; r < runs; r++) samples.push(await asyncTime(() => exportPlan({ file: exportFile, to })));
   rows.push([`export ${exportSize.toLocaleString('en')} tasks --to ${to}`, '', '', '', '', `${median(samples).toFixed(0)} ms`]);
 }
 for (const [n, view] of views) rows.push([`graph ${n} tasks → mmd`, '', '', '', '', `${time(() => mermaidFlow(view, view.tasks.length > MERMAID_MAX_TASKS))[0].toFixed(0)} ms`]);

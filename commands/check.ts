@@ -28,7 +28,7 @@ export default class Check extends BaseCommand {
 
   async run(): Promise<CheckResult> {
     const { args, flags } = await this.parse(Check);
-    const { result, text } = checkPlan({ file: args.file, configFile: flags.config, strict: flags.strict, format: flags.format,
+    const { result, text } = await checkPlan({ file: args.file, configFile: flags.config, strict: flags.strict, format: flags.format,
       graph: flags.graph, version: this.config.version });
     process.exitCode = result.exitCode;
     this.log(text);

@@ -29,7 +29,7 @@ export default class Export extends BaseCommand {
 
   async run(): Promise<ExportResult> {
     const { args, flags } = await this.parse(Export);
-    const result = exportPlan({
+    const result = await exportPlan({
       file: args.file, to: flags.to, template: flags.template, out: flags.out, force: flags.force,
       dryRun: flags['dry-run'], configFile: flags.config,
     });

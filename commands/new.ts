@@ -39,7 +39,7 @@ export default class New extends BaseCommand {
   async run(): Promise<NewPlanResult> {
     const { args, flags } = await this.parse(New);
     const { template, given } = args.template ? { template: args.template, given: {} } : await this.ask(flags['templates-dir']);
-    const result = newPlan({
+    const result = await newPlan({
       template,
       set: [...(flags.set ?? []), ...Object.entries(given).map(([k, v]) => `${k}=${v}`)],
       flags: { tables: flags.tables, db: flags.db },

@@ -11,7 +11,7 @@ export default class Show extends BaseCommand {
 
   async run(): Promise<CheckResult> {
     const { args, flags } = await this.parse(Show);
-    const { result, text } = showPlan({ file: args.file, configFile: flags.config });
+    const { result, text } = await showPlan({ file: args.file, configFile: flags.config });
     process.exitCode = result.exitCode;
     this.log(text);
     return result;

@@ -21,12 +21,12 @@ export interface Example {
   text: string;
 }
 
-export function computeExamples(): Example[] {
+export async function computeExamples(): Promise<Example[]> {
   const dir = 'examples/multi-tenant';
   const planPath = `${dir}/multi-tenant.plan.yaml`;
   const { text } = expandTemplate(findTemplate('multi-tenant'), { schemaRef: '../../schema/plan.schema.json' });
   const loaded = parsePlan(text, planPath);
-  const { result, outline } = checkLoaded(planPath, loaded, { config: { rules: {} } });
+  const { result, outline } = await checkLoaded(planPath, loaded, { config: { rules: {} } });
   const flow = mermaidFlow(outline, false);
   const gantt = mermaidGantt(outline);
   const kickoff = { outline, result, source: 'multi-tenant.plan.yaml' };

@@ -6,14 +6,14 @@ import { MermaidBrowser, screenshotPage } from '../src/diagram/browser.js';
 import { computeExamples, IMAGE_EXAMPLES } from './examples.js';
 
 const root = join(import.meta.dirname, '..');
-const writeText = () => {
-  for (const example of computeExamples()) {
+const writeText = async () => {
+  for (const example of await computeExamples()) {
     mkdirSync(dirname(join(root, example.path)), { recursive: true });
     writeFileSync(join(root, example.path), example.text);
     console.log(`wrote ${example.path}`);
   }
 };
-writeText();
+await writeText();
 
 // Images through real Mermaid in Chromium, one browser for all of them.
 const browser = await MermaidBrowser.launch();
@@ -28,7 +28,7 @@ try {
 }
 
 // The report embeds the images: write it again now that they are fresh, then photograph it for the README.
-writeText();
+await writeText();
 // The first screen: the summary and the diagram, as a reader opening the report sees it.
 const { png } = await screenshotPage(join(root, 'examples/multi-tenant/report.html'), { width: 1200, height: 1500, fullPage: false });
 writeFileSync(join(root, 'examples/multi-tenant/report.png'), png);

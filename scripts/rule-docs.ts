@@ -18,11 +18,11 @@ export function ruleFixtures(id: string): { bad: string; good: string } {
   return { bad: `${dir}/bad.plan.yaml`, good: existsSync(join(ROOT, dir, 'good.plan.yaml')) ? `${dir}/good.plan.yaml` : VALID_PLAN };
 }
 
-export function computeRuleDocs(): { path: string; text: string }[] {
-  const pages = RULES.map((rule) => {
+export async function computeRuleDocs(): Promise<{ path: string; text: string }[]> {
+  const pages = await Promise.all(RULES.map(async (rule) => {
     const { bad, good } = ruleFixtures(rule.id);
     const read = (p: string) => readFileSync(join(ROOT, p), 'utf8').trimEnd();
-    const said = formatFindings(checkFile(bad, { config: { rules: {} } }).result).trimEnd();
+    const said = formatFindings((await checkFile(bad, { config: { rules: {} } })).result).trimEnd();
     const text = [
       `# ${rule.id}`,
       '',
@@ -69,7 +69,7 @@ export function computeRuleDocs(): { path: string; text: string }[] {
       '',
     ].join('\n');
     return { path: `docs/rules/${rule.id}.md`, text };
-  });
+  }));
   const index = [
     '# Rules',
     '',

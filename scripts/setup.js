@@ -4,14 +4,15 @@
 // 1. The system tools the tests run for real: Taskwarrior (export scripts are run against it), jq (the
 //    cleo export script reads ids with it), Chromium and a font (Mermaid renders in it; puppeteer
 //    downloads no browser, see .puppeteerrc.cjs), tmux (tests drive the interactive `plan new` on a
-//    terminal), git (a Backlog.md project is a git repository). Missing ones are installed with apt-get
+//    terminal), git (a Backlog.md project is a git repository), PostgreSQL and MariaDB servers (plan
+//    rehearse runs against them; the tests start them on temporary directories). Missing ones are installed with apt-get
 //    when we are root and apt-get exists; otherwise this exits 2 at once, printing the one command to run.
 // 2. The node dependencies: `npm install` when node_modules is missing or does not hold what
 //    package-lock.json lists (compared by content, not by date: a fresh checkout's lock is always newer).
 //
 // No dependencies: it runs before node_modules exists. Quiet when there is nothing to do.
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,7 +28,18 @@ const TOOLS = [
   { what: 'DejaVu fonts', package: 'fonts-dejavu-core', present: () => existsSync('/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf') },
   { what: 'tmux', package: 'tmux', present: () => onPath('tmux') },
   { what: 'git', package: 'git', present: () => onPath('git') },
+  // plan rehearse runs against Debian's own servers too, started by the tests on temporary directories.
+  { what: 'PostgreSQL server', package: 'postgresql', present: () => debianPostgres() !== undefined },
+  { what: 'MariaDB server', package: 'mariadb-server', present: () => onPath('mariadbd') || existsSync('/usr/sbin/mariadbd') },
 ];
+
+/** The bin directory of Debian's newest PostgreSQL (/usr/lib/postgresql/N/bin), if one is installed. */
+function debianPostgres() {
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return undefined;
+  const versions = readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'pg_ctl'))).sort((a, b) => Number(b) - Number(a));
+  return versions.length ? join(root, versions[0], 'bin') : undefined;
+}
 
 function onPath(command) {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {

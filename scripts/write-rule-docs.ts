@@ -3,5 +3,5 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { computeRuleDocs } from './rule-docs.js';
 
-for (const page of computeRuleDocs()) writeFileSync(join(import.meta.dirname, '..', page.path), page.text);
+for (const page of await computeRuleDocs()) writeFileSync(join(import.meta.dirname, '..', page.path), page.text);
 console.log('wrote docs/rules/');

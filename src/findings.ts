@@ -14,6 +14,8 @@ export interface Finding {
   path: (string | number)[];
   message: string;
   hint?: string;
+  /** A position inside the text of the field `path` names (where a statement's parser stopped), 1-based. */
+  within?: { line: number; column: number };
 }
 
 export function countBySeverity(findings: readonly Finding[]): Record<Severity, number> {

@@ -13,7 +13,7 @@ export default class TemplatesCheck extends BaseCommand {
 
   async run() {
     const { args, flags } = await this.parse(TemplatesCheck);
-    const { variants, exitCode, text } = checkTemplateDir(args.dir, flags['templates-dir']);
+    const { variants, exitCode, text } = await checkTemplateDir(args.dir, flags['templates-dir']);
     this.log(text);
     process.exitCode = exitCode;
     return variants;

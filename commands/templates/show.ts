@@ -11,7 +11,7 @@ export default class TemplatesShow extends BaseCommand {
 
   async run() {
     const { args, flags } = await this.parse(TemplatesShow);
-    const { text, ...shown } = showTemplate(args.name, flags['templates-dir']);
+    const { text, ...shown } = await showTemplate(args.name, flags['templates-dir']);
     this.log(text);
     return shown;
   }

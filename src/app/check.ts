@@ -22,8 +22,8 @@ export interface CheckPlanOptions extends CheckOptions {
   version?: string;
 }
 
-export function checkPlan(options: CheckPlanOptions): { result: CheckResult; text: string } {
-  const checked = checkFile(options.file, options);
+export async function checkPlan(options: CheckPlanOptions): Promise<{ result: CheckResult; text: string }> {
+  const checked = await checkFile(options.file, options);
   const { result } = checked;
   switch (options.format ?? 'text') {
     case 'sarif':
@@ -37,7 +37,7 @@ export function checkPlan(options: CheckPlanOptions): { result: CheckResult; tex
   }
 }
 
-export function showPlan(options: CheckOptions & { file: string }): { result: CheckResult; text: string } {
-  const { result } = checkFile(options.file, options);
+export async function showPlan(options: CheckOptions & { file: string }): Promise<{ result: CheckResult; text: string }> {
+  const { result } = await checkFile(options.file, options);
   return { result, text: formatShow(result, useColor()) };
 }

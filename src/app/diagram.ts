@@ -44,7 +44,7 @@ export interface DiagramResult {
 export async function drawDiagram(options: DiagramOptions): Promise<DiagramResult> {
   const view = options.view ?? 'flow';
   const format = options.format ?? 'mmd';
-  const outline = requireNoErrors(checkFile(options.file, options)).outline;
+  const outline = requireNoErrors(await checkFile(options.file, options)).outline;
   const notes: string[] = [];
   const edges = outline.tasks.reduce((n, t) => n + t.depends.length, 0);
   const mermaidCollapse = options.collapse ?? (outline.tasks.length > MERMAID_MAX_TASKS || edges > MERMAID_MAX_EDGES);

@@ -37,9 +37,9 @@ export function trackersDir(): string {
   return join(builtinTemplatesDir(), 'trackers');
 }
 
-export function exportPlan(options: ExportOptions): ExportResult {
+export async function exportPlan(options: ExportOptions): Promise<ExportResult> {
   const dialect = resolveDialect(options);
-  const checked = requireNoErrors(checkFile(options.file, options));
+  const checked = requireNoErrors(await checkFile(options.file, options));
   const { plan, locate } = checked.loaded;
   const model = checked.outline;
   const refusals: ErrorDetail[] = [];

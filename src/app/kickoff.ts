@@ -34,8 +34,8 @@ export interface KickoffInput {
 }
 
 /** The checked plan a kickoff is written from; a plan with errors gets no kickoff (exit 1). */
-export function loadKickoff(file: string, options: CheckOptions = {}): KickoffInput {
-  const checked = requireNoErrors(checkFile(file, options));
+export async function loadKickoff(file: string, options: CheckOptions = {}): Promise<KickoffInput> {
+  const checked = requireNoErrors(await checkFile(file, options));
   return { outline: checked.outline, result: checked.result, source: basename(file) };
 }
 
@@ -53,7 +53,7 @@ export function renderKickoff(input: KickoffInput, format: 'md' | 'html', diagra
 
 export async function writeKickoff(options: KickoffOptions, progress?: (message: string) => void): Promise<KickoffResult> {
   const format = options.format ?? 'md';
-  const input = loadKickoff(options.file, options);
+  const input = await loadKickoff(options.file, options);
   const mermaid = kickoffMermaid(input.outline);
   const notes: string[] = [];
   let diagrams: Diagrams = { flow: { mermaid: mermaid.flow }, gantt: { mermaid: mermaid.gantt } };

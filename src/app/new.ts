@@ -38,13 +38,13 @@ export interface NewPlanResult {
   summary: string;
 }
 
-export function newPlan(options: NewPlanOptions): NewPlanResult {
+export async function newPlan(options: NewPlanOptions): Promise<NewPlanResult> {
   const template = findTemplate(options.template, options.templatesDirs);
   const given = parseSetFlags(options.set ?? []);
   for (const [name, value] of Object.entries(options.flags ?? {})) if (value !== undefined) given[name] = value;
   const file = options.out ?? `${template.name}.plan.yaml`;
   const expansion = expandTemplate(template, { given, schemaRef: schemaRefFrom(file) });
-  const { result } = checkLoaded(file, expansion.loaded, options);
+  const { result } = await checkLoaded(file, expansion.loaded, options);
   // A template that yields a broken plan is a template bug: report it, write nothing.
   const written = !options.dryRun && result.ok;
   if (written) writeFileAtomic(file, expansion.text, { force: options.force });

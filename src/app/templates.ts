@@ -40,10 +40,10 @@ export function formatTemplates(listing: readonly TemplateListing[]): string {
 }
 
 /** `plan templates show NAME`: its parameters, a command line with every default, and what it expands to. */
-export function showTemplate(name: string, extraDirs: readonly string[] = []) {
+export async function showTemplate(name: string, extraDirs: readonly string[] = []) {
   const template = findTemplate(name, extraDirs);
   const expansion = expandTemplate(template);
-  const check = checkLoaded(`${template.name}.plan.yaml`, expansion.loaded, { config: { rules: {} } }).result;
+  const check = (await checkLoaded(`${template.name}.plan.yaml`, expansion.loaded, { config: { rules: {} } })).result;
   const flags = template.manifest.parameters.map((p) => {
     const value = Array.isArray(p.default) ? p.default.join(',') : String(p.default);
     return p.flag ? `--${p.flag} ${value}` : `--set ${p.name}=${value}`;
@@ -59,8 +59,8 @@ export function showTemplate(name: string, extraDirs: readonly string[] = []) {
  * parameter (so every engine found, through `db`), and checks every plan. Template mistakes come back as
  * located errors (exit 2); plans with errors as results (exit 1).
  */
-export function checkTemplateDir(dir: string, extraDirs: readonly string[] = []) {
-  const variants = checkTemplateVariants(dir, extraDirs);
+export async function checkTemplateDir(dir: string, extraDirs: readonly string[] = []) {
+  const variants = await checkTemplateVariants(dir, extraDirs);
   return {
     variants,
     exitCode: variants.every((v) => v.check.ok) ? ExitCode.ok : ExitCode.planErrors,
@@ -68,14 +68,14 @@ export function checkTemplateDir(dir: string, extraDirs: readonly string[] = [])
   };
 }
 
-function checkTemplateVariants(dir: string, extraDirs: readonly string[]) {
+async function checkTemplateVariants(dir: string, extraDirs: readonly string[]) {
   const template = loadTemplateDir(dir, extraDirs);
   const variants: Record<string, string>[] = [{}];
   for (const p of template.manifest.parameters) for (const value of p.examples ?? []) variants.push({ [p.name]: value });
-  return variants.map((given) => {
+  return Promise.all(variants.map(async (given) => {
     const expansion = expandTemplate(template, { given });
     const values = Object.entries(given).map(([k, v]) => `${k}=${v}`).join(' ');
     const file = `${template.name}/plan.yaml.hbs (rendered${values ? ` with ${values}` : ' on defaults'})`;
-    return { given, check: checkLoaded(file, expansion.loaded, { config: { rules: {} } }).result };
-  });
+    return { given, check: (await checkLoaded(file, expansion.loaded, { config: { rules: {} } })).result };
+  }));
 }

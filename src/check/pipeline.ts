@@ -11,6 +11,7 @@ import { parsePlan, type LoadedPlan } from '../model/load.js';
 import { buildOutline, type Outline } from '../outline/outline.js';
 import { loadRuleConfig, type RuleConfig } from '../rules/config.js';
 import { runRules, type RuleResults } from '../rules/run.js';
+import { loadParsersFor } from '../sql/engines.js';
 import { buildCheckResult, type CheckResult } from './result.js';
 
 export interface CheckOptions {
@@ -33,12 +34,16 @@ export interface CheckedPlan {
 }
 
 /** Reads, parses and checks a plan file. */
-export function checkFile(file: string, options: CheckOptions = {}): CheckedPlan {
+export async function checkFile(file: string, options: CheckOptions = {}): Promise<CheckedPlan> {
   return checkLoaded(file, parsePlan(readTextFile(file), file), options);
 }
 
-/** Checks a plan that is already parsed (`plan new` expands one in memory). */
-export function checkLoaded(file: string, loaded: LoadedPlan, options: CheckOptions = {}): CheckedPlan {
+/**
+ * Checks a plan that is already parsed (`plan new` expands one in memory). Asynchronous only to load
+ * the statement parser the plan needs (WebAssembly compiles asynchronously); the rest is synchronous.
+ */
+export async function checkLoaded(file: string, loaded: LoadedPlan, options: CheckOptions = {}): Promise<CheckedPlan> {
+  await loadParsersFor(loaded.plan);
   const config = options.config ?? loadRuleConfig(options.configFile);
   const analysis = analyzePlan(loaded.plan);
   const rules = runRules(loaded.plan, analysis, config);

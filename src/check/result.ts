@@ -52,8 +52,8 @@ export function buildCheckResult(
   const { plan, locate } = loaded;
   const counts = countBySeverity(results.findings);
   const ok = counts.error === 0 && !(results.strict && counts.warning > 0);
-  const place = <F extends Finding>({ path, ...f }: F) => {
-    const loc = locate(path);
+  const place = <F extends Finding>({ path, within, ...f }: F) => {
+    const loc = locate(path, { within });
     return { ...f, path: formatPath(path), file, line: loc.line, column: loc.column };
   };
   const phases = new Map(plan.phases.map((p) => [p.id, p]));

@@ -16,7 +16,14 @@ import { didYouMean, ExitCode, formatPath, PlanInputError, type ErrorDetail, typ
 import { EpicSchema, PhaseSchema, PlanSchema, TaskSchema, type Plan } from './schema.js';
 
 /** Resolves a field path (`['tasks', 3, 'depends', 0]`) to where it stands in the source. */
-export type Locator = (path: readonly PropertyKey[], options?: { atKey?: boolean }) => SourceLocation;
+export type Locator = (path: readonly PropertyKey[], options?: LocateOptions) => SourceLocation;
+
+export interface LocateOptions {
+  /** At the key rather than the value. */
+  atKey?: boolean;
+  /** A position inside the value's text (1-based line and column), such as where a statement's parser stopped. */
+  within?: { line: number; column: number };
+}
 
 export interface LoadedPlan {
   plan: Plan;
@@ -71,7 +78,7 @@ function lazyLocator(text: string, file: string): Locator {
     if (!locate) {
       const { LineCounter, parseDocument } = yaml();
       const lineCounter = new LineCounter();
-      locate = makeLocator(parseDocument(text, { lineCounter }), lineCounter, file);
+      locate = makeLocator(parseDocument(text, { lineCounter }), lineCounter, file, text);
     }
     return locate(path, options);
   };
@@ -106,7 +113,7 @@ function parseWithPositions(text: string, file: string): ParsedYaml {
     }
     throw err;
   }
-  return { data, locate: makeLocator(doc, lineCounter, file) };
+  return { data, locate: makeLocator(doc, lineCounter, file, text) };
 }
 
 /** Parses and validates plan text. `file` names the source in messages. */
@@ -191,7 +198,7 @@ function yamlHint(code: string): string | undefined {
   }
 }
 
-function makeLocator(doc: Document, lineCounter: LineCounter, file: string): Locator {
+function makeLocator(doc: Document, lineCounter: LineCounter, file: string, text: string): Locator {
   const { isMap, isPair, isScalar } = yaml();
   return (path, options = {}) => {
     // Walk down as far as the path exists; a missing field is reported at its parent.
@@ -216,6 +223,32 @@ function makeLocator(doc: Document, lineCounter: LineCounter, file: string): Loc
     const offset = best?.range?.[0];
     if (offset === undefined) return { file };
     const pos = lineCounter.linePos(offset);
-    return { file, line: pos.line, column: pos.col };
+    const inside = options.within && isScalar(best) ? insideScalar(best, pos, options.within, text, lineCounter) : undefined;
+    return { file, ...(inside ?? { line: pos.line, column: pos.col }) };
   };
+}
+
+/**
+ * Where a position inside a scalar's value stands in the file, when the value is the source text as it
+ * is: a literal block (`|`, one source line per value line, less the block's indentation) or a scalar on
+ * one line (plain, or quoted: one character for the quote). Folded and escaped text is not mapped.
+ */
+function insideScalar(
+  node: import('yaml').Scalar,
+  start: { line: number; col: number },
+  within: { line: number; column: number },
+  text: string,
+  lineCounter: LineCounter,
+): { line: number; column: number } | undefined {
+  const [from, to] = node.range ?? [0, 0];
+  if (node.type === 'BLOCK_LITERAL') {
+    const line = start.line + within.line;
+    const lineStart = lineCounter.lineStarts[line - 1];
+    if (lineStart === undefined) return undefined;
+    const indent = /^ */.exec(text.slice(lineStart, lineStart + 200))![0].length;
+    return { line, column: indent + within.column };
+  }
+  if (within.line !== 1 || text.slice(from, to).includes('\n')) return undefined;
+  const quote = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' ? 1 : 0;
+  return { line: start.line, column: start.col + quote + within.column - 1 };
 }

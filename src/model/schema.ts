@@ -58,6 +58,68 @@ export const PhaseSchema = z
   })
   .describe('A migration phase: a stage of the rollout with its own rollback and risk.');
 
+/**
+ * The name of a value a statement needs but the plan cannot know (the owner tenant's id): written
+ * `:name` in a statement, declared once in the plan's `placeholders`, given at run time, and rendered
+ * in each framework's own syntax (a psql variable, DB-API and Knex named parameters).
+ */
+export const PlaceholderName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,62}$/, 'a placeholder name is lowercase: a letter, then letters, digits or "_"');
+
+/** Names a batched loop gives its statement, so no plan may declare them. */
+export const LOOP_PLACEHOLDERS = ['from', 'to'] as const;
+
+export const PlaceholderSchema = z.strictObject({
+  name: PlaceholderName.refine((n) => !(LOOP_PLACEHOLDERS as readonly string[]).includes(n), 'from and to are the batched loop\'s own'),
+  description: z.string().min(1).describe('What the value is, for whoever runs the plan.'),
+  example: z.string().min(1).describe('A value to rehearse with.'),
+});
+
+/**
+ * A statement run over the key range in batches: `:from` (inclusive) to `:to` (exclusive), `batch` keys
+ * at a time, from the smallest to the largest key that `bounds` returns when the loop starts. The loop
+ * therefore ends by itself, after (max - min) / batch rounds, however many rows the statement changes;
+ * then `remaining` must return 0, or the loop failed with rows left.
+ */
+export const LoopSchema = z.strictObject({
+  key: z.string().min(1).describe('The column paged by (an integer key, usually the primary key).'),
+  batch: z.int().min(1).describe('Keys per batch.'),
+  pause_ms: z.int().min(0).default(0).describe('Pause between batches, for replicas and other traffic.'),
+  bounds: z.string().min(1).describe('A query returning the smallest and the largest key (one row, two columns).'),
+  remaining: z.string().min(1).describe('A query returning how many rows are still to do (one row, one column): 0 when done.'),
+});
+
+/** One statement of a task: SQL, or a mongosh script on MongoDB. */
+export const StatementSchema = z.union([
+  z.string().min(1),
+  z.strictObject({
+    run: z.string().min(1).describe('The statement.'),
+    transaction: z.boolean().default(true)
+      .describe('false: runs outside a transaction (CREATE INDEX CONCURRENTLY, ALTER TYPE … ADD VALUE), alone in its migration.'),
+    loop: LoopSchema.optional(),
+  }),
+]);
+
+/** A check after a statement ran: the query's first column of its first row equals `expect`. */
+export const VerificationSchema = z.strictObject({
+  query: z.string().min(1),
+  expect: z.union([z.number(), z.string(), z.boolean(), z.null()]).describe('The value of the first column of the first row.'),
+  note: z.string().optional().describe('What the check proves.'),
+});
+
+/**
+ * What a task does to the database, as data: `up` changes it, `verify` proves it, `down` restores what
+ * was there before. A task whose change cannot be undone says why in `irreversible` and is a point of
+ * no return.
+ */
+export const TaskSqlSchema = z.strictObject({
+  up: z.array(StatementSchema).default([]),
+  verify: z.array(VerificationSchema).default([]),
+  down: z.array(StatementSchema).default([]),
+  irreversible: z.string().min(10).optional().describe('Why this change has no `down` (the task must be a point of no return).'),
+});
+
 export const TaskSchema = z
   .strictObject({
     id: TaskId,
@@ -79,6 +141,7 @@ export const TaskSchema = z
     risk: Risk.default('low'),
     estimate: Estimate.optional().describe('Defaults from size: small 4h, medium 1d, large 3d.'),
     point_of_no_return: z.boolean().default(false).describe('Past this task the plan cannot simply be rolled back.'),
+    sql: TaskSqlSchema.optional().describe('The statements the task runs, their checks, and how they are undone.'),
     notes: z.string().optional(),
   })
   .describe('One unit of work in the migration.');
@@ -114,6 +177,7 @@ export const PlanSchema = z
     version: z.literal(PLAN_FORMAT_VERSION).describe('Plan file format version.'),
     generated_by: ProvenanceSchema.optional(),
     database: DatabaseEngine.optional().describe('The engine; engine-specific rules apply only to it.'),
+    placeholders: z.array(PlaceholderSchema).default([]).describe('Values the statements need that only whoever runs the plan knows.'),
     epic: EpicSchema,
     phases: z.array(PhaseSchema).min(1),
     tasks: z.array(TaskSchema).min(1),
@@ -121,6 +185,9 @@ export const PlanSchema = z
   .describe('A database migration plan: an epic, its phases, and its tasks with dependencies.');
 
 export type Phase = z.infer<typeof PhaseSchema>;
+export type Statement = z.infer<typeof StatementSchema>;
+export type Verification = z.infer<typeof VerificationSchema>;
+export type TaskSql = z.infer<typeof TaskSqlSchema>;
 export type Task = z.infer<typeof TaskSchema>;
 export type Epic = z.infer<typeof EpicSchema>;
 export type Plan = z.infer<typeof PlanSchema>;
@@ -145,4 +212,9 @@ export function formatHours(hours: number): string {
   if (hours >= 8) return `${round(hours / 8)}d`;
   if (hours >= 1) return `${round(hours)}h`;
   return `${Math.round(hours * 60)}m`;
+}
+
+/** A statement in its full form: a bare string is a statement run in a transaction, once. */
+export function statementOf(statement: Statement): { run: string; transaction: boolean; loop?: z.infer<typeof LoopSchema> } {
+  return typeof statement === 'string' ? { run: statement, transaction: true } : statement;
 }

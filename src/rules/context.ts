@@ -4,6 +4,9 @@
  */
 import type { Analysis } from '../analysis/analyze.js';
 import { Operation, type OperationName, type Plan, type Risk, type Task, type TaskKindName } from '../model/schema.js';
+import { parseSql, type Engine, type ParsedSql } from '../sql/engines.js';
+import { factsOf, type Facts } from '../sql/facts.js';
+import { statementSites, type StatementSite } from '../sql/statements.js';
 
 const RISK_ORDER: Risk[] = ['low', 'medium', 'high', 'critical'];
 
@@ -16,11 +19,21 @@ export function opMask(...ops: OperationName[]): OpMask {
   return ops.reduce((mask, op) => mask | (1 << Operation.options.indexOf(op)), 0);
 }
 
+/** One statement text of a task's `sql`, parsed once per check and shared by every rule that reads it. */
+export interface SqlStatement extends StatementSite {
+  /** Undefined when the plan names no database: nothing to parse with. */
+  parsed?: ParsedSql;
+  /** One per statement the text holds, in order; empty when it does not parse. */
+  facts: Facts[];
+}
+
 export class RuleContext {
   readonly tasks: Task[];
   private readonly phaseRisk: Map<string, Risk>;
   private readonly ops: Uint32Array;
   private readonly upstreamKinds = new Map<TaskKindName, Uint8Array>();
+  private readonly parsed: (SqlStatement[] | undefined)[];
+  readonly engine: Engine | undefined;
 
   constructor(
     readonly plan: Plan,
@@ -31,6 +44,8 @@ export class RuleContext {
     this.tasks = analysis.tasks;
     this.phaseRisk = new Map(plan.phases.map((p) => [p.id, p.risk]));
     this.ops = Uint32Array.from(this.tasks, (t) => opMask(...t.ops));
+    this.parsed = new Array(this.tasks.length);
+    this.engine = plan.database;
   }
 
   /** Scheduled tasks whose ops meet `mask` (the subjects of most rules). */
@@ -127,5 +142,27 @@ export class RuleContext {
   /** SQL and commands a task carries (its description), one statement per line. */
   statements(v: number): string[] {
     return this.tasks[v]!.description.split('\n').map((l) => l.trim()).filter(Boolean);
+  }
+
+  /**
+   * The statements of a task's `sql`, parsed by the plan's engine on first request and kept: every
+   * rule reads the same trees, so a check parses each statement once. Empty for a task without `sql`.
+   */
+  sql(v: number): SqlStatement[] {
+    let found = this.parsed[v];
+    if (!found) {
+      const engine = this.engine;
+      found = statementSites(this.tasks[v]!).map((site) => {
+        const parsed = engine ? parseSql(engine, site.text) : undefined;
+        return { ...site, parsed, facts: parsed?.tree ? factsOf(parsed.tree) : [] };
+      });
+      this.parsed[v] = found;
+    }
+    return found;
+  }
+
+  /** Whether a task states its statements as data (`sql`); rules read its parse trees then, not its description. */
+  hasSql(v: number): boolean {
+    return this.tasks[v]!.sql !== undefined;
   }
 }

@@ -32,7 +32,7 @@ export function runRules(plan: Plan, analysis: Analysis, config: RuleConfig = { 
       const at = 'task' in hit
         ? { taskId: analysis.taskIds[hit.task], path: ['tasks', analysis.planIndex[hit.task]!, ...(hit.field ?? [])] }
         : { taskId: hit.taskId, path: hit.path };
-      const finding: Finding = { rule: rule.id, severity: setting ?? rule.severity, ...at, message: hit.message, hint: hit.hint ?? rule.hint };
+      const finding: Finding = { rule: rule.id, severity: setting ?? rule.severity, ...at, message: hit.message, hint: hit.hint ?? rule.hint, ...(hit.within && { within: hit.within }) };
       // A task may accept a finding about itself, with a reason; a broken graph cannot be accepted.
       const reason = !rule.fixed && at.taskId !== undefined ? reasons.get(at.taskId)?.get(rule.id) : undefined;
       if (reason !== undefined) suppressed.push({ ...finding, reason });

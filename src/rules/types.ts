@@ -1,5 +1,5 @@
 /** The shape of a rule: catalog metadata (one id, one page) and the check itself, for every rule alike. */
-import type { Severity } from '../findings.js';
+import type { Finding, Severity } from '../findings.js';
 import type { RuleContext } from './context.js';
 
 export interface RuleMeta {
@@ -25,7 +25,7 @@ export interface RuleMeta {
  * analysis, and the `field` inside it), or any other place in the plan (`path`, and the task's id when
  * it is about one).
  */
-export type RuleHit = { message: string; hint?: string } & (
+export type RuleHit = { message: string; hint?: string; within?: Finding['within'] } & (
   | { task: number; field?: (string | number)[] }
   | { path: (string | number)[]; taskId?: string }
 );

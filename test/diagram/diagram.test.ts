@@ -195,8 +195,8 @@ describe('plan graph', () => {
 });
 
 describe('examples/ diagrams', () => {
-  it.each(IMAGE_EXAMPLES.map((e) => [e.path, e.source]))('%s was drawn from the current %s (npm run examples)', (path, source) => {
-    const text = computeExamples().find((e) => e.path === source)!.text;
+  it.each(IMAGE_EXAMPLES.map((e) => [e.path, e.source]))('%s was drawn from the current %s (npm run examples)', async (path, source) => {
+    const text = (await computeExamples()).find((e) => e.path === source)!.text;
     expect(readFileSync(join(ROOT, path), 'utf8')).toContain(`sha256:${sourceHash(text)}`);
   });
 });

@@ -62,10 +62,10 @@ describe.each(TARGETS.map((t) => [t.dialect, t]))('export --to %s', (_, target) 
   describe('the multi-tenant plan', () => {
     // One export run into one tracker, shared by the assertions below (a real tracker takes seconds).
     let run: { dir: string; script: string; env: Record<string, string>; want: Readback; first: Run };
-    beforeAll(() => {
+    beforeAll(async () => {
       const dir = tempDir();
       const { file, want } = multiTenant();
-      const script = exportScript(file, target.dialect, dir);
+      const script = await exportScript(file, target.dialect, dir);
       const env = target.setup(dir);
       run = { dir, script, env, want, first: runScript(script, dir, env) };
     });
@@ -85,10 +85,10 @@ describe.each(TARGETS.map((t) => [t.dialect, t]))('export --to %s', (_, target) 
     });
   });
 
-  it('killed half-way and run again, has every task exactly once with all links', () => {
+  it('killed half-way and run again, has every task exactly once with all links', async () => {
     const dir = tempDir();
     const file = writePlan(dir, SMALL);
-    const script = exportScript(file, target.dialect, dir);
+    const script = await exportScript(file, target.dialect, dir);
     const env = target.setup(dir);
     const shimDir = target.real ? failingTool(target.real) : undefined;
     const realPath = target.real === 'backlog' ? join(process.cwd(), 'node_modules', '.bin', 'backlog') : '/usr/bin/task';
@@ -102,20 +102,20 @@ describe.each(TARGETS.map((t) => [t.dialect, t]))('export --to %s', (_, target) 
     expect(target.read(dir)).toEqual(expected(SMALL));
   });
 
-  it('hostile titles, descriptions and criteria arrive intact and execute nothing', () => {
+  it('hostile titles, descriptions and criteria arrive intact and execute nothing', async () => {
     const refusesLeadingDash = target.dialect === 'cleo';
     const refusesNewline = target.dialect === 'cleo' || target.dialect === 'github';
     const title = hostileString
       .map((s) => (refusesNewline ? s.replace(/[\r\n]/g, ' ') : s))
       .map((s) => (refusesLeadingDash ? s.replace(/^-+/, '') : s))
       .filter((s) => s.trim().length > 0 && s.length <= 300);
-    fc.assert(fc.property(title, title, title, hostileString, (t1, t2, epic, text) => {
+    await fc.assert(fc.asyncProperty(title, title, title, hostileString, async (t1, t2, epic, text) => {
       const dir = tempDir();
       const spec: PlanSpec = { epic, tasks: [
         { id: 'A', title: t1, depends: [], description: text, acceptance: [text] },
         { id: 'B', title: t2, depends: ['A'] },
       ] };
-      const r = runScript(exportScript(writePlan(dir, spec), target.dialect, dir), dir, target.setup(dir));
+      const r = runScript(await exportScript(writePlan(dir, spec), target.dialect, dir), dir, target.setup(dir));
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
       expect(target.read(dir)).toEqual(expected(spec));
@@ -126,9 +126,9 @@ describe.each(TARGETS.map((t) => [t.dialect, t]))('export --to %s', (_, target) 
 });
 
 describe('stand-ins check the exact argv', () => {
-  it('cleo: ct add with the flags of seed 000, ids captured and passed on', () => {
+  it('cleo: ct add with the flags of seed 000, ids captured and passed on', async () => {
     const dir = tempDir();
-    const r = runScript(exportScript(writePlan(dir, SMALL), 'cleo', dir), dir, { PLAN_FAKE_LOG: join(dir, 'calls.log') });
+    const r = runScript(await exportScript(writePlan(dir, SMALL), 'cleo', dir), dir, { PLAN_FAKE_LOG: join(dir, 'calls.log') });
     expect(r.status).toBe(0);
     const calls = callsOf(join(dir, 'calls.log'));
     expect(calls.map((c) => c.argv.slice(0, 2))).toEqual([['add', 'Rename users.name'], ['add', 'Add full_name'], ['add', 'Dual-write full_name'],
@@ -140,18 +140,18 @@ describe('stand-ins check the exact argv', () => {
     expect(calls[5]!.argv).toEqual(['session', 'start', '--scope', 'epic:T001', '--name', 'Rename users.name', '--focus', 'T002']);
   });
 
-  it('beads: bd create with --parent, --deps blocked-by:ID, --acceptance, the title after --', () => {
+  it('beads: bd create with --parent, --deps blocked-by:ID, --acceptance, the title after --', async () => {
     const dir = tempDir();
     const spec: PlanSpec = { ...SMALL, tasks: SMALL.tasks.map((t) => (t.id === 'D' ? { ...t, title: '-D title', acceptance: ['reads switched', 'p95 stable'] } : t)) };
-    expect(runScript(exportScript(writePlan(dir, spec), 'beads', dir), dir, { PLAN_FAKE_LOG: join(dir, 'calls.log') }).status).toBe(0);
+    expect(runScript(await exportScript(writePlan(dir, spec), 'beads', dir), dir, { PLAN_FAKE_LOG: join(dir, 'calls.log') }).status).toBe(0);
     const calls = callsOf(join(dir, 'calls.log'));
     expect(calls.at(-1)!.argv).toEqual(['create', '--type', 'task', '--parent', 'bd-1', '-p', '2', '-d', expect.any(String), '-l', 'wave-0',
       '--acceptance', 'reads switched\np95 stable', '--deps', 'blocked-by:bd-3,blocked-by:bd-4', '--silent', '--', '-D title']);
   });
 
-  it('github: labels are created before any issue uses them', () => {
+  it('github: labels are created before any issue uses them', async () => {
     const dir = tempDir();
-    runScript(exportScript(writePlan(dir, SMALL), 'github', dir), dir, { PLAN_FAKE_LOG: join(dir, 'calls.log') });
+    runScript(await exportScript(writePlan(dir, SMALL), 'github', dir), dir, { PLAN_FAKE_LOG: join(dir, 'calls.log') });
     const calls = callsOf(join(dir, 'calls.log'));
     const firstIssue = calls.findIndex((c) => c.creating);
     expect(calls.slice(0, firstIssue).map((c) => c.argv)).toEqual([['label', 'create', 'wave-0', '--force']]);
@@ -163,18 +163,18 @@ describe('stand-ins check the exact argv', () => {
 describe('export files and refusals', () => {
   const file = fixture('plans', 'valid.plan.yaml');
 
-  it('taskwarrior-import: task import reads the file back as the plan', () => {
+  it('taskwarrior-import: task import reads the file back as the plan', async () => {
     const dir = tempDir();
     const out = join(dir, 'tasks.json');
-    exportPlan({ file: writePlan(dir, SMALL), to: 'taskwarrior-import', out });
+    await exportPlan({ file: writePlan(dir, SMALL), to: 'taskwarrior-import', out });
     const env = taskwarriorEnv(dir);
     const imp = spawnSync('task', ['import', out], { env: { ...process.env, ...env }, encoding: 'utf8' });
     expect(imp.status).toBe(0);
     expect(readTaskwarrior(dir)).toEqual(expected(SMALL));
   });
 
-  it('jira-csv: a header, parents first, repeated link columns', () => {
-    const rows = parseCsv(exportPlan({ file, to: 'jira-csv' }).text);
+  it('jira-csv: a header, parents first, repeated link columns', async () => {
+    const rows = parseCsv((await exportPlan({ file, to: 'jira-csv' })).text);
     expect(rows[0]).toEqual(['Issue ID', 'Parent', 'Issue Type', 'Summary', 'Description', 'Priority', 'Labels', 'Labels', 'Blocked by']);
     expect(rows.map((r) => r[0])).toEqual(['Issue ID', 'EPIC', 'B1', 'T1', 'T2', 'T3']);
     const t3 = rows.find((r) => r[0] === 'T3')!;
@@ -182,37 +182,37 @@ describe('export files and refusals', () => {
     expect(t3[4]).toContain('**Point of no return**');
   });
 
-  it('markdown: a checklist by wave with checkpoints marked; json and beads-jsonl parse', () => {
-    const md = exportPlan({ file, to: 'markdown' }).text;
+  it('markdown: a checklist by wave with checkpoints marked; json and beads-jsonl parse', async () => {
+    const md = (await exportPlan({ file, to: 'markdown' })).text;
     expect(md).toMatch(/## Wave 0[\s\S]*- \[ \] \*\*T2\*\* Verify zero NULL email — \*\*checkpoint\*\*[\s\S]*## Wave 1[\s\S]*\*\*T3\*\* Set NOT NULL — \*\*point of no return\*\*/);
     expect(md).toContain("> Don't proceed until this passes: T3 waits for it.");
-    expect(JSON.parse(exportPlan({ file, to: 'json' }).text).tasks.map((t: { id: string }) => t.id)).toEqual(['B1', 'T1', 'T2', 'T3']);
-    const lines = exportPlan({ file, to: 'beads-jsonl' }).text.trim().split('\n').map((l) => JSON.parse(l));
+    expect(JSON.parse((await exportPlan({ file, to: 'json' })).text).tasks.map((t: { id: string }) => t.id)).toEqual(['B1', 'T1', 'T2', 'T3']);
+    const lines = (await exportPlan({ file, to: 'beads-jsonl' })).text.trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.find((l) => l.id === 'T3').dependencies).toEqual([
       { issue_id: 'T3', depends_on_id: 'EPIC', type: 'parent-child' }, { issue_id: 'T3', depends_on_id: 'T2', type: 'blocks' }]);
   });
 
-  it('linear says plainly that it cannot carry dependencies', () => {
-    const r = exportPlan({ file, to: 'linear' });
+  it('linear says plainly that it cannot carry dependencies', async () => {
+    const r = await exportPlan({ file, to: 'linear' });
     expect(r.limits).toMatch(/no parent or relation columns/);
     expect(r.text).toContain('**Blocked by**: T2');
   });
 
-  it('refuses a title the tracker would refuse, located, and a plan with errors', () => {
+  it('refuses a title the tracker would refuse, located, and a plan with errors', async () => {
     const dir = tempDir();
     const bad = writePlan(dir, { epic: 'E', tasks: [{ id: 'A', title: '-rf everything', depends: [] }] });
-    expect(() => exportPlan({ file: bad, to: 'cleo' })).toThrow(/p\.plan\.yaml:\d+:\d+: tasks\.0\.title: cleo refuses a title that starts with "-"/);
-    expect(exportPlan({ file: bad, to: 'backlog' }).text).toContain("-- '-rf everything'");
-    const e = (() => { try { exportPlan({ file: fixture('rules', 'cycle', 'bad.plan.yaml'), to: 'markdown' }); } catch (err) { return err as PlanInputError; } })()!;
+    await expect(exportPlan({ file: bad, to: 'cleo' })).rejects.toThrow(/p\.plan\.yaml:\d+:\d+: tasks\.0\.title: cleo refuses a title that starts with "-"/);
+    expect((await exportPlan({ file: bad, to: 'backlog' })).text).toContain("-- '-rf everything'");
+    const e = await exportPlan({ file: fixture('rules', 'cycle', 'bad.plan.yaml'), to: 'markdown' }).then(() => undefined, (err: PlanInputError) => err) as PlanInputError;
     expect(e.exitCode).toBe(1);
     expect(e.message).toContain('[cycle]');
   });
 
-  it('a user template gets the same data and helpers', () => {
+  it('a user template gets the same data and helpers', async () => {
     const dir = tempDir();
     const tpl = join(dir, 'mine.hbs');
     writeFileSync(tpl, '{{#each tasks}}{{sh id}} {{sh title}} {{json depends}}\n{{/each}}');
-    expect(exportPlan({ file, template: tpl }).text).toBe("'B1' 'Back up users and verify the restore' []\n'T1' 'Backfill email' [\"B1\"]\n'T2' 'Verify zero NULL email' [\"T1\"]\n'T3' 'Set NOT NULL' [\"T2\"]\n");
+    expect((await exportPlan({ file, template: tpl })).text).toBe("'B1' 'Back up users and verify the restore' []\n'T1' 'Backfill email' [\"B1\"]\n'T2' 'Verify zero NULL email' [\"T1\"]\n'T3' 'Set NOT NULL' [\"T2\"]\n");
   });
 
   it('the CLI writes scripts executable, refuses to overwrite, and knows its dialects', () => {

@@ -40,9 +40,9 @@ export function expected(spec: PlanSpec): Readback {
   return out;
 }
 
-export function exportScript(planFile: string, to: string, dir: string): string {
+export async function exportScript(planFile: string, to: string, dir: string): Promise<string> {
   const out = join(dir, `${to}.sh`);
-  exportPlan({ file: planFile, to, out, force: true });
+  await exportPlan({ file: planFile, to, out, force: true });
   return out;
 }
 

@@ -1,0 +1,32 @@
+/**
+ * The little of `pg` and `sql.js` that rehearsals use: neither package ships types, and the project takes
+ * no @types package for two calls each.
+ */
+declare module 'pg' {
+  export interface QueryResult { rows: unknown[][]; rowCount: number | null }
+  export class Client {
+    constructor(config: string | { connectionString?: string });
+    connect(): Promise<void>;
+    query(config: { text: string; rowMode: 'array' }): Promise<QueryResult>;
+    query(text: string): Promise<QueryResult>;
+    on(event: 'error', listener: (err: Error) => void): this;
+    end(): Promise<void>;
+  }
+  const pg: { Client: typeof Client };
+  export default pg;
+}
+
+declare module 'sql.js' {
+  export interface QueryExecResult { columns: string[]; values: unknown[][] }
+  export interface Database {
+    run(sql: string): Database;
+    exec(sql: string): QueryExecResult[];
+    getRowsModified(): number;
+    /** Compiles each statement of `sql` in turn (running none until stepped). */
+    iterateStatements(sql: string): IterableIterator<{ free(): boolean }>;
+    export(): Uint8Array;
+    close(): void;
+  }
+  export interface SqlJsStatic { Database: new (data?: Uint8Array) => Database }
+  export default function initSqlJs(config?: object): Promise<SqlJsStatic>;
+}

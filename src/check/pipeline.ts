@@ -17,7 +17,7 @@ import { buildCheckResult, type CheckResult } from './result.js';
 export interface CheckOptions {
   /** Rule configuration file (`--config`); without it, ./plan.config.yaml when present. */
   configFile?: string;
-  /** A configuration already loaded (`plan new` loads it before expanding). Wins over `configFile`. */
+  /** A configuration given as data (`plan templates` checks with none, whatever the working directory has). Wins over `configFile`. */
   config?: RuleConfig;
   /** Warnings fail the check too (exit 1). */
   strict?: boolean;

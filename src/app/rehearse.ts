@@ -9,7 +9,7 @@ import { didYouMean, ExitCode, formatLocation, formatPath, PlanInputError, type 
 import type { Plan } from '../model/schema.js';
 import type { Driver, EngineName } from '../rehearse/driver.js';
 import { MONGODB_NOTE, parseMongo } from '../rehearse/mongodb.js';
-import { duration, rehearsalTable } from '../rehearse/report.js';
+import { duration, rehearsalTable } from '../rehearse/table.js';
 import { rehearse, timed, type RehearsalPhase, type Row } from '../rehearse/run.js';
 import type { StartTable } from '../rehearse/seed.js';
 

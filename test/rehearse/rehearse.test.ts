@@ -4,10 +4,11 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rehearsePlan } from '../../src/app/rehearse.js';
-import { startEmbedded, type Server } from '../../src/rehearse/postgres.js';
+import { startEmbedded } from '../../src/rehearse/postgres.js';
 import { fixture, runCli, tempDir } from '../helpers.js';
+import { serverForBlock } from './servers.js';
 
 const plan = (name: string) => fixture('rehearse', `${name}.plan.yaml`);
 
@@ -21,16 +22,10 @@ function variant(name: string, from: string, to: string): string {
 }
 
 describe('on PostgreSQL (embedded, one server for the file)', () => {
-  let server: Server;
-  beforeAll(async () => {
-    server = await startEmbedded();
-  });
-  afterAll(async () => {
-    await server?.stop(false);
-  });
+  const url = serverForBlock(startEmbedded, (server) => server.stop(false));
 
   it('rehearses every phase: up, verify, down with an empty snapshot difference, up and verify again', async () => {
-    const { result, text } = await rehearsePlan({ file: plan('postgres'), url: server.url });
+    const { result, text } = await rehearsePlan({ file: plan('postgres'), url: url() });
     expect(result.ok, text).toBe(true);
     expect(result.exitCode).toBe(0);
     expect(result.schema).toEqual([{ name: 'users', columns: [{ name: 'email', numeric: false }] }]);
@@ -47,7 +42,7 @@ describe('on PostgreSQL (embedded, one server for the file)', () => {
   });
 
   it('fails a down that leaves an index behind, naming the task, the statement and the difference (CLI, exit 1, --json)', () => {
-    const r = runCli(['rehearse', plan('broken-down'), '--url', server.url, '--json']);
+    const r = runCli(['rehearse', plan('broken-down'), '--url', url(), '--json']);
     expect(r.code, r.stderr).toBe(1);
     const json = JSON.parse(r.stdout);
     expect(json.ok).toBe(false);
@@ -59,22 +54,22 @@ describe('on PostgreSQL (embedded, one server for the file)', () => {
   });
 
   it('locates a failing verification and a failing statement', async () => {
-    const wrong = await rehearsePlan({ file: variant('postgres', 'expect: 13', 'expect: 14'), url: server.url });
+    const wrong = await rehearsePlan({ file: variant('postgres', 'expect: 13', 'expect: 14'), url: url() });
     expect(wrong.result.failure).toMatchObject({ task: 'T2', path: 'tasks[1].sql.verify[0]', result: 'failed: expected 14, got "13"' });
-    const broken = await rehearsePlan({ file: variant('postgres', 'VALIDATE CONSTRAINT users_tenant_id_not_null', 'VALIDATE CONSTRAINT no_such'), url: server.url });
+    const broken = await rehearsePlan({ file: variant('postgres', 'VALIDATE CONSTRAINT users_tenant_id_not_null', 'VALIDATE CONSTRAINT no_such'), url: url() });
     expect(broken.result.failure).toMatchObject({ task: 'T4', path: 'tasks[4].sql.up[1]' });
     expect(broken.result.failure!.result).toMatch(/constraint "no_such" of relation "users" does not exist/);
   });
 
   it('--phase rehearses one phase after rolling the earlier ones forward', async () => {
-    const { result } = await rehearsePlan({ file: plan('postgres'), url: server.url, phase: 'C' });
+    const { result } = await rehearsePlan({ file: plan('postgres'), url: url(), phase: 'C' });
     expect(result.ok).toBe(true);
     expect(new Set(result.rows.filter((r) => r.statement.startsWith('down')).map((r) => r.phase))).toEqual(new Set(['C']));
     expect(result.rows.some((r) => r.phase === 'A' && r.statement.includes('(setup)'))).toBe(true);
   });
 
   it('fails a loop that leaves rows behind', async () => {
-    const { result } = await rehearsePlan({ file: variant('postgres', 'AND tenant_id IS NULL\n', 'AND tenant_id IS NULL AND email IS NOT NULL\n'), url: server.url });
+    const { result } = await rehearsePlan({ file: variant('postgres', 'AND tenant_id IS NULL\n', 'AND tenant_id IS NULL AND email IS NOT NULL\n'), url: url() });
     expect(result.failure).toMatchObject({ task: 'T3', path: 'tasks[2].sql.up[0]' });
     expect(result.failure!.result).toMatch(/^failed: 12 rows remaining after 4 batches/);
   });

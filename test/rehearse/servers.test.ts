@@ -3,26 +3,20 @@
  * --url (a loopback port), MariaDB through --url (a Unix socket); and the embedded PostgreSQL that
  * `plan rehearse` starts by itself when no --url is given.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fixture, runCli } from '../helpers.js';
-import { startDebianPostgres, startMariadb, type TestServer } from './servers.js';
+import { serverForBlock, startDebianPostgres, startMariadb } from './servers.js';
 
 const plan = (name: string) => fixture('rehearse', `${name}.plan.yaml`);
 
 describe("Debian's PostgreSQL via --url", () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startDebianPostgres();
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const url = serverForBlock(startDebianPostgres, (server) => server.stop());
 
   it('rehearses the plan, and fails the broken down', () => {
-    const good = runCli(['rehearse', plan('postgres'), '--url', server.url]);
+    const good = runCli(['rehearse', plan('postgres'), '--url', url()]);
     expect(good.code, good.stdout + good.stderr).toBe(0);
     expect(good.stdout).toMatch(/OK: 3 phases, 5 tasks rehearsed on PostgreSQL \(--url\)/);
-    const bad = runCli(['rehearse', plan('broken-down'), '--url', server.url]);
+    const bad = runCli(['rehearse', plan('broken-down'), '--url', url()]);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/FAILED at task T2, .*tasks\[1\]\.sql\.down/);
     expect(bad.stdout).toMatch(/index users_email_lower_idx: was absent, now CREATE INDEX/);
@@ -30,16 +24,10 @@ describe("Debian's PostgreSQL via --url", () => {
 });
 
 describe('MariaDB via --url', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startMariadb();
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const url = serverForBlock(startMariadb, (server) => server.stop());
 
   it('rehearses the MySQL plan', () => {
-    const r = runCli(['rehearse', plan('mysql'), '--url', server.url, '--json']);
+    const r = runCli(['rehearse', plan('mysql'), '--url', url(), '--json']);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const json = JSON.parse(r.stdout);
     expect(json.verdict).toMatch(/^OK: 2 phases, 2 tasks rehearsed on MySQL\/MariaDB \(--url\)/);

@@ -6,10 +6,26 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { freePort } from '../../src/rehearse/postgres.js';
 import { tempDir } from '../helpers.js';
 
 export interface TestServer { url: string; stop(): Promise<void> }
+
+/**
+ * One server for the describe block that calls this: started before its tests, stopped after them.
+ * Returns the server's URL (read it inside a test: the server starts in beforeAll).
+ */
+export function serverForBlock<S extends { url: string }>(start: () => Promise<S>, stop: (server: S) => Promise<unknown>): () => string {
+  let server: S | undefined;
+  beforeAll(async () => {
+    server = await start();
+  });
+  afterAll(async () => {
+    if (server) await stop(server);
+  });
+  return () => server!.url;
+}
 
 function debianPostgresBin(): string {
   const root = '/usr/lib/postgresql';

@@ -6,10 +6,10 @@
  * --url; SQLite in-process.
  */
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbedded, type Server } from '../../src/rehearse/postgres.js';
+import { describe, expect, it } from 'vitest';
+import { startEmbedded } from '../../src/rehearse/postgres.js';
 import { runCli, tempDir } from '../helpers.js';
-import { startMariadb, type TestServer } from './servers.js';
+import { serverForBlock, startMariadb } from './servers.js';
 
 interface Case { template: string; name: string; set: string[]; tasks: string[] }
 
@@ -43,16 +43,10 @@ function rehearse(file: string, c: Case, url?: string) {
 }
 
 describe('on PostgreSQL (embedded, one server for the file)', () => {
-  let server: Server;
-  beforeAll(async () => {
-    server = await startEmbedded();
-  });
-  afterAll(async () => {
-    await server?.stop(false);
-  });
+  const url = serverForBlock(startEmbedded, (server) => server.stop(false));
 
   it.each(CASES)('$template, $name', (c) => {
-    const json = rehearse(planFor(c, 'postgres'), c, server.url);
+    const json = rehearse(planFor(c, 'postgres'), c, url());
     if (c.template === 'add-index') {
       expect(json.rows.find((r: { statement: string }) => /^up\[\d\] CREATE INDEX CONCURRENTLY/.test(r.statement)).result).toBe('ok (no transaction)');
     }
@@ -66,16 +60,10 @@ describe('on SQLite (in-process)', () => {
 });
 
 describe('on MySQL: MariaDB via --url', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startMariadb();
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const url = serverForBlock(startMariadb, (server) => server.stop());
 
   it.each(CASES)('$template, $name', (c) => {
-    const json = rehearse(planFor(c, 'mysql'), c, server.url);
+    const json = rehearse(planFor(c, 'mysql'), c, url());
     expect(json.verdict).toMatch(/on MySQL\/MariaDB \(--url\)/);
   });
 });

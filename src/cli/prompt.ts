@@ -44,7 +44,7 @@ export async function askNewPlan(templates: readonly TemplateListing[], input: R
         const answer = (await question(rl, `  ${p.name}${choices} — ${p.help}\n    (${shown}): `)).trim();
         if (answer === '') break;
         try {
-          resolveParameters({ name: template.name, title: template.title, summary: template.summary, parameters: [p] }, { [p.name]: answer });
+          resolveParameters({ name: template.name, parameters: [p] }, { [p.name]: answer });
           given[p.name] = answer;
           break;
         } catch (err) {

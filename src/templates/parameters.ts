@@ -64,6 +64,14 @@ export function templateManifestSchema(engines: readonly string[]) {
     title: z.string().min(1),
     summary: z.string().min(1),
     parameters: z.array(z.union([StandardParameterRef, ParameterSchema])),
+    /**
+     * Parameter sets besides the defaults that CI rehearses on every engine (test/rehearse/templates.test.ts):
+     * the ones that change the statements (fan-out, a window, other column types and defaults).
+     */
+    rehearsals: z.array(z.strictObject({
+      name: z.string().min(1),
+      set: z.record(z.string(), z.string()),
+    })).default([]),
   });
 }
 export type TemplateManifest = z.infer<ReturnType<typeof templateManifestSchema>>;
@@ -75,7 +83,7 @@ export type ParameterValues = Record<string, ParameterValue>;
  * defaults, converting and validating each. Throws one error listing every bad parameter.
  */
 export function resolveParameters(
-  template: TemplateManifest,
+  template: Pick<TemplateManifest, 'name' | 'parameters'>,
   given: Record<string, string>,
 ): ParameterValues {
   const details: ErrorDetail[] = [];

@@ -21,6 +21,7 @@ export default class Rehearse extends BaseCommand {
     url: Flags.string({ description: 'A PostgreSQL or MySQL server: a throwaway database is created there, and dropped after.' }),
     rows: Flags.integer({ min: 0, max: 1_000_000, default: DEFAULT_ROWS, description: 'Rows seeded per table.' }),
     phase: Flags.string({ description: 'Rehearse this phase only (the phases before it are rolled forward first).' }),
+    set: Flags.string({ char: 's', multiple: true, description: 'A placeholder\'s value as name=value (repeatable); otherwise each declared placeholder\'s example is used.' }),
     keep: Flags.boolean({ description: 'Keep the throwaway database and say how to connect to it.' }),
     config: configFlag,
   };
@@ -28,7 +29,7 @@ export default class Rehearse extends BaseCommand {
   async run(): Promise<RehearseResult> {
     const { args, flags } = await this.parse(Rehearse);
     const { result, text } = await rehearsePlan({
-      file: args.file, url: flags.url, rows: flags.rows, phase: flags.phase, keep: flags.keep, configFile: flags.config,
+      file: args.file, url: flags.url, rows: flags.rows, phase: flags.phase, keep: flags.keep, set: flags.set, configFile: flags.config,
       progress: (line) => process.stderr.write(`${line}\n`),
     });
     process.exitCode = result.exitCode;

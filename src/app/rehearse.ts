@@ -12,6 +12,7 @@ import { MONGODB_NOTE, parseMongo } from '../rehearse/mongodb.js';
 import { duration, rehearsalTable } from '../rehearse/table.js';
 import { rehearse, timed, type RehearsalPhase, type Row } from '../rehearse/run.js';
 import type { StartTable } from '../rehearse/seed.js';
+import { parseSetFlags } from '../templates/parameters.js';
 
 export interface RehearseOptions extends CheckOptions {
   file: string;
@@ -23,6 +24,8 @@ export interface RehearseOptions extends CheckOptions {
   phase?: string;
   /** Keep the throwaway database (and the embedded server's data) and say how to reach it. */
   keep?: boolean;
+  /** `--set name=value`: placeholder values, instead of the examples the plan declares. */
+  set?: string[];
   /** A line for stderr when something takes longer than a second. */
   progress?: (line: string) => void;
 }
@@ -52,7 +55,7 @@ export async function rehearsePlan(options: RehearseOptions): Promise<{ result: 
   const { plan, locate } = checked.loaded;
   const engine = engineOf(plan, options.url);
   const phases = phasesToRehearse(plan, checked.outline.tasks.map((t) => t.id), options.phase);
-  const values = Object.fromEntries(plan.placeholders.map((p) => [p.name, p.example]));
+  const values = placeholderValues(plan, parseSetFlags(options.set ?? []));
 
   const base = { file: options.file, engine, notes: [] as string[], schema: [] as StartTable[] };
   if (engine === 'mongodb') {
@@ -115,6 +118,19 @@ function finish(partial: Omit<RehearseResult, 'ok' | 'exitCode' | 'verdict' | 'f
     verdict,
   ].join('\n');
   return { result, get text() { return text(); } };
+}
+
+/** Each declared placeholder's value: given with --set, or its example. A name the plan does not declare is an error. */
+function placeholderValues(plan: Plan, given: Record<string, string>): Record<string, string> {
+  const declared = plan.placeholders.map((p) => p.name);
+  const unknown = Object.keys(given).filter((name) => !declared.includes(name));
+  if (unknown.length) {
+    throw new PlanInputError(unknown.map((name) => {
+      const guess = didYouMean(name, declared);
+      return { message: `--set ${name}: the plan declares no placeholder "${name}"`, hint: guess ? `did you mean "${guess}"?` : declared.length ? `its placeholders: ${declared.join(', ')}` : 'the plan declares no placeholders' };
+    }));
+  }
+  return Object.fromEntries(plan.placeholders.map((p) => [p.name, given[p.name] ?? p.example]));
 }
 
 function engineOf(plan: Plan, url: string | undefined): EngineName | 'mongodb' {

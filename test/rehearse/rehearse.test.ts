@@ -102,6 +102,18 @@ describe('on SQLite (in-process)', () => {
     expect(r.stdout).toBe('');
   });
 
+  it('takes placeholder values with --set (the verify then sees them), and refuses a name the plan does not declare', () => {
+    // The verify asks for tenant 7 by number: only the value given with --set makes it hold (the example is 42).
+    const file = variant('sqlite', 'WHERE tenant_id = :owner_tenant, expect: 100', 'WHERE tenant_id = 7, expect: 100');
+    expect(runCli(['rehearse', file]).code).toBe(1);
+    const given = runCli(['rehearse', file, '--set', 'owner_tenant=7', '--json']);
+    expect(given.code, given.stdout + given.stderr).toBe(0);
+    expect(JSON.parse(given.stdout).ok).toBe(true);
+    const unknown = runCli(['rehearse', plan('sqlite'), '--set', 'owner_tenat=7']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/--set owner_tenat: the plan declares no placeholder "owner_tenat"[\s\S]*did you mean "owner_tenant"\?/);
+  });
+
   it('says which phases exist when --phase names none', () => {
     const r = runCli(['rehearse', plan('sqlite'), '--phase', 'Z']);
     expect(r.code).toBe(2);

@@ -111,17 +111,25 @@ for (const to of ['taskwarrior', 'cleo', 'jira-csv']) {
   for (let r = 0; r < runs; r++) samples.push(await asyncTime(() => exportPlan({ file: exportFile, to })));
   rows.push([`export ${exportSize.toLocaleString('en')} tasks --to ${to}`, '', '', '', '', `${median(samples).toFixed(0)} ms`]);
 }
-// Rehearsal of what a template writes (add-index: build, verify, down, compare, up again), on the embedded
-// PostgreSQL started for each run and in-process SQLite; the server's start is reported apart.
+// Rehearsal of what the templates write, on the embedded PostgreSQL started for each run (its start reported
+// apart) and in-process SQLite: add-index (build, verify, down, compare, up again) at two sizes, to show how
+// it grows; multi-tenant (3 tables: every phase with statements, the backfill loops included) at 10,000 rows.
 const { rehearsePlan } = await import('../dist/src/app/rehearse.js');
-for (const db of ['postgres', 'sqlite']) {
-  const file = join(dir, `rehearse-${db}.plan.yaml`);
-  await newPlan({ template: 'add-index', flags: { db }, out: file, force: true });
-  for (const n of (process.env.BENCH_REHEARSE_ROWS ?? '1000,10000').split(',').map(Number)) {
-    const { result } = await rehearsePlan({ file, rows: n });
-    if (!result.ok) throw new Error(`rehearsal failed: ${result.verdict}`);
-    const server = result.timings.serverMs === undefined ? 'in-process' : `server start ${result.timings.serverMs.toFixed(0)} ms`;
-    rows.push([`rehearse add-index (${db}, ${server}), ${n.toLocaleString('en')} rows`, '', '', '', '', `${result.timings.rehearsalMs.toFixed(0)} ms`]);
+const rehearsals = [
+  ['add-index', (process.env.BENCH_REHEARSE_ROWS ?? '1000,10000').split(',').map(Number)],
+  ['multi-tenant', (process.env.BENCH_REHEARSE_TENANT_ROWS ?? '10000').split(',').map(Number)],
+];
+for (const [template, sizes] of rehearsals) {
+  for (const db of ['postgres', 'sqlite']) {
+    const file = join(dir, `rehearse-${template}-${db}.plan.yaml`);
+    await newPlan({ template, flags: { db }, out: file, force: true });
+    for (const n of sizes) {
+      const { result } = await rehearsePlan({ file, rows: n });
+      if (!result.ok) throw new Error(`rehearsal of ${template} on ${db} failed: ${result.verdict}`);
+      const server = result.timings.serverMs === undefined ? 'in-process' : `server start ${result.timings.serverMs.toFixed(0)} ms`;
+      const tables = result.schema.length;
+      rows.push([`rehearse ${template} (${db}, ${server}), ${tables} table${tables === 1 ? '' : 's'} × ${n.toLocaleString('en')} rows`, '', '', '', '', `${result.timings.rehearsalMs.toFixed(0)} ms`]);
+    }
   }
 }
 for (const [n, view] of views) rows.push([`graph ${n} tasks → mmd`, '', '', '', '', `${time(() => mermaidFlow(view, view.tasks.length > MERMAID_MAX_TASKS))[0].toFixed(0)} ms`]);

@@ -7,7 +7,7 @@ import { ROOT } from './helpers.js';
 describe('npm run bench', () => {
   it('runs end to end and prints its table', () => {
     const r = spawnSync(process.execPath, [join(ROOT, 'bench', 'run.js')], {
-      encoding: 'utf8', env: { ...process.env, BENCH_SIZES: '50,200', BENCH_RUNS: '1', BENCH_DIAGRAM_SIZES: '50', BENCH_TABLES: '10', BENCH_EXPORT: '200', BENCH_REHEARSE_ROWS: '50', STARTUP_RUNS: '1', NODE_ENV: 'production' },
+      encoding: 'utf8', env: { ...process.env, BENCH_SIZES: '50,200', BENCH_RUNS: '1', BENCH_DIAGRAM_SIZES: '50', BENCH_TABLES: '10', BENCH_EXPORT: '200', BENCH_REHEARSE_ROWS: '50', BENCH_REHEARSE_TENANT_ROWS: '50', STARTUP_RUNS: '1', NODE_ENV: 'production' },
     });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
@@ -15,7 +15,8 @@ describe('npm run bench', () => {
     expect(r.stdout).toMatch(/plan check --json 200 tasks \(whole process\)\s+\d+ ms/);
     expect(r.stdout).toMatch(/graph 50 tasks → svg, graphviz \(WASM\)\s+\d+ ms/);
     expect(r.stdout).toMatch(/graph 50 tasks → svg, mermaid\s+\d+ ms/);
-    expect(r.stdout).toMatch(/rehearse add-index \(postgres, server start \d+ ms\), 50 rows\s+\d+ ms/);
-    expect(r.stdout).toMatch(/rehearse add-index \(sqlite, in-process\), 50 rows\s+\d+ ms/);
+    expect(r.stdout).toMatch(/rehearse add-index \(postgres, server start \d+ ms\), 1 table × 50 rows\s+\d+ ms/);
+    expect(r.stdout).toMatch(/rehearse add-index \(sqlite, in-process\), 1 table × 50 rows\s+\d+ ms/);
+    expect(r.stdout).toMatch(/rehearse multi-tenant \(postgres, server start \d+ ms\), 3 tables × 50 rows\s+\d+ ms/);
   });
 });

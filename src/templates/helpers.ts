@@ -101,6 +101,8 @@ export function planHelpers(engines: Engines): Record<string, HelperDelegate> {
     /** `(ident name db)`: the name as the engine writes it (quoted when it is a reserved word). */
     ident: (name: string, db: string) => quoteIdentifier(name, engine(db)),
     index_name: (table: string, column: string) => indexName(table, column),
+    /** `(type_word "numeric(12,2)")` → `numeric_12_2`: a column type as part of a name. */
+    type_word: (type: string) => type.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, ''),
     /**
      * Ids of a task that fans out per table: `(fan_ids "T4" tables true)` → T4.users, T4.orders;
      * without fan-out, just the id.

@@ -8,12 +8,20 @@ import { didYouMean, PlanInputError, type ErrorDetail } from '../errors.js';
 /** SQL-safe identifiers: validated here so templates can put them in SQL, paths and ids. */
 export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
+/**
+ * A column type as SQL writes it: words, an optional size or precision, more words, an optional `[]`:
+ * `text`, `varchar(64)`, `numeric(12,2)`, `timestamp(3) with time zone`, `int unsigned`, `text[]`. Whether
+ * the engine knows it is for its parser to say: every statement that uses it is parsed at `plan check`.
+ */
+export const SQL_TYPE = /^[A-Za-z][A-Za-z0-9_]*( [A-Za-z][A-Za-z0-9_]*)*(\(\d{1,5}(, ?\d{1,5})?\))?( [A-Za-z][A-Za-z0-9_]*)*(\[\])?$/;
+
 /** `examples`: values besides the default that `plan templates check` also renders with. */
 const Base = { help: z.string().min(1), flag: z.string().optional(), examples: z.array(z.string()).optional() };
 
 export const ParameterSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...Base, name: z.string(), type: z.literal('string'), default: z.string() }),
   z.strictObject({ ...Base, name: z.string(), type: z.literal('identifier'), default: z.string().regex(IDENTIFIER) }),
+  z.strictObject({ ...Base, name: z.string(), type: z.literal('sql-type'), default: z.string().regex(SQL_TYPE).max(64) }),
   z.strictObject({ ...Base, name: z.string(), type: z.literal('identifier-list'),
     default: z.array(z.string().regex(IDENTIFIER)).min(1) }),
   z.strictObject({ ...Base, name: z.string(), type: z.literal('integer'), default: z.int(),
@@ -121,6 +129,11 @@ function convert(p: Parameter, raw: string): ParameterValue | { error: string } 
       return /[\u0000-\u001f\u007f]/.test(raw) ? { error: 'must be one line of text (no line breaks or control characters)' } : raw;
     case 'identifier':
       return IDENTIFIER.test(raw) ? raw : { error: `"${raw}" is not an identifier (letters, digits, _; not starting with a digit)` };
+    case 'sql-type': {
+      const type = raw.trim().replace(/\s+/g, ' ');
+      return SQL_TYPE.test(type) && type.length <= 64 ? type
+        : { error: `"${raw}" is not a column type (e.g. text, varchar(64), numeric(12,2), timestamp with time zone)` };
+    }
     case 'identifier-list': {
       const items = raw.split(',').map((s) => s.trim());
       if (items.length === 0 || items.every((s) => s === '')) return { error: 'needs at least one name' };

@@ -14,6 +14,7 @@ export default class Rehearse extends BaseCommand {
   static override examples = [
     '<%= config.bin %> rehearse plan.yaml',
     '<%= config.bin %> rehearse plan.yaml --url postgres://postgres@127.0.0.1:5432/postgres --phase B',
+    '<%= config.bin %> rehearse plan.yaml --probe',
     '<%= config.bin %> rehearse plan.yaml --url mysql://root:secret@127.0.0.1:3306/ --rows 1000 --json',
   ];
   static override args = { file: Args.string({ required: true, description: 'Plan file.' }) };
@@ -22,13 +23,14 @@ export default class Rehearse extends BaseCommand {
     rows: Flags.integer({ min: 0, max: 1_000_000, default: DEFAULT_ROWS, description: 'Rows seeded per table.' }),
     phase: Flags.string({ description: 'Rehearse this phase only (the phases before it are rolled forward first).' }),
     keep: Flags.boolean({ description: 'Keep the throwaway database and say how to connect to it.' }),
+    probe: Flags.boolean({ description: 'Concurrency probes: while each DDL step runs, an old transaction holds the table and a writer writes; reports locks, writer blocking, fail-fast lock timeouts, cancelled builds (PostgreSQL, MySQL/MariaDB).' }),
     config: configFlag,
   };
 
   async run(): Promise<RehearseResult> {
     const { args, flags } = await this.parse(Rehearse);
     const { result, text } = await rehearsePlan({
-      file: args.file, url: flags.url, rows: flags.rows, phase: flags.phase, keep: flags.keep, configFile: flags.config,
+      file: args.file, url: flags.url, rows: flags.rows, phase: flags.phase, keep: flags.keep, probe: flags.probe, configFile: flags.config,
       progress: (line) => process.stderr.write(`${line}\n`),
     });
     process.exitCode = result.exitCode;

@@ -34,7 +34,7 @@ interface EngineProbe {
   begin: string;
   writerSetup: string[];
   readLockTimeout: string;
-  setLockTimeout(ms: number | null): string | undefined;
+  setLockTimeout(ms: number | null): string;
   restoreLockTimeout(value: string): string;
   cancel(id: number): string;
   isLockTimeout(message: string): boolean;
@@ -60,8 +60,8 @@ const ENGINES: Record<'postgres' | 'mysql', EngineProbe> = {
     begin: 'START TRANSACTION',
     writerSetup: ['SET SESSION max_statement_time = 5'],
     readLockTimeout: 'SELECT @@SESSION.lock_wait_timeout',
-    // No lock timeout in the plan: the session keeps what it has (the server's default is a day or a year).
-    setLockTimeout: (ms) => (ms === null ? undefined : `SET SESSION lock_wait_timeout = ${Math.max(1, Math.ceil(ms / 1000))}`),
+    // No lock timeout in the task: the server's own (a day on MariaDB, a year on MySQL), not one an earlier task left in the session.
+    setLockTimeout: (ms) => `SET SESSION lock_wait_timeout = ${ms === null ? 'DEFAULT' : Math.max(1, Math.ceil(ms / 1000))}`,
     restoreLockTimeout: (value) => `SET SESSION lock_wait_timeout = ${Number(value)}`,
     cancel: (id) => `KILL QUERY ${id}`,
     isLockTimeout: (m) => /lock wait timeout/i.test(m),
@@ -127,11 +127,12 @@ export function lockTimeoutOf(engine: EngineName, statements: string[]): number 
   let found: number | null = null;
   for (const sql of statements) {
     if (engine === 'postgres') {
-      const m = /\block_timeout\s*(?:=|\bto\b)\s*'?\s*(\d+(?:\.\d+)?)\s*(us|ms|s|min|h)?\s*'?/i.exec(sql);
-      if (m) found = Number(m[1]) * UNITS[(m[2] ?? 'ms').toLowerCase()]!;
+      if (/^\s*reset\s+lock_timeout\b/i.test(sql)) found = null;
+      const m = /\block_timeout\s*(?:=|\bto\b)\s*(?:'?\s*(\d+(?:\.\d+)?)\s*(us|ms|s|min|h)?\s*'?|(default)\b)/i.exec(sql);
+      if (m) found = m[3] ? null : Number(m[1]) * UNITS[(m[2] ?? 'ms').toLowerCase()]!;
     } else {
-      const m = /\block_wait_timeout\s*=\s*(\d+(?:\.\d+)?)/i.exec(sql);
-      if (m) found = Number(m[1]) * 1000;
+      const m = /\block_wait_timeout\s*=\s*(?:(\d+(?:\.\d+)?)|(default)\b)/i.exec(sql);
+      if (m) found = m[2] ? null : Number(m[1]) * 1000;
     }
   }
   return found === 0 ? null : found;
@@ -240,7 +241,8 @@ export function judge(o: Observation): { ok: boolean; result: string; failFast?:
     }
   }
   if (o.writerBlockedMs > budget + slackMs) {
-    const claim = o.target.online ? `a step the plan calls online (${o.target.online})` : 'a step with no lock timeout';
+    const lockClause = o.target.facts.lock && o.target.facts.lock !== 'NONE' ? `LOCK=${o.target.facts.lock} and ` : '';
+    const claim = o.target.online ? `a step the plan calls online (${o.target.online})` : `a step with ${lockClause}no lock timeout`;
     const bound = o.probeLockTimeoutMs === null ? 'no lock timeout bounds it' : `beyond the lock timeout of ${seconds(o.probeLockTimeoutMs)}`;
     problems.push(`${claim} blocked the writer on ${o.target.table} for ${o.writerBlockedMs} ms (${bound})`);
   }
@@ -257,7 +259,8 @@ interface Sessions { old: Session; writer: Session; monitor: Session; stepId: nu
 
 async function openSessions(driver: Driver, probe: EngineProbe): Promise<Sessions> {
   const [old, writer, monitor] = [await driver.openSession!(), await driver.openSession!(), await driver.openSession!()];
-  for (const sql of probe.writerSetup) await writer.run(sql);
+  // MySQL 8 has no max_statement_time (MariaDB's): the writer then goes without one, and the probe still ends it by cancelling.
+  for (const sql of probe.writerSetup) await writer.run(sql).catch(() => undefined);
   const id = async (s: { query(sql: string): Promise<unknown[][]> }) => Number((await s.query(probe.sessionId))[0]![0]);
   return { old, writer, monitor, stepId: await id(driver), writerId: await id(writer) };
 }
@@ -345,8 +348,10 @@ export async function probeStep(input: ProbeInput): Promise<ProbeOutcome> {
       ...base, probeLockTimeoutMs, lock: held.lock, lockWaitMs: held.waitMs, lockHeldMs: held.heldMs, writerBlockedMs: blocked,
       writes: contended.writes.length, failFast: verdict.failFast, cancelled: cancelled?.text, ok: verdict.ok, result: verdict.result,
     };
-    if (contended.error) return { report, ...(await runPlain(driver, sql)) };
-    return { report, ran: true, ms: contended.ms, rows: contended.rows };
+    if (!contended.error) return { report, ran: true, ms: contended.ms, rows: contended.rows };
+    // As an operator would: run it again once the old transaction is gone.
+    report.failFast += '; run again after the old transaction ended';
+    return { report, ...(await runPlain(driver, sql)) };
   } finally {
     for (const s of [sessions.old, sessions.writer, sessions.monitor]) await s.close().catch(() => undefined);
   }
@@ -377,8 +382,7 @@ async function contendedRun(engine: 'postgres' | 'mysql', probe: EngineProbe, s:
   oldRow: number | undefined, writerRow: number, probeLockTimeoutMs: number | null, inTransaction: boolean) {
   const mdlInfo = engine === 'mysql' && await hasMdlInfo(s.monitor);
   const savedTimeout = String((await driver.query(probe.readLockTimeout))[0]![0]);
-  const setLock = probe.setLockTimeout(probeLockTimeoutMs);
-  if (setLock) await driver.query(setLock);
+  await driver.query(probe.setLockTimeout(probeLockTimeoutMs));
   const savepoint = engine === 'postgres' && inTransaction;
   if (savepoint) await driver.run('SAVEPOINT plan_probe');
   await holdOld(probe, s.old, table, oldRow, engine);

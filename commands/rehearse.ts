@@ -10,6 +10,8 @@ export default class Rehearse extends BaseCommand {
     'and longest strings, non-ASCII), then for each phase: up (transactions and batched loops as written), verify, ' +
     'down (the database compared with a snapshot from before up), up and verify again. PostgreSQL: an embedded server ' +
     'started for the run, or --url; SQLite: in this process; MySQL/MariaDB: --url; MongoDB: parse-only. ' +
+    'With --probe, each DDL step also runs while an old transaction holds its table and a writer writes: a step that ' +
+    'blocks the writer beyond its lock timeout (none counts as zero) fails. ' +
     'Exit codes: 0 rehearsed without failure, 1 a failure (located to task and statement) or a plan with errors, 2 bad usage.';
   static override examples = [
     '<%= config.bin %> rehearse plan.yaml',

@@ -237,7 +237,7 @@ export function judge(o: Observation): { ok: boolean; result: string; failFast?:
       failFast = `queued ${o.stepWaitMs} ms without failing (timeout ${seconds(o.probeLockTimeoutMs)})`;
       problems.push(`queued ${o.stepWaitMs} ms behind the old transaction instead of failing at its lock timeout of ${seconds(o.probeLockTimeoutMs)}`);
     } else {
-      failFast = 'did not wait for a lock';
+      failFast = o.stepWaitMs ? `waited ${o.stepWaitMs} ms, within its lock timeout` : 'did not wait for a lock';
     }
   }
   if (o.writerBlockedMs > budget + slackMs) {

@@ -215,6 +215,8 @@ export interface Observation {
   stepMs: number;
   stepWaitMs: number;
   cancelled?: { text: string; ok: boolean };
+  /** PostgreSQL: INVALID indexes the step left when its lock timeout stopped it (a CONCURRENTLY build keeps its catalog entry). */
+  timeoutLeftovers?: string[];
 }
 
 /**
@@ -245,6 +247,10 @@ export function judge(o: Observation): { ok: boolean; result: string; failFast?:
     const claim = o.target.online ? `a step the plan calls online (${o.target.online})` : `a step with ${lockClause}no lock timeout`;
     const bound = o.probeLockTimeoutMs === null ? 'no lock timeout bounds it' : `beyond the lock timeout of ${seconds(o.probeLockTimeoutMs)}`;
     problems.push(`${claim} blocked the writer on ${o.target.table} for ${o.writerBlockedMs} ms (${bound})`);
+  }
+  if (o.timeoutLeftovers?.length) {
+    problems.push(`its lock timeout left INVALID index ${o.timeoutLeftovers.join(', ')} behind, which a re-run with IF NOT EXISTS accepts as done ` +
+      '(a CONCURRENTLY build waits for every older transaction: run it with lock_timeout = 0, or drop the invalid index before retrying)');
   }
   if (o.cancelled && !o.cancelled.ok) problems.push(o.cancelled.text);
   if (problems.length) return { ok: false, failFast, result: `failed: ${problems.join('; ')}` };
@@ -335,14 +341,15 @@ export async function probeStep(input: ProbeInput): Promise<ProbeOutcome> {
   const oldRow = Number(bounds[0]) === writerRow ? undefined : Number(bounds[0]);
   const sessions = await openSessions(driver, probe);
   try {
-    const cancelled = engine === 'postgres' && target.facts.index?.concurrent && !target.facts.index.drop
-      ? await cancelHalfway(probe, sessions, driver, sql, target, oldRow, input.verifyHolds)
-      : undefined;
+    const concurrentBuild = engine === 'postgres' && target.facts.index?.concurrent === true && !target.facts.index.drop;
+    const cancelled = concurrentBuild ? await cancelHalfway(probe, sessions, driver, sql, target, oldRow, input.verifyHolds) : undefined;
+    const invalidBefore = concurrentBuild ? await invalidIndexes(driver, target.table) : [];
     const probeLockTimeoutMs = target.lockTimeoutMs === null ? null : target.lockTimeoutMs >= probe.holdMs ? probe.scaledTimeoutMs : target.lockTimeoutMs;
     const contended = await contendedRun(engine, probe, sessions, driver, sql, target.table, oldRow, writerRow, probeLockTimeoutMs, input.inTransaction);
     const held = strongestLock(engine, contended.samples);
     const blocked = writerBlockedMs(contended.writes, contended.samples);
-    const verdict = judge({ engine, target, probeLockTimeoutMs, writerBlockedMs: blocked, stepError: contended.error, stepMs: contended.ms, stepWaitMs: held.waitMs, cancelled });
+    const timeoutLeftovers = concurrentBuild && contended.error ? (await invalidIndexes(driver, target.table)).filter((n) => !invalidBefore.includes(n)) : [];
+    const verdict = judge({ engine, target, probeLockTimeoutMs, writerBlockedMs: blocked, stepError: contended.error, stepMs: contended.ms, stepWaitMs: held.waitMs, cancelled, timeoutLeftovers });
     if (contended.error && !probe.isLockTimeout(contended.error)) throw new Error(contended.error);
     const report: ProbeReport = {
       ...base, probeLockTimeoutMs, lock: held.lock, lockWaitMs: held.waitMs, lockHeldMs: held.heldMs, writerBlockedMs: blocked,
@@ -435,6 +442,14 @@ async function contendedRun(engine: 'postgres' | 'mysql', probe: EngineProbe, s:
   return { ...done, ms, writes: writes.filter((w) => w.start < start + ms), samples: samples.filter((x) => x.at >= start) };
 }
 
+/** PostgreSQL: the names of a table's indexes that satisfy `which` (a condition on pg_index `i`). */
+async function indexesOf(driver: Driver, table: string, which: string): Promise<string[]> {
+  const rel = `to_regclass('${quoteName('postgres', table).replaceAll("'", "''")}')`;
+  return (await driver.query(`SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = ${rel} AND ${which}`)).map((r) => String(r[0]));
+}
+
+const invalidIndexes = (driver: Driver, table: string) => indexesOf(driver, table, 'NOT i.indisvalid');
+
 /**
  * PostgreSQL: a CONCURRENTLY build cancelled while it waits for the old transaction, on a session of its
  * own. It leaves an INVALID index behind; `IF NOT EXISTS` would then skip the build and report success.
@@ -443,10 +458,9 @@ async function contendedRun(engine: 'postgres' | 'mysql', probe: EngineProbe, s:
  */
 async function cancelHalfway(probe: EngineProbe, s: Sessions, driver: Driver, sql: string, target: ProbeTarget, oldRow: number | undefined,
   verifyHolds: () => Promise<boolean>): Promise<{ text: string; ok: boolean }> {
-  const rel = `to_regclass('${quoteName('postgres', target.table).replaceAll("'", "''")}')`;
-  const indexes = async (which: string) => (await driver.query(`SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = ${rel} AND ${which}`)).map((r) => String(r[0]));
-  const invalid = () => indexes('NOT i.indisvalid');
-  const before = new Set(await indexes('true'));
+  const indexes = () => indexesOf(driver, target.table, 'true');
+  const invalid = () => invalidIndexes(driver, target.table);
+  const before = new Set(await indexes());
   const builder = await driver.openSession!();
   try {
     const builderId = Number((await builder.query(probe.sessionId))[0]![0]);
@@ -471,7 +485,7 @@ async function cancelHalfway(probe: EngineProbe, s: Sessions, driver: Driver, sq
     const silent = rerun === undefined && stillInvalid.length > 0;
     const caught = !(await verifyHolds());
     // Everything the cancelled build and the re-run made goes: the rehearsal runs the step as the plan says.
-    for (const name of (await indexes('true')).filter((n) => !before.has(n))) await driver.run(`DROP INDEX IF EXISTS ${quoteName('postgres', name)}`);
+    for (const name of (await indexes()).filter((n) => !before.has(n))) await driver.run(`DROP INDEX IF EXISTS ${quoteName('postgres', name)}`);
     const what = `cancel: left INVALID index ${left.join(', ')}; ${silent ? 'a re-run reports success and leaves it INVALID' : rerun ? `a re-run fails (${rerun})` : 'a re-run rebuilds it'}`;
     if (!silent) return { text: what, ok: true };
     return caught

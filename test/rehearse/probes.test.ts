@@ -123,6 +123,14 @@ describe('on PostgreSQL (embedded, one server for the block)', () => {
     expect(result.failure!.result).toMatch(/left INVALID index .*a re-run reports success and leaves it INVALID, and verify does not catch it/);
   });
 
+  it('fails a CONCURRENTLY build run with a lock timeout: timing out leaves an INVALID index that IF NOT EXISTS accepts', async () => {
+    const file = variant(await addIndexPlan(), '- SET lock_timeout = 0\n', `- SET lock_timeout = '5s'\n`);
+    const { result } = await rehearsePlan({ file, url: url(), probe: true });
+    expect(result.probes![0]!.failFast).toMatch(/^failed fast: lock timeout/);
+    expect(result.failure).toMatchObject({ task: 'T1', path: 'tasks[3].sql.up[2]', statement: expect.stringMatching(/^probe up\[2\]/) });
+    expect(result.failure!.result).toMatch(/its lock timeout left INVALID index idx_orders_customer_id_created_at behind, which a re-run with IF NOT EXISTS accepts as done/);
+  });
+
   it('a step with a lock timeout fails fast behind the old transaction (scaled to the probe), in and out of a transaction, and is run again', async () => {
     const file = join(tempDir(), 'lock-timeout.plan.yaml');
     writeFileSync(file, [

@@ -160,6 +160,22 @@ export function targetOf(engine: 'postgres' | 'mysql', sql: string, before: stri
   return { table, facts, lockTimeoutMs, online: onlineClaim(facts, lockTimeoutMs) };
 }
 
+/** `public.users` → `"public"."users"`: a name from a parse tree may carry its schema. */
+export function quoteTable(engine: EngineName, table: string): string {
+  return table.split('.').map((part) => quoteName(engine, part)).join('.');
+}
+
+const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
+/** Whether the table exists now (a step that creates it has nothing to contend on). */
+export async function tableExists(driver: Driver, table: string): Promise<boolean> {
+  const sql = driver.engine === 'postgres'
+    ? `SELECT to_regclass(${literal(quoteTable('postgres', table))}) IS NOT NULL`
+    : `SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ${literal(table.split('.').at(-1)!)}`;
+  const value = (await driver.query(sql))[0]?.[0];
+  return value === true || Number(value) > 0;
+}
+
 /** PostgreSQL's table lock modes, weakest first. */
 const PG_MODES = ['AccessShareLock', 'RowShareLock', 'RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'];
 
@@ -178,7 +194,7 @@ export interface Write { start: number; end: number; error?: string }
 
 /** The strongest mode seen, with the time it was seen held and the time the step was seen waiting. */
 export function strongestLock(engine: EngineName, samples: Sample[]): { lock: string | null; heldMs: number; waitMs: number } {
-  const rank = (mode: string) => (engine === 'postgres' ? PG_MODES.indexOf(mode) : MDL_RANK(mode));
+  const rank = (mode: string) => (engine === 'postgres' ? PG_MODES.indexOf(mode) : mdlRank(mode));
   let lock: string | null = null;
   for (const s of samples) for (const l of s.step) if (lock === null || rank(l.mode) > rank(lock)) lock = l.mode;
   const span = (keep: (s: Sample) => boolean) => samples.filter(keep).length * SAMPLE_MS;
@@ -190,7 +206,7 @@ export function strongestLock(engine: EngineName, samples: Sample[]): { lock: st
 }
 
 /** MariaDB metadata lock names (METADATA_LOCK_INFO), weakest first; the processlist's wait counts as the exclusive one. */
-function MDL_RANK(mode: string): number {
+function mdlRank(mode: string): number {
   return ['MDL_SHARED', 'MDL_SHARED_HIGH_PRIO', 'MDL_SHARED_READ', 'MDL_SHARED_WRITE', 'MDL_SHARED_UPGRADABLE', 'MDL_SHARED_READ_ONLY',
     'MDL_SHARED_NO_WRITE', 'MDL_SHARED_NO_READ_WRITE', 'MDL_EXCLUSIVE', 'metadata lock (waited)'].indexOf(mode);
 }
@@ -275,7 +291,7 @@ async function openSessions(driver: Driver, probe: EngineProbe): Promise<Session
 async function sample(engine: 'postgres' | 'mysql', monitor: Session, table: string, stepId: number, writerId: number, mdlInfo: boolean): Promise<Sample> {
   const at = performance.now();
   if (engine === 'postgres') {
-    const rows = await monitor.query(`SELECT l.pid, l.mode, l.granted, l.locktype = 'relation' AND l.relation = to_regclass('${table.replaceAll("'", "''")}')
+    const rows = await monitor.query(`SELECT l.pid, l.mode, l.granted, l.locktype = 'relation' AND l.relation = to_regclass(${literal(quoteTable('postgres', table))})
       FROM pg_locks l WHERE l.pid IN (${stepId}, ${writerId})`);
     const of = (pid: number) => rows.filter((r) => Number(r[0]) === pid);
     return {
@@ -289,7 +305,7 @@ async function sample(engine: 'postgres' | 'mysql', monitor: Session, table: str
   const waiting = (id: number) => states.some((r) => Number(r[0]) === id && /waiting for .*lock/i.test(String(r[1] ?? '')));
   const stepWaiting = waiting(stepId);
   const step = mdlInfo
-    ? (await monitor.query(`SELECT LOCK_MODE FROM information_schema.METADATA_LOCK_INFO WHERE THREAD_ID = ${stepId} AND TABLE_NAME = '${table.replaceAll("'", "''")}'`))
+    ? (await monitor.query(`SELECT LOCK_MODE FROM information_schema.METADATA_LOCK_INFO WHERE THREAD_ID = ${stepId} AND TABLE_NAME = ${literal(table.split('.').at(-1)!)}`))
       .map((r) => ({ mode: String(r[0]), granted: true }))
     : [];
   if (stepWaiting) step.push({ mode: 'metadata lock (waited)', granted: false });
@@ -330,7 +346,7 @@ export async function probeStep(input: ProbeInput): Promise<ProbeOutcome> {
   const { driver, target, sql } = input;
   const engine = driver.engine as 'postgres' | 'mysql';
   const probe = ENGINES[engine];
-  const table = quoteName(engine, target.table);
+  const table = quoteTable(engine, target.table);
   const [bounds] = await driver.query(`SELECT MIN(id), MAX(id) FROM ${table}`);
   const base = { ...input.label, table: target.table, online: target.online, lockTimeoutMs: target.lockTimeoutMs };
   if (bounds?.[0] === null || bounds?.[0] === undefined) {
@@ -375,7 +391,7 @@ async function runPlain(driver: Driver, sql: string): Promise<{ ran: boolean; ms
  * a single row, which is the writer's: the probe measures table locks, not a row lock of its own making).
  */
 async function holdOld(probe: EngineProbe, old: Session, table: string, row: number | undefined, engine: EngineName): Promise<void> {
-  const t = quoteName(engine, table);
+  const t = quoteTable(engine, table);
   await old.run(probe.begin);
   await old.query(`SELECT 1 FROM ${t} LIMIT 1`);
   if (row !== undefined) await old.run(`UPDATE ${t} SET id = id WHERE id = ${row}`);
@@ -397,7 +413,7 @@ async function contendedRun(engine: 'postgres' | 'mysql', probe: EngineProbe, s:
   let over = false;
   const writes: Write[] = [];
   const samples: Sample[] = [];
-  const t = quoteName(engine, table);
+  const t = quoteTable(engine, table);
   const writer = (async () => {
     while (!over) {
       const w: Write = { start: performance.now(), end: 0 };
@@ -444,7 +460,7 @@ async function contendedRun(engine: 'postgres' | 'mysql', probe: EngineProbe, s:
 
 /** PostgreSQL: the names of a table's indexes that satisfy `which` (a condition on pg_index `i`). */
 async function indexesOf(driver: Driver, table: string, which: string): Promise<string[]> {
-  const rel = `to_regclass('${quoteName('postgres', table).replaceAll("'", "''")}')`;
+  const rel = `to_regclass(${literal(quoteTable('postgres', table))})`;
   return (await driver.query(`SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = ${rel} AND ${which}`)).map((r) => String(r[0]));
 }
 

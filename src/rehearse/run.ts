@@ -6,10 +6,10 @@
  * rehearsal: what follows it would rehearse a database the plan never meant.
  */
 import { statementOf, type Statement, type TaskSql, type Verification } from '../model/schema.js';
-import { quoteName, type Driver, type EngineName } from './driver.js';
+import type { Driver, EngineName } from './driver.js';
 import { emptyUsage, readUsage } from './references.js';
 import { createTable, seedStatements, startingSchema, type StartTable } from './seed.js';
-import { isDdl, probeStep, targetOf, type ProbeReport } from './probe.js';
+import { isDdl, probeStep, tableExists, targetOf, type ProbeReport } from './probe.js';
 import { describeDifference, diffSnapshots, type Snapshot } from './snapshot.js';
 import { oneLine, withValues } from './sql-text.js';
 
@@ -155,8 +155,8 @@ export async function rehearse(input: RehearsalInput): Promise<Rehearsal> {
           open = true;
         }
         const sql = withValues(text, values, driver.engine);
-        const before = list.slice(0, i).map((b) => withValues(statementOf(b).run, values, driver.engine));
-        const probed = probing(part, again) ? await probe(row, task, sql, before, open) : undefined;
+        const before = () => list.slice(0, i).map((b) => withValues(statementOf(b).run, values, driver.engine));
+        const probed = probing(part, again) ? await probe(row, task, sql, before(), open) : undefined;
         const done = probed ?? await run(row, sql);
         record({ ...row, ms: done.ms, rows: done.rows, result: transaction ? 'ok' : 'ok (no transaction)', ok: true });
         if (probed) record({ ...row, statement: `probe ${row.statement}`, ms: probed.probeMs, rows: null, result: probed.report.result, ok: probed.report.ok });
@@ -169,13 +169,13 @@ export async function rehearse(input: RehearsalInput): Promise<Rehearsal> {
   };
 
   /** Probes run once per step: on the first up of a rehearsed phase, not in set-up, not again. */
-  const probing = (part: 'up' | 'down', again: string) => Boolean(input.probe) && part === 'up' && again === '' && driver.engine !== 'sqlite' && driver.openSession !== undefined;
+  const probing = (part: 'up' | 'down', again: string) => Boolean(input.probe) && part === 'up' && again === '' && driver.openSession !== undefined;
 
   /** A DDL step under the probe (undefined: not a DDL step, or no table of it exists yet); its probe row is recorded after. */
   const probe = async (row: Omit<Row, 'ms' | 'rows' | 'result' | 'ok'>, task: RehearsalTask, sql: string, before: string[], inTransaction: boolean) => {
     if (!isDdl(sql) || driver.engine === 'sqlite') return undefined;
     const target = targetOf(driver.engine, sql, before);
-    if (!target || !(await tableExists(target.table))) return undefined;
+    if (!target || !(await tableExists(driver, target.table))) return undefined;
     try {
       const outcome = await timed(`${row.task} ${row.statement} (probe)`, () => probeStep({
         driver, sql, target, inTransaction, label: row, verifyHolds: () => verifyHolds(task),
@@ -186,13 +186,6 @@ export async function rehearse(input: RehearsalInput): Promise<Rehearsal> {
       record({ ...row, ms: 0, rows: null, result: `failed: ${message(err)}`, ok: false });
       throw new Stop();
     }
-  };
-
-  const tableExists = async (table: string) => {
-    const sql = driver.engine === 'postgres'
-      ? `SELECT to_regclass('${quoteName('postgres', table).replaceAll("'", "''")}') IS NOT NULL`
-      : `SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '${table.replaceAll("'", "''")}'`;
-    return matches(true, (await driver.query(sql))[0]?.[0]);
   };
 
   /** Whether every verify query of the task holds now (a query that errors does not). */

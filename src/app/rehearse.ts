@@ -117,7 +117,8 @@ function finish(partial: Omit<RehearseResult, 'ok' | 'exitCode' | 'verdict' | 'f
     rehearsalTable(partial.rows),
     '',
     ...(partial.probes?.length ? ['Concurrency probes (an old transaction holds the table while a writer writes):', probeTable(partial.probes), ''] : []),
-    ...(partial.probes && !partial.probes.length && partial.engine !== 'sqlite' && partial.engine !== 'mongodb' ? ['Concurrency probes: no DDL step on an existing table to probe', ''] : []),
+    ...(partial.probes && !partial.probes.length && partial.engine !== 'sqlite' && partial.engine !== 'mongodb'
+      ? [`Concurrency probes: ${failure ? 'none ran before the failure' : 'no DDL step on an existing table to probe'}`, ''] : []),
     ...partial.notes.map((n) => `Note: ${n}`),
     ...(failure?.differences?.length ? ['Differences after down:', ...failure.differences.map((d) => `  ${d}`)] : []),
     ...(partial.timings.serverMs !== undefined ? [`Embedded PostgreSQL started in ${duration(partial.timings.serverMs)}; rehearsal took ${duration(partial.timings.rehearsalMs)}`] : []),

@@ -18,16 +18,17 @@ export function rehearsalTable(rows: Row[]): string {
   return table(HEADER, rows.map((r) => [r.phase, r.task, r.statement, duration(r.ms), r.rows === null ? '-' : String(r.rows), cut(r.result)]));
 }
 
-const PROBE_HEADER = ['Task', 'Statement', 'Table', 'Strongest lock', 'Lock wait', 'Writer blocked', 'Lock timeout', 'Result'];
+const PROBE_HEADER = ['Task', 'Statement', 'Table', 'Strongest lock', 'Held', 'Lock wait', 'Writer blocked', 'Lock timeout', 'Result'];
 
 /**
- * One line per probed step, then its fail-fast and cancel findings indented under it. The lock timeout
- * column shows the plan's, and the one the probe ran with when it was scaled down.
+ * One line per probed step, then its fail-fast and cancel findings indented under it. Held and Lock wait
+ * are what the lock monitor saw (in steps of its 20 ms look); the lock timeout column shows the plan's,
+ * and the one the probe ran with when it was scaled down.
  */
 export function probeTable(probes: ProbeReport[]): string {
   const timeout = (p: ProbeReport) => p.lockTimeoutMs === null ? 'none'
     : p.probeLockTimeoutMs === p.lockTimeoutMs ? duration(p.lockTimeoutMs) : `${duration(p.lockTimeoutMs)} (probe ${duration(p.probeLockTimeoutMs!)})`;
-  const lines = table(PROBE_HEADER, probes.map((p) => [p.task, p.statement, p.table, p.lock ?? '-', duration(p.lockWaitMs),
+  const lines = table(PROBE_HEADER, probes.map((p) => [p.task, p.statement, p.table, p.lock ?? '-', duration(p.lockHeldMs), duration(p.lockWaitMs),
     duration(p.writerBlockedMs), timeout(p), cut(p.result)])).split('\n');
   const out = lines.slice(0, 2);
   probes.forEach((p, i) => {

@@ -113,7 +113,7 @@ describe('on PostgreSQL (embedded, one server for the block)', () => {
     expect(result.probes![0]).toMatchObject({ lock: 'ShareUpdateExclusiveLock', online: 'CONCURRENTLY', writerBlockedMs: 0, ok: true });
     expect(result.probes![0]!.cancelled).toMatch(/left INVALID index idx_orders_customer_id_created_at; a re-run reports success and leaves it INVALID; verify catches it/);
     expect(text).toMatch(/^Concurrency probes/m);
-    expect(text).toMatch(/^Task +Statement +Table +Strongest lock +Lock wait +Writer blocked +Lock timeout +Result$/m);
+    expect(text).toMatch(/^Task +Statement +Table +Strongest lock +Held +Lock wait +Writer blocked +Lock timeout +Result$/m);
   });
 
   it('fails a CONCURRENTLY build whose verify would accept the INVALID index a cancel leaves', async () => {

@@ -205,7 +205,7 @@ export function strongestLock(engine: EngineName, samples: Sample[]): { lock: st
   };
 }
 
-/** MariaDB metadata lock names (METADATA_LOCK_INFO), weakest first; the processlist's wait counts as the exclusive one. */
+/** MariaDB metadata lock names (METADATA_LOCK_INFO), weakest first; without the plugin, the processlist's wait is all there is. */
 function mdlRank(mode: string): number {
   return ['MDL_SHARED', 'MDL_SHARED_HIGH_PRIO', 'MDL_SHARED_READ', 'MDL_SHARED_WRITE', 'MDL_SHARED_UPGRADABLE', 'MDL_SHARED_READ_ONLY',
     'MDL_SHARED_NO_WRITE', 'MDL_SHARED_NO_READ_WRITE', 'MDL_EXCLUSIVE', 'metadata lock (waited)'].indexOf(mode);
@@ -308,7 +308,8 @@ async function sample(engine: 'postgres' | 'mysql', monitor: Session, table: str
     ? (await monitor.query(`SELECT LOCK_MODE FROM information_schema.METADATA_LOCK_INFO WHERE THREAD_ID = ${stepId} AND TABLE_NAME = ${literal(table.split('.').at(-1)!)}`))
       .map((r) => ({ mode: String(r[0]), granted: true }))
     : [];
-  if (stepWaiting) step.push({ mode: 'metadata lock (waited)', granted: false });
+  // The plugin lists granted locks only; without it, the wait is all there is to name.
+  if (stepWaiting && !mdlInfo) step.push({ mode: 'metadata lock (waited)', granted: false });
   return { at, step, stepWaiting, writerWaiting: waiting(writerId) };
 }
 

@@ -6,6 +6,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import mysql from 'mysql2/promise';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { rehearsePlan } from '../../src/app/rehearse.js';
 import { newPlan } from '../../src/app/new.js';
@@ -159,6 +160,16 @@ describe('on MariaDB (one server for the block)', () => {
     expect(exclusive!.writerBlockedMs).toBeGreaterThanOrEqual(1500);
     expect(result.failure).toMatchObject({ task: 'T2', path: 'tasks[1].sql.up[0]' });
     expect(result.failure!.result).toMatch(/a step with LOCK=EXCLUSIVE and no lock timeout blocked the writer on users/);
+  });
+
+  it('names the metadata lock the step holds when the metadata_lock_info plugin is there (installed by this test, never by the probe)', async () => {
+    const connection = await mysql.createConnection({ uri: url() });
+    await connection.query(`INSTALL SONAME 'metadata_lock_info'`);
+    await connection.end();
+    const { result, text } = await rehearsePlan({ file: plan('probe-mysql'), url: url(), probe: true, phase: 'A' });
+    expect(result.ok, text).toBe(true);
+    expect(result.probes![0]).toMatchObject({ lock: 'MDL_SHARED_UPGRADABLE', ok: true });
+    expect(result.probes![0]!.lockHeldMs).toBeGreaterThan(0);
   });
 });
 

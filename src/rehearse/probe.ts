@@ -439,17 +439,15 @@ async function contendedRun(engine: 'postgres' | 'mysql', probe: EngineProbe, s:
 
   const start = performance.now();
   const step = driver.run(sql).then((rows) => ({ rows, error: undefined }), (err: unknown) => ({ rows: 0, error: message(err) }));
-  let released = false;
-  const release = async () => {
-    if (released) return;
-    released = true;
-    await s.old.run('ROLLBACK');
-  };
-  const holdTimer = sleep(probe.holdMs).then(release);
+  // Ended once, by whichever comes first: the hold running out, or the step ending (a step that never
+  // waited for the old transaction costs no more than itself).
+  let releasing: Promise<unknown> | undefined;
+  const release = () => (releasing ??= s.old.run('ROLLBACK'));
+  const holdTimer = setTimeout(release, probe.holdMs);
   const done = await step;
   const ms = Math.round(performance.now() - start);
+  clearTimeout(holdTimer);
   await release();
-  await holdTimer;
   // A writer still waiting (on the step's transaction, still open) is cancelled: what it waited so far counts.
   over = true;
   await s.monitor.query(probe.cancel(s.writerId)).catch(() => undefined);

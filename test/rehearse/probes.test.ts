@@ -15,7 +15,7 @@ import { startEmbedded } from '../../src/rehearse/postgres.js';
 import { loadParser, parseText } from '../../src/sql/engines.js';
 import { factsOf } from '../../src/sql/facts.js';
 import { fixture, runCli, tempDir } from '../helpers.js';
-import { serverForBlock, startMariadb } from './servers.js';
+import { serverForBlock, startDebianPostgres, startMariadb } from './servers.js';
 
 const plan = (name: string) => fixture('rehearse', `${name}.plan.yaml`);
 
@@ -144,6 +144,16 @@ describe('on PostgreSQL (embedded, one server for the block)', () => {
     expect(result.probes!.map((p) => [p.task, p.lock, p.lockTimeoutMs, p.probeLockTimeoutMs])).toEqual([['T1', 'AccessExclusiveLock', 5000, 200], ['T2', 'AccessExclusiveLock', 100, 100]]);
     for (const p of result.probes!) expect(p.failFast).toMatch(/^failed fast: lock timeout after \d+ ms .*; run again after the old transaction ended$/);
     expect(text).toContain('5.0s (probe 200ms)');
+  });
+});
+
+describe('on PostgreSQL 15 (Debian\'s server, --url)', () => {
+  const url = serverForBlock(startDebianPostgres, (server) => server.stop());
+
+  it('reports the plain CREATE INDEX as blocking the writer there too', async () => {
+    const { result } = await rehearsePlan({ file: plan('probe-unsafe'), url: url(), probe: true });
+    expect(result.probes![0]).toMatchObject({ lock: 'ShareLock', ok: false });
+    expect(result.failure).toMatchObject({ task: 'T1', path: 'tasks[0].sql.up[0]' });
   });
 });
 

@@ -481,8 +481,10 @@ async function cancelHalfway(probe: EngineProbe, s: Sessions, driver: Driver, sq
     const builderId = Number((await builder.query(probe.sessionId))[0]![0]);
     await holdOld(probe, s.old, target.table, oldRow, 'postgres');
     const build = builder.run(sql).then(() => undefined, (err: unknown) => message(err));
-    // Cancel once the build waits (for the old transaction), or after the hold if it never does.
-    const deadline = performance.now() + probe.holdMs;
+    // Cancel once the build waits for the old transaction, which is held until then: by then its INVALID
+    // entry is in the catalog. The deadline is only for a build that never waits (a loaded machine is slow
+    // to get there, so it is generous).
+    const deadline = performance.now() + 10 * probe.holdMs;
     while (performance.now() < deadline) {
       const waiting = await s.monitor.query(`SELECT 1 FROM pg_locks WHERE pid = ${builderId} AND NOT granted`);
       if (waiting.length) break;

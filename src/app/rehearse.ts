@@ -9,7 +9,8 @@ import { didYouMean, ExitCode, formatLocation, formatPath, PlanInputError, type 
 import type { Plan } from '../model/schema.js';
 import type { Driver, EngineName } from '../rehearse/driver.js';
 import { MONGODB_NOTE, parseMongo } from '../rehearse/mongodb.js';
-import { duration, rehearsalTable } from '../rehearse/table.js';
+import { probesNotApplicable, type ProbeReport } from '../rehearse/probe.js';
+import { duration, probeTable, rehearsalTable } from '../rehearse/table.js';
 import { rehearse, timed, type RehearsalPhase, type Row } from '../rehearse/run.js';
 import type { StartTable } from '../rehearse/seed.js';
 import { parseSetFlags } from '../templates/parameters.js';
@@ -26,6 +27,8 @@ export interface RehearseOptions extends CheckOptions {
   keep?: boolean;
   /** `--set name=value`: placeholder values, instead of the examples the plan declares. */
   set?: string[];
+  /** Concurrency probes on every DDL step (PostgreSQL, MySQL/MariaDB; said not to apply elsewhere). */
+  probe?: boolean;
   /** A line for stderr when something takes longer than a second. */
   progress?: (line: string) => void;
 }
@@ -42,6 +45,8 @@ export interface RehearseResult {
   /** The starting schema built from what the statements use. */
   schema: StartTable[];
   notes: string[];
+  /** With --probe: one report per probed DDL step (empty on engines the probes do not apply to). */
+  probes?: ProbeReport[];
   failure?: Row & SourceLocation;
   /** How to reach what --keep kept. */
   kept?: string;
@@ -57,10 +62,11 @@ export async function rehearsePlan(options: RehearseOptions): Promise<{ result: 
   const phases = phasesToRehearse(plan, checked.outline.tasks.map((t) => t.id), options.phase);
   const values = placeholderValues(plan, parseSetFlags(options.set ?? []));
 
-  const base = { file: options.file, engine, notes: [] as string[], schema: [] as StartTable[] };
+  const notApplicable = options.probe ? probesNotApplicable(engine) : undefined;
+  const base = { file: options.file, engine, notes: [] as string[], schema: [] as StartTable[], ...(options.probe ? { probes: [] as ProbeReport[] } : {}) };
   if (engine === 'mongodb') {
     const rows = parseMongo(phases);
-    return finish({ ...base, server: 'parse-only', rows, notes: [MONGODB_NOTE], timings: { rehearsalMs: 0 } }, locate);
+    return finish({ ...base, server: 'parse-only', rows, notes: [MONGODB_NOTE, ...(notApplicable ? [notApplicable] : [])], timings: { rehearsalMs: 0 } }, locate);
   }
 
   const start = performance.now();
@@ -78,12 +84,14 @@ export async function rehearsePlan(options: RehearseOptions): Promise<{ result: 
       url = server.url;
     }
     driver = await openDriver(engine, url);
-    const rehearsal = await rehearse({ driver, phases, values, rows: options.rows ?? DEFAULT_ROWS, progress: options.progress });
+    const rehearsal = await rehearse({ driver, phases, values, rows: options.rows ?? DEFAULT_ROWS, probe: options.probe, progress: options.progress });
     const where = await driver.close(Boolean(options.keep));
     driver = undefined;
     if (where) kept.push(where);
     return finish({
-      ...base, server: server ? 'embedded' : url ? 'url' : 'in-process', rows: rehearsal.rows, schema: rehearsal.schema, notes: rehearsal.notes,
+      ...base, server: server ? 'embedded' : url ? 'url' : 'in-process', rows: rehearsal.rows, schema: rehearsal.schema,
+      notes: [...rehearsal.notes, ...(notApplicable ? [notApplicable] : [])],
+      ...(options.probe ? { probes: rehearsal.probes } : {}),
       timings: { serverMs, rehearsalMs: Math.round(performance.now() - start - (serverMs ?? 0)) },
     }, locate, kept);
   } finally {
@@ -111,6 +119,9 @@ function finish(partial: Omit<RehearseResult, 'ok' | 'exitCode' | 'verdict' | 'f
   const text = () => [
     rehearsalTable(partial.rows),
     '',
+    ...(partial.probes?.length ? ['Concurrency probes (an old transaction holds the table while a writer writes):', probeTable(partial.probes), ''] : []),
+    ...(partial.probes && !partial.probes.length && partial.engine !== 'sqlite' && partial.engine !== 'mongodb'
+      ? [`Concurrency probes: ${failure ? 'none ran before the failure' : 'no DDL step on an existing table to probe'}`, ''] : []),
     ...partial.notes.map((n) => `Note: ${n}`),
     ...(failure?.differences?.length ? ['Differences after down:', ...failure.differences.map((d) => `  ${d}`)] : []),
     ...(partial.timings.serverMs !== undefined ? [`Embedded PostgreSQL started in ${duration(partial.timings.serverMs)}; rehearsal took ${duration(partial.timings.rehearsalMs)}`] : []),

@@ -15,6 +15,15 @@ export interface Driver {
   snapshot(): Promise<Snapshot>;
   /** Closes the connection; removes the throwaway database unless `keep`, and then says how to reach it. */
   close(keep: boolean): Promise<string | undefined>;
+  /** Another connection to the same throwaway database: the concurrency probes' old transaction, writer and lock monitor. */
+  openSession?(): Promise<Session>;
+}
+
+/** A second connection: statements only, closed by the probe that opened it. */
+export interface Session {
+  run(sql: string): Promise<number>;
+  query(sql: string): Promise<unknown[][]>;
+  close(): Promise<void>;
 }
 
 /** `users` → `"users"` (or `` `users` `` on MySQL): names from the plan are quoted, never trusted. */

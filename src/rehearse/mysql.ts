@@ -5,11 +5,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
-import { quoteName, throwawayName, type Driver } from './driver.js';
+import { quoteName, throwawayName, type Driver, type Session } from './driver.js';
 import { hashRows, type Snapshot } from './snapshot.js';
 
+const OPTIONS = { multipleStatements: false, dateStrings: true, supportBigNumbers: true, bigNumberStrings: true } as const;
+
 export async function openMysql(url: string): Promise<Driver> {
-  const connection = await mysql.createConnection({ uri: url, multipleStatements: false, dateStrings: true, supportBigNumbers: true, bigNumberStrings: true });
+  const connection = await mysql.createConnection({ uri: url, ...OPTIONS });
   const name = throwawayName(randomBytes(4).toString('hex'));
   await connection.query(`CREATE DATABASE ${name} CHARACTER SET utf8mb4`);
   await connection.query(`USE ${name}`);
@@ -22,6 +24,18 @@ export async function openMysql(url: string): Promise<Driver> {
     },
     query,
     snapshot: () => snapshotMysql(query),
+    async openSession(): Promise<Session> {
+      const other = await mysql.createConnection({ uri: url, ...OPTIONS });
+      await other.query(`USE ${name}`);
+      return {
+        async run(sql) {
+          const [result] = await other.query(sql);
+          return Array.isArray(result) ? result.length : (result as { affectedRows: number }).affectedRows;
+        },
+        query: async (sql) => (await other.query({ sql, rowsAsArray: true }))[0] as unknown[][],
+        close: () => other.end(),
+      };
+    },
     async close(keep) {
       if (!keep) await connection.query(`DROP DATABASE IF EXISTS ${name}`);
       await connection.end();

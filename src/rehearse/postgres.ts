@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg, { type Client } from 'pg';
-import { quoteName, throwawayName, type Driver } from './driver.js';
+import { quoteName, throwawayName, type Driver, type Session } from './driver.js';
 import { hashRows, type Snapshot } from './snapshot.js';
 
 export interface Server {
@@ -107,12 +107,24 @@ export async function openPostgres(url: string): Promise<Driver> {
     },
     query,
     snapshot: () => snapshotPostgres(query),
+    openSession: async () => session(await connect(target.toString())),
     async close(keep) {
       await client.end();
       if (!keep) await admin.query(`DROP DATABASE IF EXISTS ${name}`);
       await admin.end();
       return keep ? `the database is kept: psql '${target.toString()}'` : undefined;
     },
+  };
+}
+
+function session(client: Client): Session {
+  return {
+    async run(sql) {
+      const result = await client.query({ text: sql, rowMode: 'array' });
+      return result.rowCount ?? result.rows.length;
+    },
+    query: async (sql) => (await client.query({ text: sql, rowMode: 'array' })).rows,
+    close: () => client.end(),
   };
 }
 

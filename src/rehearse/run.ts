@@ -9,6 +9,7 @@ import { statementOf, type Statement, type TaskSql, type Verification } from '..
 import type { Driver, EngineName } from './driver.js';
 import { emptyUsage, readUsage } from './references.js';
 import { createTable, seedStatements, startingSchema, type StartTable } from './seed.js';
+import { isDdl, probeStep, tableExists, targetOf, type ProbeReport } from './probe.js';
 import { describeDifference, diffSnapshots, type Snapshot } from './snapshot.js';
 import { oneLine, withValues } from './sql-text.js';
 
@@ -27,6 +28,8 @@ export interface RehearsalInput {
   /** Placeholder values (each declared placeholder's example). */
   values: Record<string, string>;
   rows: number;
+  /** Concurrency probes on each DDL step of a rehearsed phase's first up (PostgreSQL, MySQL/MariaDB). */
+  probe?: boolean;
   progress?: (line: string) => void;
 }
 
@@ -50,6 +53,8 @@ export interface Rehearsal {
   failure?: Row;
   schema: StartTable[];
   notes: string[];
+  /** One per probed step, in the order run (empty without --probe). */
+  probes: ProbeReport[];
 }
 
 /** Pauses between batches are cut to this in a rehearsal: the plan's pause is for production traffic. */
@@ -99,6 +104,7 @@ export async function rehearse(input: RehearsalInput): Promise<Rehearsal> {
   const { driver, values, progress } = input;
   const rows: Row[] = [];
   const notes: string[] = [];
+  const probes: ProbeReport[] = [];
   const tasks = input.phases.flatMap((p) => p.tasks);
   const schema = startingSchema(await readUsage(driver.engine, allStatements(tasks, values, driver.engine), emptyUsage()));
 
@@ -148,14 +154,47 @@ export async function rehearse(input: RehearsalInput): Promise<Rehearsal> {
           await driver.run('BEGIN');
           open = true;
         }
-        const done = await run(row, withValues(text, values, driver.engine));
-        record({ ...row, ...done, result: transaction ? 'ok' : 'ok (no transaction)', ok: true });
+        const sql = withValues(text, values, driver.engine);
+        const before = () => list.slice(0, i).map((b) => withValues(statementOf(b).run, values, driver.engine));
+        const probed = probing(part, again) ? await probe(row, task, sql, before(), open) : undefined;
+        const done = probed ?? await run(row, sql);
+        record({ ...row, ms: done.ms, rows: done.rows, result: transaction ? 'ok' : 'ok (no transaction)', ok: true });
+        if (probed) record({ ...row, statement: `probe ${row.statement}`, ms: probed.probeMs, rows: null, result: probed.report.result, ok: probed.report.ok });
       }
       await close('COMMIT');
     } catch (err) {
       await close('ROLLBACK').catch(() => undefined);
       throw err;
     }
+  };
+
+  /** Probes run once per step: on the first up of a rehearsed phase, not in set-up, not again. */
+  const probing = (part: 'up' | 'down', again: string) => Boolean(input.probe) && part === 'up' && again === '' && driver.openSession !== undefined;
+
+  /** A DDL step under the probe (undefined: not a DDL step, or no table of it exists yet); its probe row is recorded after. */
+  const probe = async (row: Omit<Row, 'ms' | 'rows' | 'result' | 'ok'>, task: RehearsalTask, sql: string, before: string[], inTransaction: boolean) => {
+    if (!isDdl(sql) || driver.engine === 'sqlite') return undefined;
+    const target = targetOf(driver.engine, sql, before);
+    if (!target || !(await tableExists(driver, target.table))) return undefined;
+    try {
+      const outcome = await timed(`${row.task} ${row.statement} (probe)`, () => probeStep({
+        driver, sql, target, inTransaction, label: row, verifyHolds: () => verifyHolds(task),
+      }), progress);
+      probes.push(outcome.value.report);
+      return { ms: outcome.value.ms, rows: outcome.value.rows, report: outcome.value.report, probeMs: outcome.ms };
+    } catch (err) {
+      record({ ...row, ms: 0, rows: null, result: `failed: ${message(err)}`, ok: false });
+      throw new Stop();
+    }
+  };
+
+  /** Whether every verify query of the task holds now (a query that errors does not). */
+  const verifyHolds = async (task: RehearsalTask) => {
+    for (const v of task.sql.verify) {
+      const value = await driver.query(withValues(v.query, values, driver.engine)).then((r) => r[0]?.[0], () => Symbol('error'));
+      if (typeof value === 'symbol' || !matches(v.expect, value)) return false;
+    }
+    return true;
   };
 
   const runLoop = async (row: Omit<Row, 'ms' | 'rows' | 'result' | 'ok'>, text: string, loop: NonNullable<ReturnType<typeof statementOf>['loop']>, transaction: boolean) => {
@@ -244,5 +283,5 @@ export async function rehearse(input: RehearsalInput): Promise<Rehearsal> {
     if (!(err instanceof Stop)) throw err;
   }
   const failure = rows.find((r) => !r.ok);
-  return { rows, ok: !failure, failure, schema, notes: [...new Set(notes)] };
+  return { rows, ok: !failure, failure, schema, notes: [...new Set(notes)], probes };
 }

@@ -64,10 +64,17 @@ class Statement {
   }
 
   column(column: string, qualifier?: string | null, numeric = false): void {
+    // `SELECT *` names no column.
+    if (column === '*') return;
     const key = this.key(column, qualifier);
     if (!key) return;
     this.usage.columns.add(key);
     if (numeric) this.usage.numeric.add(key);
+  }
+
+  /** A table renamed to `name`: the plan makes it, unless a statement before used that name (a swap back). */
+  renamedTo(name: string): void {
+    if (!this.usage.tables.includes(name)) this.usage.created.add(name);
   }
 
   added(column: string): void {
@@ -106,6 +113,10 @@ function columnRef(node: unknown): [string, string | undefined] | undefined {
 }
 
 function readPostgres(stmt: unknown, s: Statement, usage: Usage): void {
+  // A table's new name, before the walk below meets it.
+  walk(stmt, (n) => {
+    if (isNode(n.RenameStmt) && n.RenameStmt.renameType === 'OBJECT_TABLE' && typeof n.RenameStmt.newname === 'string') s.renamedTo(n.RenameStmt.newname);
+  });
   // Tables first, so that columns find their aliases whatever the order of the tree.
   walk(stmt, (n) => {
     if (isNode(n.CreateStmt) && isNode(n.CreateStmt.relation)) usage.created.add(String(n.CreateStmt.relation.relname));
@@ -153,6 +164,17 @@ const isLiteralNumber = (n: unknown) => isNode(n) && n.type === 'number';
 function readSqlParser(stmt: unknown, s: Statement, usage: Usage): void {
   if (!isNode(stmt)) return;
   const createsTable = stmt.type === 'create' && stmt.keyword === 'table';
+  // A table's new name (MySQL RENAME TABLE a TO b, …; ALTER TABLE a RENAME TO b), before the walk below meets it.
+  if (stmt.type === 'rename' && Array.isArray(stmt.table)) {
+    for (const pair of stmt.table) {
+      if (!Array.isArray(pair) || !isNode(pair[0]) || !isNode(pair[1]) || typeof pair[0].table !== 'string' || typeof pair[1].table !== 'string') continue;
+      s.table(pair[0].table);
+      s.renamedTo(pair[1].table);
+    }
+  }
+  if (stmt.type === 'alter' && Array.isArray(stmt.expr)) {
+    for (const e of stmt.expr) if (isNode(e) && e.action === 'rename' && e.resource === 'table' && typeof e.table === 'string') s.renamedTo(e.table);
+  }
   walk(stmt, (n) => {
     if ('db' in n && typeof n.table === 'string' && n.type !== 'column_ref') {
       if (createsTable) usage.created.add(n.table);

@@ -87,7 +87,7 @@ export async function readUsage(engine: EngineName, statements: string[], usage:
   for (const sql of statements) {
     // A statement the parser cannot read adds nothing: `plan check` has already reported it.
     const { tree } = parseText(engine, sql);
-    if (tree) for (const stmt of tree.stmts) readRenames(stmt, new Statement(usage));
+    if (tree && tree.engine !== 'mongodb') for (const stmt of tree.stmts) readRenames(stmt, new Statement(usage));
     if (tree?.engine === 'postgres') for (const stmt of tree.stmts) readPostgres(stmt, new Statement(usage), usage);
     else if (tree?.engine === 'mysql' || tree?.engine === 'sqlite') for (const stmt of tree.stmts) readSqlParser(stmt, new Statement(usage), usage);
   }

@@ -58,6 +58,11 @@ class Statement {
     this.aliases.set(alias ?? name, name);
   }
 
+  /** A table renamed to `name`: the plan makes it, unless a statement before used that name (a swap back). */
+  renamedTo(name: string): void {
+    if (!this.usage.tables.includes(name)) this.usage.created.add(name);
+  }
+
   private key(column: string, qualifier?: string | null): string | undefined {
     const table = qualifier ? this.aliases.get(qualifier) ?? qualifier : this.aliases.size === 1 ? this.tables[0] : undefined;
     return table ? `${table}.${column}` : undefined;
@@ -82,10 +87,33 @@ export async function readUsage(engine: EngineName, statements: string[], usage:
   for (const sql of statements) {
     // A statement the parser cannot read adds nothing: `plan check` has already reported it.
     const { tree } = parseText(engine, sql);
+    if (tree && tree.engine !== 'mongodb') for (const stmt of tree.stmts) readRenames(stmt, new Statement(usage));
     if (tree?.engine === 'postgres') for (const stmt of tree.stmts) readPostgres(stmt, new Statement(usage), usage);
     else if (tree?.engine === 'mysql' || tree?.engine === 'sqlite') for (const stmt of tree.stmts) readSqlParser(stmt, new Statement(usage), usage);
   }
   return usage;
+}
+
+/**
+ * A table renamed to a new name (ALTER TABLE a RENAME TO b; MySQL's RENAME TABLE a TO b, c TO a): the new name is
+ * the plan's, not a table to start with. Read before the rest of the statement, which then meets both names.
+ */
+function readRenames(stmt: unknown, s: Statement): void {
+  if (!isNode(stmt)) return;
+  walk(stmt, (n) => {
+    if (isNode(n.RenameStmt) && n.RenameStmt.renameType === 'OBJECT_TABLE' && typeof n.RenameStmt.newname === 'string') s.renamedTo(n.RenameStmt.newname);
+    if (n.type === 'alter' && Array.isArray(n.expr)) {
+      for (const e of n.expr) if (isNode(e) && e.action === 'rename' && e.resource === 'table' && typeof e.table === 'string') s.renamedTo(e.table);
+    }
+  });
+  if (stmt.type === 'rename' && Array.isArray(stmt.table)) {
+    for (const pair of stmt.table) {
+      if (!Array.isArray(pair) || !isNode(pair[0]) || !isNode(pair[1]) || typeof pair[0].table !== 'string' || typeof pair[1].table !== 'string') continue;
+      // The source is used first: in a swap (a TO tmp, b TO a) the second target is a table that exists.
+      s.table(pair[0].table);
+      s.renamedTo(pair[1].table);
+    }
+  }
 }
 
 // PostgreSQL (libpg-query's tree) --------------------------------------------------------------------

@@ -11,6 +11,11 @@ import { volumePlan } from './volume.js';
 
 type Options = { hash: Record<string, unknown>; loc?: { start: { line: number; column: number } } };
 
+/** Identifiers joined with `_` as a placeholder name: lowercase, from its first letter, at most 63 characters. */
+export function placeholderName(parts: string[]): string {
+  return parts.join('_').toLowerCase().replace(/[^a-z0-9_]/g, '_').replace(/^[^a-z]+/, '').slice(0, 63);
+}
+
 /** PostgreSQL truncates identifiers at 63 bytes; keep generated names within it. */
 export function indexName(table: string, column: string): string {
   return `idx_${table}_${column}`.slice(0, 63);
@@ -103,6 +108,11 @@ export function planHelpers(engines: Engines): Record<string, HelperDelegate> {
     index_name: (table: string, column: string) => indexName(table, column),
     /** `(type_word "numeric(12,2)")` → `numeric_12_2`: a column type as part of a name. */
     type_word: (type: string) => type.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, ''),
+    /**
+     * `(placeholder table "cutoff")` → `users_cutoff`: a placeholder name made of identifiers, in the form a
+     * plan's placeholders take (lowercase, starting with a letter, at most 63 characters).
+     */
+    placeholder: (...args: unknown[]) => placeholderName(args.slice(0, -1).map(String)),
     /**
      * Ids of a task that fans out per table: `(fan_ids "T4" tables true)` → T4.users, T4.orders;
      * without fan-out, just the id.

@@ -32,6 +32,16 @@ describe('the starting schema', () => {
       ]);
     }
   });
+  it('takes a table renamed into as made by the plan (a swap back to a name used before is not), and SELECT * as no column', async () => {
+    const cases = {
+      postgres: ['ALTER TABLE customers RENAME TO accounts', 'CREATE VIEW customers AS SELECT * FROM accounts', 'ALTER TABLE accounts RENAME TO customers'],
+      sqlite: ['ALTER TABLE customers RENAME TO accounts', 'CREATE VIEW customers AS SELECT * FROM accounts', 'ALTER TABLE accounts RENAME TO customers'],
+      mysql: ['RENAME TABLE customers TO accounts', 'CREATE VIEW customers AS SELECT * FROM accounts', 'RENAME TABLE customers TO customers_old, accounts TO customers'],
+    };
+    for (const [engine, statements] of Object.entries(cases)) {
+      expect(startingSchema(await readUsage(engine as keyof typeof cases, statements)), engine).toEqual([{ name: 'customers', columns: [] }]);
+    }
+  });
   it('seeds edge values: NULL, empty, duplicate, longest, non-ASCII, orphans in *_id columns', () => {
     const text = { name: 'email', numeric: false };
     expect([8, 1, 2].map((id) => edgeValue(text, id, 100))).toEqual(['NULL', "''", "'duplicate'"]);

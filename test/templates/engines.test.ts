@@ -5,7 +5,7 @@ import { trackerHelpers } from '../../src/export/helpers.js';
 import { compileTemplate } from '../../src/handlebars/compile.js';
 import { PlanInputError } from '../../src/errors.js';
 import { loadEngines } from '../../src/templates/engines.js';
-import { planHelpers } from '../../src/templates/helpers.js';
+import { placeholderName, planHelpers } from '../../src/templates/helpers.js';
 import { builtinTemplatesDir, listTemplates } from '../../src/templates/registry.js';
 import { ROOT, runCli, tempDir } from '../helpers.js';
 
@@ -110,5 +110,13 @@ describe('explicit partial context', () => {
       location: { file: join(dir, 'partials', 'task.hbs'), line: 2 } });
     writeFileSync(join(dir, 'plan.hbs'), 'tasks:\n{{> task id="T1" title=title}}\n');
     expect(compileTemplate(join(dir, 'plan.hbs'), [join(dir, 'partials')], {})({ title: 'passed' })).toBe('tasks:\nid: T1\ntitle: passed\n');
+  });
+});
+
+describe('placeholder names from identifiers', () => {
+  it('are lowercase, start with a letter and fit in 63 characters', () => {
+    expect(placeholderName(['users', 'cutoff'])).toBe('users_cutoff');
+    expect(placeholderName(['_Order', 'blue_rows'])).toBe('order_blue_rows');
+    expect(placeholderName(['t'.repeat(63), 'cutoff'])).toHaveLength(63);
   });
 });

@@ -171,7 +171,7 @@ describe('the new templates: engine-specific statements where they must be', () 
     expect(text('change-column-type', { db: 'mongodb' })).toContain('{ $convert: { input: "$amount", to: "long" } }');
     const window = (db: string, rows: string) => text('change-column-type', { db, rows, mode: 'maintenance-window' });
     expect(window('postgres', '1000')).toContain('ALTER TABLE orders ALTER COLUMN amount TYPE bigint USING amount::bigint;');
-    expect(window('mysql', '50000')).toContain('ALTER TABLE orders MODIFY amount bigint, ALGORITHM=COPY, LOCK=SHARED;');
+    expect(window('mysql', '50000')).toContain('ALTER TABLE orders MODIFY amount bigint, ALGORITHM=COPY, LOCK=SHARED');
     expect(window('mysql', '50000')).not.toContain('gh-ost --');
     expect(window('mysql', '50000000')).toContain('gh-ost --database=app --table=orders --alter="MODIFY amount bigint"');
     expect(window('mysql', '50000000')).toContain('50,000,000 rows: a table copy that size blocks writes for too long');
@@ -188,11 +188,14 @@ describe('the new templates: engine-specific statements where they must be', () 
   });
 
   it('rename-table: a compatibility view in the same transaction where the engine allows it', () => {
-    expect(text('rename-table', { db: 'postgres' })).toMatch(/BEGIN;\n.*\n\s+ALTER TABLE customers RENAME TO accounts;\n\s+CREATE VIEW customers AS SELECT \* FROM accounts;/);
-    expect(text('rename-table', { db: 'mysql' })).toContain('RENAME TABLE customers TO accounts;');
+    const t1 = (db: string, mode = 'zero-downtime') => plan('rename-table', { db, mode }).tasks.find((t) => t.id === 'T1')!.sql!;
+    expect(t1('postgres').up).toEqual(["SET LOCAL lock_timeout = '5s'", "SET LOCAL statement_timeout = '30s'", 'ALTER TABLE customers RENAME TO accounts', 'CREATE VIEW customers AS SELECT * FROM accounts']);
+    expect(t1('mysql').up).toContain('RENAME TABLE customers TO accounts');
+    expect(t1('mysql').down).toContain('RENAME TABLE customers TO customers_old_view, accounts TO customers');
+    expect(text('rename-table', { db: 'mysql' })).toContain('MySQL has no transactional DDL');
     expect(text('rename-table', { db: 'sqlite' })).toContain('SQLite views are read-only');
-    expect(text('rename-table', { db: 'mongodb' })).toContain('renameCollection: "app.customers", to: "app.accounts"');
-    expect(text('rename-table', { db: 'postgres', mode: 'maintenance-window' })).not.toContain('CREATE VIEW');
+    expect(t1('mongodb').up).toContain('db.customers.renameCollection("accounts")');
+    expect(JSON.stringify(t1('postgres', 'maintenance-window'))).not.toContain('CREATE VIEW');
   });
 
   it('add-foreign-key: NOT VALID then VALIDATE on PostgreSQL; each other engine its own way', () => {
@@ -217,10 +220,15 @@ describe('the new templates: engine-specific statements where they must be', () 
     const p = plan('blue-green', {});
     expect(p.tasks.filter((t) => t.id.startsWith('T2.')).map((t) => [t.id, t.depends])).toEqual([['T2.users', ['T1']], ['T2.orders', ['T1']]]);
     expect(p.tasks.filter((t) => t.point_of_no_return).map((t) => t.id)).toEqual(['S1', 'T4']);
-    expect(text('blue-green', { db: 'postgres' })).toContain('ON CONFLICT (id) DO NOTHING;');
-    expect(text('blue-green', { db: 'mysql' })).toContain('CHECKSUM TABLE users;');
-    expect(text('blue-green', { db: 'sqlite' })).toContain("ATTACH DATABASE 'green.db' AS green;");
-    expect(text('blue-green', { db: 'mongodb' })).toContain('$merge: { into: { db: "green", coll: "orders" }');
+    expect(text('blue-green', { db: 'postgres' })).toContain('pg_dump --data-only --table=users --rows-per-insert=5000 --on-conflict-do-nothing');
+    expect(text('blue-green', { db: 'mysql' })).toContain('pt-table-checksum');
+    expect(text('blue-green', { db: 'sqlite' })).toContain('INSERT OR IGNORE');
+    expect(text('blue-green', { db: 'mongodb' })).toContain('mongodump --uri="$BLUE_URI" --db=app --collection=orders --archive | mongorestore');
+    const pg = plan('blue-green', { db: 'postgres' });
+    expect(pg.placeholders.map((p) => p.name)).toEqual(['users_cutoff', 'users_blue_rows', 'orders_cutoff', 'orders_blue_rows']);
+    expect(pg.tasks.find((t) => t.id === 'V1.users')!.sql!.verify[0]!.query).toBe('SELECT count(*) - :users_blue_rows FROM users WHERE id <= :users_cutoff');
+    expect(pg.tasks.find((t) => t.id === 'S1')!.sql!.up[0]).toContain("setval(pg_get_serial_sequence('users', 'id')");
+    expect(plan('blue-green', { db: 'mysql' }).tasks.find((t) => t.id === 'S1')!.sql).toBeUndefined();
   });
 
   it('rows decides the batch size, the pause and the estimate of a backfill, and says why', () => {

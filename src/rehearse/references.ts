@@ -98,6 +98,9 @@ const COLUMN_COMMANDS = new Set(['AT_DropColumn', 'AT_AlterColumnType', 'AT_SetN
 
 const isNumber = (node: unknown) => isNode(node) && isNode(node.A_Const) && ('ival' in node.A_Const || 'fval' in node.A_Const);
 
+/** Every rehearsal table's key: a column compared with another table's `id` holds ids (`o.user_id = u.id`). */
+const KEY = 'id';
+
 /** A ColumnRef node's [column, qualifier]. */
 function columnRef(node: unknown): [string, string | undefined] | undefined {
   if (!isNode(node) || !isNode(node.ColumnRef)) return undefined;
@@ -120,6 +123,9 @@ function readPostgres(stmt: unknown, s: Statement, usage: Usage): void {
       const { lexpr, rexpr } = n.A_Expr;
       const compared = isNumber(rexpr) ? columnRef(lexpr) : isNumber(lexpr) ? columnRef(rexpr) : undefined;
       if (compared) s.column(compared[0], compared[1], true);
+      const [left, right] = [columnRef(lexpr), columnRef(rexpr)];
+      const ids = left && right && (left[0] === KEY) !== (right[0] === KEY) ? (left[0] === KEY ? right : left) : undefined;
+      if (ids) s.column(ids[0], ids[1], true);
     }
     if (isNode(n.IndexElem) && typeof n.IndexElem.name === 'string') s.column(n.IndexElem.name);
     if (isNode(n.Constraint)) for (const key of strings(n.Constraint.keys)) s.column(key);
@@ -175,6 +181,11 @@ function readSqlParser(stmt: unknown, s: Statement, usage: Usage): void {
       const compared = isLiteralNumber(n.right) && isColumn(n.left) ? n.left : isLiteralNumber(n.left) && isColumn(n.right) ? n.right : undefined;
       const name = compared ? nameOf(compared.column) : undefined;
       if (compared && name) s.column(name, typeof compared.table === 'string' ? compared.table : undefined, true);
+      if (isColumn(n.left) && isColumn(n.right) && (nameOf(n.left.column) === KEY) !== (nameOf(n.right.column) === KEY)) {
+        const ids = nameOf(n.left.column) === KEY ? n.right : n.left;
+        const idsName = nameOf(ids.column);
+        if (idsName) s.column(idsName, typeof ids.table === 'string' ? ids.table : undefined, true);
+      }
     }
     if (Array.isArray(n.set)) {
       for (const item of n.set) if (isNode(item) && typeof item.column === 'string') s.column(item.column, typeof item.table === 'string' ? item.table : undefined, isLiteralNumber(item.value));

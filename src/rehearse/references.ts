@@ -64,6 +64,7 @@ class Statement {
   }
 
   column(column: string, qualifier?: string | null, numeric = false): void {
+    if (column === '*') return;
     const key = this.key(column, qualifier);
     if (!key) return;
     this.usage.columns.add(key);
@@ -112,6 +113,8 @@ function readPostgres(stmt: unknown, s: Statement, usage: Usage): void {
   // Tables first, so that columns find their aliases whatever the order of the tree.
   walk(stmt, (n) => {
     if (isNode(n.CreateStmt) && isNode(n.CreateStmt.relation)) usage.created.add(String(n.CreateStmt.relation.relname));
+    // CREATE TABLE … AS SELECT (an archive of rows, say) creates its table too.
+    if (isNode(n.CreateTableAsStmt) && isNode(n.CreateTableAsStmt.into) && isNode(n.CreateTableAsStmt.into.rel)) usage.created.add(String(n.CreateTableAsStmt.into.rel.relname));
     // FROM lists wrap tables in RangeVar; `relation` (ALTER TABLE, UPDATE, CREATE INDEX) holds its fields directly.
     const range = isNode(n.RangeVar) ? n.RangeVar : isNode(n.relation) ? n.relation : undefined;
     if (range && typeof range.relname === 'string') s.table(range.relname, isNode(range.alias) ? String(range.alias.aliasname) : undefined, range.schemaname as string | undefined);
@@ -158,14 +161,16 @@ const isLiteralNumber = (n: unknown) => isNode(n) && n.type === 'number';
 
 function readSqlParser(stmt: unknown, s: Statement, usage: Usage): void {
   if (!isNode(stmt)) return;
-  const createsTable = stmt.type === 'create' && stmt.keyword === 'table';
+  if (stmt.type === 'create' && stmt.keyword === 'table') {
+    // The table it names is new; the tables of its AS SELECT or LIKE are used, read as a statement of their own.
+    for (const t of Array.isArray(stmt.table) ? stmt.table : []) if (isNode(t) && typeof t.table === 'string') usage.created.add(t.table);
+    if (isNode(stmt.query_expr)) readSqlParser(stmt.query_expr, new Statement(usage), usage);
+    if (isNode(stmt.like)) readSqlParser({ type: 'like', ...stmt.like }, new Statement(usage), usage);
+    return;
+  }
   walk(stmt, (n) => {
-    if ('db' in n && typeof n.table === 'string' && n.type !== 'column_ref') {
-      if (createsTable) usage.created.add(n.table);
-      else s.table(n.table, typeof n.as === 'string' ? n.as : undefined, typeof n.db === 'string' ? n.db : undefined);
-    }
+    if ('db' in n && typeof n.table === 'string' && n.type !== 'column_ref') s.table(n.table, typeof n.as === 'string' ? n.as : undefined, typeof n.db === 'string' ? n.db : undefined);
   });
-  if (createsTable) return;
   walk(stmt, (n) => {
     if (stmt.type === 'alter' && n.action === 'add' && n.resource === 'column') {
       const name = isNode(n.column) ? nameOf(n.column.column) : undefined;

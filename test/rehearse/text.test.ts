@@ -21,6 +21,8 @@ describe('the starting schema', () => {
         'ALTER TABLE users ADD COLUMN tenant_id bigint',
         'UPDATE users u SET tenant_id = 1 WHERE u.org_id = 3 AND email IS NOT NULL',
         'CREATE TABLE tenants (id integer primary key, name text)',
+        'CREATE TABLE users_archive AS SELECT * FROM users WHERE email IS NULL',
+        'INSERT INTO users SELECT * FROM users_archive',
         'SELECT count(*) FROM orders o JOIN users u ON u.id = o.user_id WHERE o.total > 10 AND note IS NULL',
         "SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = 'x'",
         'not sql at all',

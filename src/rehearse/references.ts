@@ -69,6 +69,7 @@ class Statement {
   }
 
   column(column: string, qualifier?: string | null, numeric = false): void {
+    if (column === '*') return;
     const key = this.key(column, qualifier);
     if (!key) return;
     this.usage.columns.add(key);
@@ -126,6 +127,9 @@ const COLUMN_COMMANDS = new Set(['AT_DropColumn', 'AT_AlterColumnType', 'AT_SetN
 
 const isNumber = (node: unknown) => isNode(node) && isNode(node.A_Const) && ('ival' in node.A_Const || 'fval' in node.A_Const);
 
+/** Every rehearsal table's key: a column compared with another table's `id` holds ids (`o.user_id = u.id`). */
+const KEY = 'id';
+
 /** A ColumnRef node's [column, qualifier]. */
 function columnRef(node: unknown): [string, string | undefined] | undefined {
   if (!isNode(node) || !isNode(node.ColumnRef)) return undefined;
@@ -137,6 +141,8 @@ function readPostgres(stmt: unknown, s: Statement, usage: Usage): void {
   // Tables first, so that columns find their aliases whatever the order of the tree.
   walk(stmt, (n) => {
     if (isNode(n.CreateStmt) && isNode(n.CreateStmt.relation)) usage.created.add(String(n.CreateStmt.relation.relname));
+    // CREATE TABLE … AS SELECT (an archive of rows, say) creates its table too.
+    if (isNode(n.CreateTableAsStmt) && isNode(n.CreateTableAsStmt.into) && isNode(n.CreateTableAsStmt.into.rel)) usage.created.add(String(n.CreateTableAsStmt.into.rel.relname));
     // FROM lists wrap tables in RangeVar; `relation` (ALTER TABLE, UPDATE, CREATE INDEX) holds its fields directly.
     const range = isNode(n.RangeVar) ? n.RangeVar : isNode(n.relation) ? n.relation : undefined;
     if (range && typeof range.relname === 'string') s.table(range.relname, isNode(range.alias) ? String(range.alias.aliasname) : undefined, range.schemaname as string | undefined);
@@ -148,6 +154,9 @@ function readPostgres(stmt: unknown, s: Statement, usage: Usage): void {
       const { lexpr, rexpr } = n.A_Expr;
       const compared = isNumber(rexpr) ? columnRef(lexpr) : isNumber(lexpr) ? columnRef(rexpr) : undefined;
       if (compared) s.column(compared[0], compared[1], true);
+      const [left, right] = [columnRef(lexpr), columnRef(rexpr)];
+      const ids = left && right && (left[0] === KEY) !== (right[0] === KEY) ? (left[0] === KEY ? right : left) : undefined;
+      if (ids) s.column(ids[0], ids[1], true);
     }
     if (isNode(n.IndexElem) && typeof n.IndexElem.name === 'string') s.column(n.IndexElem.name);
     if (isNode(n.Constraint)) for (const key of strings(n.Constraint.keys)) s.column(key);
@@ -180,14 +189,16 @@ const isLiteralNumber = (n: unknown) => isNode(n) && n.type === 'number';
 
 function readSqlParser(stmt: unknown, s: Statement, usage: Usage): void {
   if (!isNode(stmt)) return;
-  const createsTable = stmt.type === 'create' && stmt.keyword === 'table';
+  if (stmt.type === 'create' && stmt.keyword === 'table') {
+    // The table it names is new; the tables of its AS SELECT or LIKE are used, read as a statement of their own.
+    for (const t of Array.isArray(stmt.table) ? stmt.table : []) if (isNode(t) && typeof t.table === 'string') usage.created.add(t.table);
+    if (isNode(stmt.query_expr)) readSqlParser(stmt.query_expr, new Statement(usage), usage);
+    if (isNode(stmt.like)) readSqlParser({ type: 'like', ...stmt.like }, new Statement(usage), usage);
+    return;
+  }
   walk(stmt, (n) => {
-    if ('db' in n && typeof n.table === 'string' && n.type !== 'column_ref') {
-      if (createsTable) usage.created.add(n.table);
-      else s.table(n.table, typeof n.as === 'string' ? n.as : undefined, typeof n.db === 'string' ? n.db : undefined);
-    }
+    if ('db' in n && typeof n.table === 'string' && n.type !== 'column_ref') s.table(n.table, typeof n.as === 'string' ? n.as : undefined, typeof n.db === 'string' ? n.db : undefined);
   });
-  if (createsTable) return;
   walk(stmt, (n) => {
     if (stmt.type === 'alter' && n.action === 'add' && n.resource === 'column') {
       const name = isNode(n.column) ? nameOf(n.column.column) : undefined;
@@ -203,6 +214,11 @@ function readSqlParser(stmt: unknown, s: Statement, usage: Usage): void {
       const compared = isLiteralNumber(n.right) && isColumn(n.left) ? n.left : isLiteralNumber(n.left) && isColumn(n.right) ? n.right : undefined;
       const name = compared ? nameOf(compared.column) : undefined;
       if (compared && name) s.column(name, typeof compared.table === 'string' ? compared.table : undefined, true);
+      if (isColumn(n.left) && isColumn(n.right) && (nameOf(n.left.column) === KEY) !== (nameOf(n.right.column) === KEY)) {
+        const ids = nameOf(n.left.column) === KEY ? n.right : n.left;
+        const idsName = nameOf(ids.column);
+        if (idsName) s.column(idsName, typeof ids.table === 'string' ? ids.table : undefined, true);
+      }
     }
     if (Array.isArray(n.set)) {
       for (const item of n.set) if (isNode(item) && typeof item.column === 'string') s.column(item.column, typeof item.table === 'string' ? item.table : undefined, isLiteralNumber(item.value));

@@ -52,6 +52,8 @@ export interface Facts {
   lock?: string;
   /** Why PostgreSQL refuses it inside a transaction block, in SQL words (`CREATE INDEX CONCURRENTLY`). */
   nonTransactional?: string;
+  /** MongoDB: called in a callback (a cursor's forEach or map), once per document or group: each call a small write of its own. */
+  eachItem?: boolean;
 }
 
 const blank = (verb: string): Facts => ({ verb, constraints: [], validates: [], retypes: [], notNull: [] });
@@ -299,13 +301,14 @@ function mongoFacts(program: import('acorn').Program): Facts[] {
   return out;
 }
 
-function walkMongo(node: unknown, out: Facts[]): void {
+function walkMongo(node: unknown, out: Facts[], inCallback = false): void {
   if (Array.isArray(node)) {
-    for (const n of node) walkMongo(n, out);
+    for (const n of node) walkMongo(n, out, inCallback);
     return;
   }
   if (!node || typeof node !== 'object') return;
   const n = node as Obj;
+  const callback = inCallback || n.type === 'ArrowFunctionExpression' || n.type === 'FunctionExpression';
   if (n.type === 'CallExpression') {
     const callee = obj(n.callee);
     const method = str(obj(callee.property).name);
@@ -314,11 +317,12 @@ function walkMongo(node: unknown, out: Facts[]): void {
       const facts = blank(`db.${collection}.${method}`);
       facts.collection = collection;
       if (MONGO_WRITES.has(method)) facts.writes = collection;
+      if (inCallback) facts.eachItem = true;
       if (method === 'createIndex' || method === 'dropIndex') facts.index = { table: collection, drop: method === 'dropIndex', concurrent: false };
       out.push(facts);
     }
   }
-  for (const v of Object.values(n)) if (v && typeof v === 'object') walkMongo(v, out);
+  for (const v of Object.values(n)) if (v && typeof v === 'object') walkMongo(v, out, callback);
 }
 
 /** `db.name` or `db.getCollection("name")`. */

@@ -134,6 +134,17 @@ describe('rules read parse trees, not the text', () => {
     expect((await rulesOn(planWith([`- {run: "UPDATE t SET a = 0", ${loop}}`]))).map((f) => f.rule)).toEqual(['backfill-separate-and-batched']);
     expect((await rulesOn(planWith(["- SET lock_timeout = '1s'", '- ALTER TABLE t ADD COLUMN a int', `- {run: "UPDATE t SET a = 0 WHERE id >= :from AND id < :to", ${loop}}`])))
       .map((f) => f.rule)).toEqual(['backfill-separate-and-batched']);
+    // A new table the task fills first (an archive of the rows it then changes) holds no lock on anyone's rows.
+    const archive = '- CREATE TABLE t_archive AS SELECT * FROM t WHERE a IS NULL';
+    for (const db of ['postgres', 'sqlite', 'mysql']) {
+      expect(await rulesOn(planWith([archive, `- {run: "UPDATE t SET a = 0 WHERE id >= :from AND id < :to", ${loop}}`]).replace('database: postgres', `database: ${db}`)), db).toEqual([]);
+    }
+  });
+
+  it('MongoDB: a write in a cursor\'s callback runs once per document, each a small write of its own', async () => {
+    const mongo = (statement: string) => planWith([`- '${statement}'`]).replace('database: postgres', 'database: mongodb').replace('down: ["SELECT 1"]', 'down: ["db.t.countDocuments()"]');
+    expect(await rulesOn(mongo('db.t_archive.find().toArray().forEach((d) => db.t.deleteOne({ _id: d._id }))'))).toEqual([]);
+    expect((await rulesOn(mongo('db.t.deleteMany({ a: null })'))).map((f) => f.rule)).toEqual(['backfill-separate-and-batched']);
   });
 
   it('an irreversible step is a point of no return', async () => {

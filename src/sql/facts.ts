@@ -37,6 +37,8 @@ export interface Facts {
   alters?: string;
   /** The table whose existing rows it changes: UPDATE, DELETE, INSERT … SELECT. */
   writes?: string;
+  /** MongoDB: the call runs inside a loop of its own script (a script that pages through the collection itself). */
+  inLoop?: boolean;
   index?: IndexFact;
   constraints: ConstraintFact[];
   /** Names of the constraints it validates (VALIDATE CONSTRAINT). */
@@ -295,13 +297,15 @@ const MONGO_WRITES = new Set(['updateMany', 'updateOne', 'deleteMany', 'deleteOn
 
 function mongoFacts(program: import('acorn').Program): Facts[] {
   const out: Facts[] = [];
-  walkMongo(program, out);
+  walkMongo(program, out, false);
   return out;
 }
 
-function walkMongo(node: unknown, out: Facts[]): void {
+const MONGO_LOOPS = new Set(['ForStatement', 'WhileStatement', 'DoWhileStatement', 'ForOfStatement', 'ForInStatement']);
+
+function walkMongo(node: unknown, out: Facts[], inLoop: boolean): void {
   if (Array.isArray(node)) {
-    for (const n of node) walkMongo(n, out);
+    for (const n of node) walkMongo(n, out, inLoop);
     return;
   }
   if (!node || typeof node !== 'object') return;
@@ -314,11 +318,13 @@ function walkMongo(node: unknown, out: Facts[]): void {
       const facts = blank(`db.${collection}.${method}`);
       facts.collection = collection;
       if (MONGO_WRITES.has(method)) facts.writes = collection;
+      if (inLoop) facts.inLoop = true;
       if (method === 'createIndex' || method === 'dropIndex') facts.index = { table: collection, drop: method === 'dropIndex', concurrent: false };
       out.push(facts);
     }
   }
-  for (const v of Object.values(n)) if (v && typeof v === 'object') walkMongo(v, out);
+  const looped = inLoop || MONGO_LOOPS.has(String(n.type));
+  for (const v of Object.values(n)) if (v && typeof v === 'object') walkMongo(v, out, looped);
 }
 
 /** `db.name` or `db.getCollection("name")`. */

@@ -70,9 +70,10 @@ class Statement {
     if (numeric) this.usage.numeric.add(key);
   }
 
+  /** A column the plan adds, unless an earlier statement used it (a down that renames it back). */
   added(column: string): void {
     const key = this.key(column);
-    if (key) this.usage.added.add(key);
+    if (key && !this.usage.columns.has(key)) this.usage.added.add(key);
   }
 }
 
@@ -165,6 +166,13 @@ function readSqlParser(stmt: unknown, s: Statement, usage: Usage): void {
       const name = isNode(n.column) ? nameOf(n.column.column) : undefined;
       if (name) s.added(name);
       // Its column_ref is the new column's name, not a use: blank it for the walk below.
+      n.column = undefined;
+    }
+    if (stmt.type === 'alter' && n.action === 'rename' && n.resource === 'column') {
+      const [from, to] = [nameOf(isNode(n.old_column) ? n.old_column.column : undefined), nameOf(isNode(n.column) ? n.column.column : undefined)];
+      if (from) s.column(from);
+      if (to) s.added(to);
+      n.old_column = undefined;
       n.column = undefined;
     }
     if (isColumn(n)) {

@@ -32,6 +32,12 @@ describe('the starting schema', () => {
       ]);
     }
   });
+  it('a renamed column is there before the rename, its new name is not, even when a down renames it back', async () => {
+    for (const engine of ['postgres', 'sqlite', 'mysql'] as const) {
+      const usage = await readUsage(engine, ['ALTER TABLE users RENAME COLUMN fname TO first_name', 'ALTER TABLE users RENAME COLUMN first_name TO fname']);
+      expect(startingSchema(usage), engine).toEqual([{ name: 'users', columns: [{ name: 'fname', numeric: false }] }]);
+    }
+  });
   it('seeds edge values: NULL, empty, duplicate, longest, non-ASCII, orphans in *_id columns', () => {
     const text = { name: 'email', numeric: false };
     expect([8, 1, 2].map((id) => edgeValue(text, id, 100))).toEqual(['NULL', "''", "'duplicate'"]);

@@ -38,6 +38,18 @@ describe('the starting schema', () => {
       expect(startingSchema(usage), engine).toEqual([{ name: 'users', columns: [{ name: 'fname', numeric: false }] }]);
     }
   });
+  it('a column the plan converts to a number (cast, change of type, copy into a number column) holds numbers', async () => {
+    const statements = {
+      postgres: ['UPDATE orders SET amount_new = amount::bigint', 'ALTER TABLE orders ALTER COLUMN price TYPE numeric(12,2)', 'UPDATE orders SET label = code::text'],
+      sqlite: ['UPDATE orders SET amount_new = CAST(amount AS bigint)', 'UPDATE orders SET label = CAST(code AS text)'],
+      mysql: ['ALTER TABLE orders ADD COLUMN amount_new bigint NULL', 'UPDATE orders SET amount_new = amount', 'ALTER TABLE orders MODIFY price decimal(12,2)', 'UPDATE orders SET label = code'],
+    } as const;
+    for (const [engine, list] of Object.entries(statements)) {
+      const columns = startingSchema(await readUsage(engine as 'postgres', [...list]))[0]!.columns;
+      expect(columns.filter((c) => c.numeric).map((c) => c.name), engine).toEqual(engine === 'sqlite' ? ['amount'] : ['amount', 'price']);
+      expect(columns.find((c) => c.name === 'code')?.numeric, engine).toBe(false);
+    }
+  });
   it('seeds edge values: NULL, empty, duplicate, longest, non-ASCII, orphans in *_id columns', () => {
     const text = { name: 'email', numeric: false };
     expect([8, 1, 2].map((id) => edgeValue(text, id, 100))).toEqual(['NULL', "''", "'duplicate'"]);

@@ -18,11 +18,20 @@ export interface Usage {
   columns: Set<string>;
   added: Set<string>;
   numeric: Set<string>;
+  /** `table.column` added with a number type: a column copied into one holds numbers. */
+  addedNumeric: Set<string>;
 }
 
 export function emptyUsage(): Usage {
-  return { tables: [], created: new Set(), columns: new Set(), added: new Set(), numeric: new Set() };
+  return { tables: [], created: new Set(), columns: new Set(), added: new Set(), numeric: new Set(), addedNumeric: new Set() };
 }
+
+/**
+ * Number types, as the parsers name them (PostgreSQL's internal int8, float8…; MySQL's and SQLite's words).
+ * A column the plan converts to one of these (a cast, a change of type, a copy into a number column) is
+ * taken to hold numbers to start with: the conversion is the plan's own statement of what the column holds.
+ */
+const NUMBER_TYPE = /^(int[248]?|integer|smallint|bigint|tinyint|mediumint|numeric|decimal|real|double|double precision|float[48]?|signed|unsigned)$/i;
 
 type Node = Record<string, unknown>;
 const isNode = (v: unknown): v is Node => typeof v === 'object' && v !== null;
@@ -76,9 +85,17 @@ class Statement {
     if (numeric) this.usage.numeric.add(key);
   }
 
-  added(column: string): void {
+  /** A column the plan adds, unless an earlier statement used it (a down that renames it back). */
+  added(column: string, numeric = false): void {
     const key = this.key(column);
-    if (key) this.usage.added.add(key);
+    if (key && !this.usage.columns.has(key)) this.usage.added.add(key);
+    if (key && numeric) this.usage.addedNumeric.add(key);
+  }
+
+  /** Whether `column` (of the statement's table) was added with a number type. */
+  addedNumeric(column: string, qualifier?: string | null): boolean {
+    const key = this.key(column, qualifier);
+    return key !== undefined && this.usage.addedNumeric.has(key);
   }
 }
 
@@ -125,6 +142,9 @@ const strings = (list: unknown): string[] =>
 /** ALTER TABLE subcommands whose `name` is a column the table must already have. */
 const COLUMN_COMMANDS = new Set(['AT_DropColumn', 'AT_AlterColumnType', 'AT_SetNotNull', 'AT_DropNotNull', 'AT_ColumnDefault']);
 
+/** A TypeName node's type, without its pg_catalog qualifier. */
+const typeOf = (node: unknown): string => (isNode(node) ? strings(node.names).at(-1) ?? '' : '');
+
 const isNumber = (node: unknown) => isNode(node) && isNode(node.A_Const) && ('ival' in node.A_Const || 'fval' in node.A_Const);
 
 /** Every rehearsal table's key: a column compared with another table's `id` holds ids (`o.user_id = u.id`). */
@@ -158,6 +178,10 @@ function readPostgres(stmt: unknown, s: Statement, usage: Usage): void {
       const ids = left && right && (left[0] === KEY) !== (right[0] === KEY) ? (left[0] === KEY ? right : left) : undefined;
       if (ids) s.column(ids[0], ids[1], true);
     }
+    if (isNode(n.TypeCast) && NUMBER_TYPE.test(typeOf(n.TypeCast.typeName))) {
+      const cast = columnRef(n.TypeCast.arg);
+      if (cast) s.column(cast[0], cast[1], true);
+    }
     if (isNode(n.IndexElem) && typeof n.IndexElem.name === 'string') s.column(n.IndexElem.name);
     if (isNode(n.Constraint)) for (const key of strings(n.Constraint.keys)) s.column(key);
     for (const kind of ['UpdateStmt', 'InsertStmt']) {
@@ -169,8 +193,11 @@ function readPostgres(stmt: unknown, s: Statement, usage: Usage): void {
     }
     if (isNode(n.AlterTableCmd)) {
       const cmd = n.AlterTableCmd;
-      if (cmd.subtype === 'AT_AddColumn' && isNode(cmd.def) && isNode(cmd.def.ColumnDef)) s.added(String(cmd.def.ColumnDef.colname));
-      if (COLUMN_COMMANDS.has(String(cmd.subtype)) && typeof cmd.name === 'string') s.column(cmd.name);
+      const def = isNode(cmd.def) && isNode(cmd.def.ColumnDef) ? cmd.def.ColumnDef : undefined;
+      if (cmd.subtype === 'AT_AddColumn' && def) s.added(String(def.colname), NUMBER_TYPE.test(typeOf(def.typeName)));
+      if (COLUMN_COMMANDS.has(String(cmd.subtype)) && typeof cmd.name === 'string') {
+        s.column(cmd.name, undefined, cmd.subtype === 'AT_AlterColumnType' && def !== undefined && NUMBER_TYPE.test(typeOf(def.typeName)));
+      }
     }
     if (isNode(n.RenameStmt) && n.RenameStmt.renameType === 'OBJECT_COLUMN') {
       s.column(String(n.RenameStmt.subname));
@@ -186,6 +213,7 @@ const nameOf = (column: unknown): string | undefined =>
 
 const isColumn = (n: unknown): n is Node => isNode(n) && n.type === 'column_ref';
 const isLiteralNumber = (n: unknown) => isNode(n) && n.type === 'number';
+const dataTypeOf = (definition: unknown): string => (isNode(definition) && typeof definition.dataType === 'string' ? definition.dataType : '');
 
 function readSqlParser(stmt: unknown, s: Statement, usage: Usage): void {
   if (!isNode(stmt)) return;
@@ -202,9 +230,24 @@ function readSqlParser(stmt: unknown, s: Statement, usage: Usage): void {
   walk(stmt, (n) => {
     if (stmt.type === 'alter' && n.action === 'add' && n.resource === 'column') {
       const name = isNode(n.column) ? nameOf(n.column.column) : undefined;
-      if (name) s.added(name);
+      if (name) s.added(name, NUMBER_TYPE.test(dataTypeOf(n.definition)));
       // Its column_ref is the new column's name, not a use: blank it for the walk below.
       n.column = undefined;
+    }
+    if (stmt.type === 'alter' && n.action === 'rename' && n.resource === 'column') {
+      const [from, to] = [nameOf(isNode(n.old_column) ? n.old_column.column : undefined), nameOf(isNode(n.column) ? n.column.column : undefined)];
+      if (from) s.column(from);
+      if (to) s.added(to);
+      n.old_column = undefined;
+      n.column = undefined;
+    }
+    if (stmt.type === 'alter' && n.action === 'modify' && isColumn(n.column) && NUMBER_TYPE.test(dataTypeOf(n.definition))) {
+      const name = nameOf(n.column.column);
+      if (name) s.column(name, undefined, true);
+    }
+    if (n.type === 'cast' && isColumn(n.expr) && NUMBER_TYPE.test(dataTypeOf(Array.isArray(n.target) ? n.target[0] : n.target))) {
+      const name = nameOf(n.expr.column);
+      if (name) s.column(name, typeof n.expr.table === 'string' ? n.expr.table : undefined, true);
     }
     if (isColumn(n)) {
       const name = nameOf(n.column);
@@ -221,7 +264,15 @@ function readSqlParser(stmt: unknown, s: Statement, usage: Usage): void {
       }
     }
     if (Array.isArray(n.set)) {
-      for (const item of n.set) if (isNode(item) && typeof item.column === 'string') s.column(item.column, typeof item.table === 'string' ? item.table : undefined, isLiteralNumber(item.value));
+      for (const item of n.set) {
+        if (!isNode(item) || typeof item.column !== 'string') continue;
+        const table = typeof item.table === 'string' ? item.table : undefined;
+        s.column(item.column, table, isLiteralNumber(item.value));
+        // A copy into a column added with a number type: the source holds numbers.
+        const value = item.value;
+        const source = isColumn(value) ? nameOf(value.column) : undefined;
+        if (source && isColumn(value) && s.addedNumeric(item.column, table)) s.column(source, typeof value.table === 'string' ? value.table : undefined, true);
+      }
     }
   });
 }

@@ -19,7 +19,7 @@ declare module 'pg' {
 declare module 'sql.js' {
   export interface QueryExecResult { columns: string[]; values: unknown[][] }
   export interface Database {
-    run(sql: string): Database;
+    run(sql: string, params?: Record<string, string | number | null>): Database;
     exec(sql: string): QueryExecResult[];
     getRowsModified(): number;
     /** Compiles each statement of `sql` in turn (running none until stepped). */

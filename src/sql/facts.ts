@@ -52,8 +52,11 @@ export interface Facts {
   lock?: string;
   /** Why PostgreSQL refuses it inside a transaction block, in SQL words (`CREATE INDEX CONCURRENTLY`). */
   nonTransactional?: string;
-  /** MongoDB: called in a callback (a cursor's forEach or map), once per document or group: each call a small write of its own. */
-  eachItem?: boolean;
+  /**
+   * MongoDB: called over and over, in a callback (a cursor's forEach or map, once per document or group) or
+   * in a loop of the script's own (a script that pages through the collection by _id): each call a small write.
+   */
+  repeated?: boolean;
 }
 
 const blank = (verb: string): Facts => ({ verb, constraints: [], validates: [], retypes: [], notNull: [] });
@@ -301,14 +304,16 @@ function mongoFacts(program: import('acorn').Program): Facts[] {
   return out;
 }
 
-function walkMongo(node: unknown, out: Facts[], inCallback = false): void {
+const MONGO_LOOPS = new Set(['ForStatement', 'WhileStatement', 'DoWhileStatement', 'ForOfStatement', 'ForInStatement']);
+const FUNCTIONS = new Set(['ArrowFunctionExpression', 'FunctionExpression']);
+
+function walkMongo(node: unknown, out: Facts[], repeated = false): void {
   if (Array.isArray(node)) {
-    for (const n of node) walkMongo(n, out, inCallback);
+    for (const n of node) walkMongo(n, out, repeated);
     return;
   }
   if (!node || typeof node !== 'object') return;
   const n = node as Obj;
-  const callback = inCallback || n.type === 'ArrowFunctionExpression' || n.type === 'FunctionExpression';
   if (n.type === 'CallExpression') {
     const callee = obj(n.callee);
     const method = str(obj(callee.property).name);
@@ -317,12 +322,13 @@ function walkMongo(node: unknown, out: Facts[], inCallback = false): void {
       const facts = blank(`db.${collection}.${method}`);
       facts.collection = collection;
       if (MONGO_WRITES.has(method)) facts.writes = collection;
-      if (inCallback) facts.eachItem = true;
+      if (repeated) facts.repeated = true;
       if (method === 'createIndex' || method === 'dropIndex') facts.index = { table: collection, drop: method === 'dropIndex', concurrent: false };
       out.push(facts);
     }
   }
-  for (const v of Object.values(n)) if (v && typeof v === 'object') walkMongo(v, out, callback);
+  const inside = repeated || MONGO_LOOPS.has(String(n.type)) || FUNCTIONS.has(String(n.type));
+  for (const v of Object.values(n)) if (v && typeof v === 'object') walkMongo(v, out, inside);
 }
 
 /** `db.name` or `db.getCollection("name")`. */

@@ -45,6 +45,24 @@ describe('the starting schema', () => {
       expect(startingSchema(await readUsage(engine as keyof typeof cases, statements)), engine).toEqual([{ name: 'customers', columns: [] }]);
     }
   });
+  it('a renamed column is there before the rename, its new name is not, even when a down renames it back', async () => {
+    for (const engine of ['postgres', 'sqlite', 'mysql'] as const) {
+      const usage = await readUsage(engine, ['ALTER TABLE users RENAME COLUMN fname TO first_name', 'ALTER TABLE users RENAME COLUMN first_name TO fname']);
+      expect(startingSchema(usage), engine).toEqual([{ name: 'users', columns: [{ name: 'fname', numeric: false }] }]);
+    }
+  });
+  it('a column the plan converts to a number (cast, change of type, copy into a number column) holds numbers', async () => {
+    const statements = {
+      postgres: ['UPDATE orders SET amount_new = amount::bigint', 'ALTER TABLE orders ALTER COLUMN price TYPE numeric(12,2)', 'UPDATE orders SET label = code::text'],
+      sqlite: ['UPDATE orders SET amount_new = CAST(amount AS bigint)', 'UPDATE orders SET label = CAST(code AS text)'],
+      mysql: ['ALTER TABLE orders ADD COLUMN amount_new bigint NULL', 'UPDATE orders SET amount_new = amount', 'ALTER TABLE orders MODIFY price decimal(12,2)', 'UPDATE orders SET label = code'],
+    } as const;
+    for (const [engine, list] of Object.entries(statements)) {
+      const columns = startingSchema(await readUsage(engine as 'postgres', [...list]))[0]!.columns;
+      expect(columns.filter((c) => c.numeric).map((c) => c.name), engine).toEqual(engine === 'sqlite' ? ['amount'] : ['amount', 'price']);
+      expect(columns.find((c) => c.name === 'code')?.numeric, engine).toBe(false);
+    }
+  });
   it('seeds edge values: NULL, empty, duplicate, longest, non-ASCII, orphans in *_id columns', () => {
     const text = { name: 'email', numeric: false };
     expect([8, 1, 2].map((id) => edgeValue(text, id, 100))).toEqual(['NULL', "''", "'duplicate'"]);

@@ -147,6 +147,13 @@ describe('rules read parse trees, not the text', () => {
     expect((await rulesOn(mongo('db.t.deleteMany({ a: null })'))).map((f) => f.rule)).toEqual(['backfill-separate-and-batched']);
   });
 
+  it('a mongosh script that pages through the collection in a loop of its own is batched; one updateMany is not', async () => {
+    const mongo = (up: string[]) => planWith(up).replace('database: postgres', 'database: mongodb').replace('down: ["SELECT 1"]', 'down: ["db.t.find()"]');
+    const paged = '- "let last = MinKey; for (;;) { const ids = db.t.find({ _id: { $gt: last } }).limit(10).toArray().map((d) => d._id); if (!ids.length) break; db.t.updateMany({ _id: { $in: ids } }, { $unset: { a: \\"\\" } }); last = ids[ids.length - 1]; }"';
+    expect(await rulesOn(mongo([paged]))).toEqual([]);
+    expect((await rulesOn(mongo(['- "db.t.updateMany({}, { $unset: { a: 1 } })"']))).map((f) => f.rule)).toEqual(['backfill-separate-and-batched']);
+  });
+
   it('an irreversible step is a point of no return', async () => {
     const text = planWith(['- SELECT 1']).replace('      down: ["SELECT 1"]', '      irreversible: The old values are gone for good.');
     expect((await rulesOn(text)).map((f) => f.message)).toEqual(['"T1" is irreversible but not marked point_of_no_return: true']);

@@ -3,6 +3,7 @@ import { checkLoaded } from '../../src/check/pipeline.js';
 import { analyzePlan } from '../../src/analysis/analyze.js';
 import { listTemplates } from '../../src/templates/registry.js';
 import { expandTemplate } from '../../src/templates/expand.js';
+import { statementOf } from '../../src/model/schema.js';
 
 const ENGINES = ['postgres', 'mysql', 'sqlite', 'mongodb'];
 const FRAMEWORKS = ['sql', 'prisma', 'django', 'alembic', 'knex'];
@@ -101,9 +102,11 @@ describe('drop-column', () => {
     const drop = p.tasks.find((t) => t.id === 'T1')!;
     expect(drop).toMatchObject({ point_of_no_return: true, ops: ['drop-column'], depends: ['G2'] });
     expect(p.tasks.find((t) => t.id === 'W1')!.estimate).toBe('7d');
-    expect(drop.description).toContain('ALTER TABLE users DROP COLUMN IF EXISTS legacy_name;');
-    expect(plan('mysql').tasks.find((t) => t.id === 'T1')!.description).toContain('DROP COLUMN legacy_name, ALGORITHM=INSTANT;');
-    expect(plan('mongodb').tasks.find((t) => t.id === 'T1')!.description).toContain('$unset: { legacy_name: "" }');
+    // The drop is data: under a lock timeout, checked in the catalog, irreversible with its reason (no down).
+    expect(drop.sql).toMatchObject({ up: ["SET lock_timeout = '5s'", "SET statement_timeout = '1min'", 'ALTER TABLE users DROP COLUMN IF EXISTS legacy_name'], down: [] });
+    expect(drop.sql!.irreversible).toMatch(/backup/);
+    expect(plan('mysql').tasks.find((t) => t.id === 'T1')!.sql!.up).toContain('ALTER TABLE users DROP COLUMN legacy_name, ALGORITHM=INSTANT');
+    expect(plan('mongodb').tasks.find((t) => t.id === 'T1')!.sql!.up[0]).toContain('$unset: { legacy_name: "" }');
   });
 });
 
@@ -140,16 +143,20 @@ describe('the new templates: engine-specific statements where they must be', () 
   const plan = (name: string, given: Record<string, string>) => expandTemplate(listTemplates().find((t) => t.name === name)!, { given }).loaded.plan;
 
   it('rename-column: a copy by key range with the engine\'s null-safe comparison; in a window, the RENAME itself', () => {
-    expect(text('rename-column', { db: 'postgres' })).toContain('UPDATE users SET first_name = fname\n');
-    expect(text('rename-column', { db: 'postgres' })).toContain('WHERE first_name IS DISTINCT FROM fname;');
-    expect(text('rename-column', { db: 'mysql' })).toContain('WHERE NOT (first_name <=> fname);');
-    expect(text('rename-column', { db: 'sqlite' })).toContain('WHERE first_name IS NOT fname;');
-    expect(text('rename-column', { db: 'mongodb' })).toContain('[{ $set: { first_name: "$fname" } }]');
-    const window = (db: string) => text('rename-column', { db, mode: 'maintenance-window' });
-    expect(window('postgres')).toContain('ALTER TABLE users RENAME COLUMN fname TO first_name;');
-    expect(window('mysql')).toContain('RENAME COLUMN fname TO first_name, ALGORITHM=INSTANT;');
-    expect(window('mongodb')).toContain('{ $rename: { fname: "first_name" } }');
-    expect(window('postgres')).not.toContain('dual-write');
+    // The copy is a loop over the key range that touches only rows not yet copied, and `remaining` counts the same rows.
+    const copy = (db: string) => statementOf(plan('rename-column', { db }).tasks.find((t) => t.id === 'T3')!.sql!.up.at(-1)!);
+    expect(copy('postgres').run).toBe('UPDATE users SET first_name = fname\n WHERE id >= :from AND id < :to AND (first_name IS DISTINCT FROM fname)');
+    expect(copy('postgres').loop).toMatchObject({ key: 'id', remaining: 'SELECT count(*) FROM users WHERE first_name IS DISTINCT FROM fname' });
+    expect(copy('mysql').run).toContain('(first_name <> fname OR (first_name IS NULL) <> (fname IS NULL))');
+    expect(copy('sqlite').run).toContain('AND (first_name IS NOT fname)');
+    expect(copy('mongodb').run).toContain('[{ $set: { first_name: "$fname" } }]');
+    const window = (db: string) => plan('rename-column', { db, mode: 'maintenance-window' });
+    const rename = (db: string) => window(db).tasks.find((t) => t.id === 'T1')!.sql!;
+    expect(rename('postgres')).toMatchObject({ up: ["SET lock_timeout = '5s'", "SET statement_timeout = '1min'", 'ALTER TABLE users RENAME COLUMN fname TO first_name'],
+      down: ["SET lock_timeout = '5s'", "SET statement_timeout = '1min'", 'ALTER TABLE users RENAME COLUMN first_name TO fname'] });
+    expect(rename('mysql').up).toContain('ALTER TABLE users RENAME COLUMN fname TO first_name, ALGORITHM=INSTANT');
+    expect(rename('mongodb').up[0]).toContain('{ $rename: { fname: "first_name" } }');
+    expect(text('rename-column', { db: 'postgres', mode: 'maintenance-window' })).not.toContain('dual-write');
   });
 
   it('mode: a maintenance window has fewer phases and an explicit downtime task; zero downtime has none', () => {
@@ -168,14 +175,19 @@ describe('the new templates: engine-specific statements where they must be', () 
   it('change-column-type: converts with the engine\'s cast; in place in a window, gh-ost on MySQL only for large tables', () => {
     expect(text('change-column-type', { db: 'postgres' })).toContain('SET amount_bigint = amount::bigint');
     expect(text('change-column-type', { db: 'sqlite' })).toContain('SET amount_bigint = CAST(amount AS bigint)');
-    expect(text('change-column-type', { db: 'mongodb' })).toContain('{ $convert: { input: "$amount", to: "long" } }');
+    expect(text('change-column-type', { db: 'mongodb' })).toContain('{ $convert: { input: "$amount", to: "long", onError: null, onNull: null } }');
     const window = (db: string, rows: string) => text('change-column-type', { db, rows, mode: 'maintenance-window' });
-    expect(window('postgres', '1000')).toContain('ALTER TABLE orders ALTER COLUMN amount TYPE bigint USING amount::bigint;');
-    expect(window('mysql', '50000')).toContain('ALTER TABLE orders MODIFY amount bigint, ALGORITHM=COPY, LOCK=SHARED');
+    const inPlace = (db: string, rows: string) => plan('change-column-type', { db, rows, mode: 'maintenance-window' }).tasks.find((t) => t.id === 'T1')!;
+    // In place, the conversion is a point of no return: the old type is not known, and converting back is not the same data.
+    expect(inPlace('postgres', '1000')).toMatchObject({ point_of_no_return: true, sql: { up: ["SET lock_timeout = '5s'", 'ALTER TABLE orders ALTER COLUMN amount TYPE bigint USING amount::bigint', 'ANALYZE orders'], down: [] } });
+    expect(inPlace('postgres', '1000').sql!.irreversible).toMatch(/backup/);
+    expect(inPlace('mysql', '50000').sql!.up).toContain('ALTER TABLE orders MODIFY amount bigint, ALGORITHM=COPY, LOCK=SHARED');
     expect(window('mysql', '50000')).not.toContain('gh-ost --');
     expect(window('mysql', '50000000')).toContain('gh-ost --database=app --table=orders --alter="MODIFY amount bigint"');
     expect(window('mysql', '50000000')).toContain('50,000,000 rows: a table copy that size blocks writes for too long');
-    expect(window('sqlite', '1000')).toContain('SQLite cannot ALTER a column\'s type: rebuild the table');
+    // SQLite has no ALTER COLUMN ... TYPE: a new column, the copy, the drop, the rename.
+    expect(plan('change-column-type', { db: 'sqlite', mode: 'maintenance-window' }).tasks.filter((t) => t.type === 'schema' || t.type === 'data').map((t) => t.ops[0]))
+      .toEqual(['add-column', 'backfill', 'drop-column', 'rename-column']);
   });
 
   it('split-column: the engine\'s string functions, both columns filled and compared', () => {
@@ -235,9 +247,10 @@ describe('the new templates: engine-specific statements where they must be', () 
 
   it('rows decides the batch size, the pause and the estimate of a backfill, and says why', () => {
     const backfill = (rows: string) => plan('rename-column', { rows }).tasks.find((t) => t.id === 'T3')!;
-    expect(backfill('50000').description).toContain('steps of 10000');
+    const loop = (rows: string) => statementOf(backfill(rows).sql!.up.at(-1)!).loop!;
+    expect(loop('50000')).toMatchObject({ batch: 10000, pause_ms: 0 });
     expect(backfill('50000').description).toContain('50,000 rows is a small table');
-    expect(backfill('50000000').description).toContain('steps of 2000');
+    expect(loop('50000000')).toMatchObject({ batch: 2000, pause_ms: 250 });
     expect(backfill('50000000').description).toContain('throttled further while replica lag is above 1 s');
     expect(backfill('50000').estimate).toBe('2.5d');
     expect(backfill('5000000000').estimate).toBe('27.5d');

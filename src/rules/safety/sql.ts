@@ -69,8 +69,8 @@ function sqlBackfill(ctx: RuleContext, v: number): RuleHit[] {
   if (ddl) return [{ task: v, field: ddl.field, message: `${statementName(ctx, v, ddl)} is DDL in a task that also backfills (${writes[0]!.label}): its locks are held for the whole backfill` }];
   return writes.flatMap((s): RuleHit[] => {
     const table = s.facts.find((f) => f.writes)!.writes;
-    // MongoDB: a write in a cursor's callback runs once per document or group, each its own small write.
-    if (!s.batched && s.facts.filter((f) => f.writes).every((f) => f.eachItem)) return [];
+    // MongoDB: a write in a cursor's callback or in the script's own paging loop is one small write per round.
+    if (!s.batched && s.facts.filter((f) => f.writes).every((f) => f.repeated)) return [];
     if (!s.batched) return [{ task: v, field: s.field, message: `${statementName(ctx, v, s)} rewrites ${table} in one statement, not in batches` }];
     const used = new Set(s.parsed?.uses.map((u) => u.name));
     if (used.has('from') && used.has('to')) return [];

@@ -109,6 +109,8 @@ function readPostgres(stmt: unknown, s: Statement, usage: Usage): void {
   // Tables first, so that columns find their aliases whatever the order of the tree.
   walk(stmt, (n) => {
     if (isNode(n.CreateStmt) && isNode(n.CreateStmt.relation)) usage.created.add(String(n.CreateStmt.relation.relname));
+    // CREATE TABLE … AS SELECT: the new table is the target of its INTO clause.
+    if (isNode(n.CreateTableAsStmt) && isNode(n.CreateTableAsStmt.into) && isNode(n.CreateTableAsStmt.into.rel)) usage.created.add(String(n.CreateTableAsStmt.into.rel.relname));
     // FROM lists wrap tables in RangeVar; `relation` (ALTER TABLE, UPDATE, CREATE INDEX) holds its fields directly.
     const range = isNode(n.RangeVar) ? n.RangeVar : isNode(n.relation) ? n.relation : undefined;
     if (range && typeof range.relname === 'string') s.table(range.relname, isNode(range.alias) ? String(range.alias.aliasname) : undefined, range.schemaname as string | undefined);
@@ -152,14 +154,18 @@ const isLiteralNumber = (n: unknown) => isNode(n) && n.type === 'number';
 
 function readSqlParser(stmt: unknown, s: Statement, usage: Usage): void {
   if (!isNode(stmt)) return;
-  const createsTable = stmt.type === 'create' && stmt.keyword === 'table';
+  if (stmt.type === 'create' && stmt.keyword === 'trigger') return readTrigger(stmt, s);
+  if (stmt.type === 'create' && stmt.keyword === 'table') {
+    for (const t of [stmt.table].flat()) if (isNode(t) && typeof t.table === 'string') usage.created.add(t.table);
+    // CREATE TABLE … AS SELECT: the query's tables are used, not created.
+    if (isNode(stmt.query_expr)) readSqlParser(stmt.query_expr, s, usage);
+    return;
+  }
   walk(stmt, (n) => {
     if ('db' in n && typeof n.table === 'string' && n.type !== 'column_ref') {
-      if (createsTable) usage.created.add(n.table);
-      else s.table(n.table, typeof n.as === 'string' ? n.as : undefined, typeof n.db === 'string' ? n.db : undefined);
+      s.table(n.table, typeof n.as === 'string' ? n.as : undefined, typeof n.db === 'string' ? n.db : undefined);
     }
   });
-  if (createsTable) return;
   walk(stmt, (n) => {
     if (stmt.type === 'alter' && n.action === 'add' && n.resource === 'column') {
       const name = isNode(n.column) ? nameOf(n.column.column) : undefined;
@@ -179,5 +185,20 @@ function readSqlParser(stmt: unknown, s: Statement, usage: Usage): void {
     if (Array.isArray(n.set)) {
       for (const item of n.set) if (isNode(item) && typeof item.column === 'string') s.column(item.column, typeof item.table === 'string' ? item.table : undefined, isLiteralNumber(item.value));
     }
+  });
+}
+
+/**
+ * CREATE TRIGGER (node-sql-parser): its table, and the columns its WHEN condition reads through NEW and OLD.
+ * The trigger's own name is not a table, and its body's words (RAISE(ABORT, …)) are not columns.
+ */
+function readTrigger(stmt: Node, s: Statement): void {
+  const table = isNode(stmt.table) && typeof stmt.table.table === 'string' ? stmt.table.table : undefined;
+  if (!table) return;
+  s.table(table);
+  walk(stmt.when, (n) => {
+    if (!isColumn(n)) return;
+    const name = nameOf(n.column);
+    if (name && (n.table === null || ['NEW', 'OLD'].includes(String(n.table).toUpperCase()))) s.column(name, table);
   });
 }

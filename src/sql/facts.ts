@@ -31,6 +31,8 @@ export interface Facts {
   verb: string;
   /** MongoDB: the collection a call is on. */
   collection?: string;
+  /** MongoDB: the call is inside a loop of the script, which is how a mongosh backfill batches itself. */
+  looped?: boolean;
   /** The table it creates. */
   creates?: string;
   /** The table whose definition it changes (ALTER TABLE, RENAME). */
@@ -299,13 +301,16 @@ function mongoFacts(program: import('acorn').Program): Facts[] {
   return out;
 }
 
-function walkMongo(node: unknown, out: Facts[]): void {
+const MONGO_LOOPS = new Set(['WhileStatement', 'DoWhileStatement', 'ForStatement', 'ForOfStatement', 'ForInStatement']);
+
+function walkMongo(node: unknown, out: Facts[], looped = false): void {
   if (Array.isArray(node)) {
-    for (const n of node) walkMongo(n, out);
+    for (const n of node) walkMongo(n, out, looped);
     return;
   }
   if (!node || typeof node !== 'object') return;
   const n = node as Obj;
+  const inLoop = looped || MONGO_LOOPS.has(String(n.type));
   if (n.type === 'CallExpression') {
     const callee = obj(n.callee);
     const method = str(obj(callee.property).name);
@@ -314,11 +319,12 @@ function walkMongo(node: unknown, out: Facts[]): void {
       const facts = blank(`db.${collection}.${method}`);
       facts.collection = collection;
       if (MONGO_WRITES.has(method)) facts.writes = collection;
+      if (inLoop) facts.looped = true;
       if (method === 'createIndex' || method === 'dropIndex') facts.index = { table: collection, drop: method === 'dropIndex', concurrent: false };
       out.push(facts);
     }
   }
-  for (const v of Object.values(n)) if (v && typeof v === 'object') walkMongo(v, out);
+  for (const v of Object.values(n)) if (v && typeof v === 'object') walkMongo(v, out, inLoop);
 }
 
 /** `db.name` or `db.getCollection("name")`. */

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { PlanInputError } from '../../src/errors.js';
 import { analyzePlan } from '../../src/analysis/analyze.js';
 import { runRules } from '../../src/rules/run.js';
+import { loadParser } from '../../src/sql/engines.js';
 import { findTemplate } from '../../src/templates/registry.js';
 import { expandTemplate } from '../../src/templates/expand.js';
 import { fixture, ROOT } from '../helpers.js';
@@ -22,6 +23,9 @@ function seedEdges(): string[] {
 }
 
 describe('multi-tenant template', () => {
+  // The plan's statements are data: the rules read them with the engine's parser.
+  beforeAll(() => loadParser('postgres'));
+
   it('reproduces seed 000: T1..T9 with its edges and five waves, T8 the point of no return', () => {
     const { loaded } = expand();
     const a = analyzePlan(loaded.plan);

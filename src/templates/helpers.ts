@@ -112,6 +112,8 @@ export function planHelpers(engines: Engines): Record<string, HelperDelegate> {
      * without fan-out, just the id.
      */
     fan_ids: (id: string, tables: string[], fanOut: boolean) => (fanOut ? tables.map((t) => `${id}.${t}`) : [id]),
+    /** `(concat_lists (fan_ids "T5" tables true) (list "T6"))`: the lists one after the other, as one list. */
+    concat_lists: (...a: unknown[]) => a.slice(0, -1).flatMap((l) => (Array.isArray(l) ? l : [l])),
     /** Labels are lowercase words: `phase-c`, `backfill`. */
     label: (value: string) => value.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^-+|-+$/g, ''),
     /** Block for the current table in a fan-out, or the whole list otherwise; keeps partials free of branches. */

@@ -69,6 +69,11 @@ describe('helper sets', () => {
   const plan = Object.keys(planHelpers(loadEngines([builtinTemplatesDir()])));
   const tracker = Object.keys(trackerHelpers);
 
+  it('concat_lists joins lists (and single ids) into one', () => {
+    const concat = planHelpers(loadEngines([builtinTemplatesDir()])).concat_lists as (...a: unknown[]) => unknown;
+    expect(concat(['T5.a', 'T5.b'], ['T6'], {})).toEqual(['T5.a', 'T5.b', 'T6']);
+  });
+
   it('sql_constant tells a constant fill (an instant default) from an expression', () => {
     const constant = planHelpers(loadEngines([builtinTemplatesDir()])).sql_constant as (v: unknown) => boolean;
     expect(['false', 'TRUE', '0', '-1.5', "'n/a'", "'it''s'"].map(constant)).toEqual([true, true, true, true, true, true]);

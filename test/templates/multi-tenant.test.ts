@@ -34,7 +34,8 @@ describe('multi-tenant template', () => {
     const edges = a.edges.map(([from, to]) => `${from}->${to}`).sort();
     expect(seedEdges()).toHaveLength(10);
     // The seed's edges, plus the safety tasks it asks for in prose, wired in (documented in the template).
-    expect(edges).toEqual([...seedEdges(), 'T2->G1', 'T3->G1', 'G1->T4', 'T6->B1', 'T7->B1', 'T6->G2', 'T7->G2', 'B1->G2',
+    // T6->T7: the audit waits for tenant-aware queries (on PostgreSQL it turns row-level security on).
+    expect(edges).toEqual([...seedEdges(), 'T2->G1', 'T3->G1', 'G1->T4', 'T6->T7', 'T6->B1', 'T7->B1', 'T6->G2', 'T7->G2', 'B1->G2',
       'G2->T8', 'T8->V1', 'V1->T9'].sort());
     expect(a.waves.map((w) => w.taskIds)).toEqual([['T1'], ['T2', 'T3', 'G1'], ['T4', 'T5'], ['T6', 'T7', 'B1', 'G2'], ['T8', 'V1', 'T9']]);
     expect(a.pointsOfNoReturn).toEqual(['T8']);

@@ -217,6 +217,7 @@ const dataTypeOf = (definition: unknown): string => (isNode(definition) && typeo
 
 function readSqlParser(stmt: unknown, s: Statement, usage: Usage): void {
   if (!isNode(stmt)) return;
+  if (stmt.type === 'create' && stmt.keyword === 'trigger') return readTrigger(stmt, s);
   if (stmt.type === 'create' && stmt.keyword === 'table') {
     // The table it names is new; the tables of its AS SELECT or LIKE are used, read as a statement of their own.
     for (const t of Array.isArray(stmt.table) ? stmt.table : []) if (isNode(t) && typeof t.table === 'string') usage.created.add(t.table);
@@ -274,5 +275,20 @@ function readSqlParser(stmt: unknown, s: Statement, usage: Usage): void {
         if (source && isColumn(value) && s.addedNumeric(item.column, table)) s.column(source, typeof value.table === 'string' ? value.table : undefined, true);
       }
     }
+  });
+}
+
+/**
+ * CREATE TRIGGER (node-sql-parser): its table, and the columns its WHEN condition reads through NEW and OLD.
+ * The trigger's own name is not a table, and its body's words (RAISE(ABORT, …)) are not columns.
+ */
+function readTrigger(stmt: Node, s: Statement): void {
+  const table = isNode(stmt.table) && typeof stmt.table.table === 'string' ? stmt.table.table : undefined;
+  if (!table) return;
+  s.table(table);
+  walk(stmt.when, (n) => {
+    if (!isColumn(n)) return;
+    const name = nameOf(n.column);
+    if (name && (n.table === null || ['NEW', 'OLD'].includes(String(n.table).toUpperCase()))) s.column(name, table);
   });
 }

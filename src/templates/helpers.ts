@@ -92,6 +92,12 @@ export function planHelpers(engines: Engines): Record<string, HelperDelegate> {
     },
     /** `(native_type db "bigint")` → long on MongoDB: the engine's own name for an SQL type. */
     native_type: (db: string, sqlType: string) => nativeType(sqlType, engine(db)),
+    /**
+     * `(sql_constant fill_value)`: whether an SQL expression is a constant literal (a number, TRUE/FALSE or a quoted
+     * string), the kind of default PostgreSQL 11+ and MySQL 8 INSTANT add without rewriting a row; not a column,
+     * a function call or NULL.
+     */
+    sql_constant: (value: unknown) => typeof value === 'string' && /^\s*(-?\d+(\.\d+)?|true|false|'([^']|'')*')\s*$/i.test(value),
     /** `(migration_file framework "002" "backfill_tenant_id" db)`: the path the framework expects. */
     migration_file: (fw: string, ordinal: string, name: string, db: string) => migrationFile(fw, ordinal, name, engine(db)),
     /** How the framework runs a step that must not be inside a transaction. */
@@ -118,6 +124,8 @@ export function planHelpers(engines: Engines): Record<string, HelperDelegate> {
      * without fan-out, just the id.
      */
     fan_ids: (id: string, tables: string[], fanOut: boolean) => (fanOut ? tables.map((t) => `${id}.${t}`) : [id]),
+    /** `(concat_lists (fan_ids "T5" tables true) (list "T6"))`: the lists one after the other, as one list. */
+    concat_lists: (...a: unknown[]) => a.slice(0, -1).flatMap((l) => (Array.isArray(l) ? l : [l])),
     /** Labels are lowercase words: `phase-c`, `backfill`. */
     label: (value: string) => value.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^-+|-+$/g, ''),
     /** Block for the current table in a fan-out, or the whole list otherwise; keeps partials free of branches. */

@@ -63,6 +63,18 @@ describe('the starting schema', () => {
       expect(columns.find((c) => c.name === 'code')?.numeric, engine).toBe(false);
     }
   });
+  it('CREATE TABLE … AS SELECT creates its table and uses the tables it selects from', async () => {
+    for (const engine of ['postgres', 'sqlite', 'mysql'] as const) {
+      const usage = await readUsage(engine, ['CREATE TABLE IF NOT EXISTS users_cutoff AS SELECT max(id) AS max_id, count(*) AS row_count FROM users WHERE org_id = 3']);
+      expect(startingSchema(usage), engine).toEqual([{ name: 'users', columns: [{ name: 'org_id', numeric: true }] }]);
+    }
+  });
+  it('a trigger is on its table: its name is no table, NEW.x is a column of the table, its body adds nothing', async () => {
+    const usage = await readUsage('sqlite', [
+      "CREATE TRIGGER IF NOT EXISTS users_a_check BEFORE INSERT ON users FOR EACH ROW WHEN NEW.a IS NULL BEGIN SELECT RAISE(ABORT, 'a is NOT NULL'); END",
+    ]);
+    expect(startingSchema(usage)).toEqual([{ name: 'users', columns: [{ name: 'a', numeric: false }] }]);
+  });
   it('seeds edge values: NULL, empty, duplicate, longest, non-ASCII, orphans in *_id columns', () => {
     const text = { name: 'email', numeric: false };
     expect([8, 1, 2].map((id) => edgeValue(text, id, 100))).toEqual(['NULL', "''", "'duplicate'"]);

@@ -154,6 +154,20 @@ describe('rules read parse trees, not the text', () => {
     expect((await rulesOn(mongo(['- "db.t.updateMany({}, { $unset: { a: 1 } })"']))).map((f) => f.rule)).toEqual(['backfill-separate-and-batched']);
   });
 
+  it('a backfill may first create a table of its own (its cut-off record): a new table locks no live one', async () => {
+    const loop = 'loop: {key: id, batch: 10, bounds: "SELECT min(id), max(id) FROM t", remaining: "SELECT count(*) FROM t WHERE a IS NULL"}';
+    const sqlite = (up: string[]) => planWith(up).replace('database: postgres', 'database: sqlite');
+    expect(await rulesOn(sqlite(['- CREATE TABLE IF NOT EXISTS t_cutoff AS SELECT max(id) AS max_id FROM t', `- {run: "UPDATE t SET a = 0 WHERE id >= :from AND id < :to", ${loop}}`]))).toEqual([]);
+    expect((await rulesOn(sqlite(['- CREATE INDEX t_a ON t (a)', `- {run: "UPDATE t SET a = 0 WHERE id >= :from AND id < :to", ${loop}}`]))).map((f) => f.rule))
+      .toEqual(['backfill-separate-and-batched']);
+  });
+
+  it('a mongosh backfill batches itself in a loop of its script; one updateMany over the collection does not', async () => {
+    const mongo = (up: string) => planWith([`- '${up}'`]).replace('database: postgres', 'database: mongodb').replace('["SELECT 1"]', '["db.t.find()"]');
+    expect(await rulesOn(mongo('let after = MinKey(); while (true) { const ids = db.t.find({ _id: { $gt: after } }).limit(10).toArray().map((d) => d._id); if (!ids.length) break; db.t.updateMany({ _id: { $in: ids } }, { $set: { a: 0 } }); after = ids[ids.length - 1]; }'))).toEqual([]);
+    expect((await rulesOn(mongo('db.t.updateMany({}, { $set: { a: 0 } })'))).map((f) => f.rule)).toEqual(['backfill-separate-and-batched']);
+  });
+
   it('an irreversible step is a point of no return', async () => {
     const text = planWith(['- SELECT 1']).replace('      down: ["SELECT 1"]', '      irreversible: The old values are gone for good.');
     expect((await rulesOn(text)).map((f) => f.message)).toEqual(['"T1" is irreversible but not marked point_of_no_return: true']);

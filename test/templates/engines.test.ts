@@ -69,6 +69,17 @@ describe('helper sets', () => {
   const plan = Object.keys(planHelpers(loadEngines([builtinTemplatesDir()])));
   const tracker = Object.keys(trackerHelpers);
 
+  it('concat_lists joins lists (and single ids) into one', () => {
+    const concat = planHelpers(loadEngines([builtinTemplatesDir()])).concat_lists as (...a: unknown[]) => unknown;
+    expect(concat(['T5.a', 'T5.b'], ['T6'], {})).toEqual(['T5.a', 'T5.b', 'T6']);
+  });
+
+  it('sql_constant tells a constant fill (an instant default) from an expression', () => {
+    const constant = planHelpers(loadEngines([builtinTemplatesDir()])).sql_constant as (v: unknown) => boolean;
+    expect(['false', 'TRUE', '0', '-1.5', "'n/a'", "'it''s'"].map(constant)).toEqual([true, true, true, true, true, true]);
+    expect(['created_at', 'now()', 'NULL', "'a' || b", ''].map(constant)).toEqual([false, false, false, false, false]);
+  });
+
   it('plan templates and tracker dialects each see their own helpers, not the other set', () => {
     for (const name of ['sh', 'csv_row', 'json', 'pick', 'record', 'lines']) expect(plan).not.toContain(name);
     for (const name of ['yaml', 'ident', 'statement', 'phrase', 'volume', 'migration_file', 'each_target']) expect(tracker).not.toContain(name);

@@ -57,10 +57,13 @@ describe('the engine decides the statements', () => {
     expect(pg).toContain("SET lock_timeout = '5s'");
     expect(pg).toMatch(/CHECK \(\w+ IS NOT NULL\) NOT VALID/);
     expect(pg).toContain('VALIDATE CONSTRAINT');
-    expect(pg).toContain('FOR UPDATE SKIP LOCKED');
+    // The backfill is a key-range loop up to a cut-off recorded when it starts.
+    expect(pg).toContain('WHERE id >= :from AND id < :to');
+    expect(pg).toContain('_cutoff AS SELECT max(id) AS max_id, count(*) AS row_count');
     expect(my).toContain('SET SESSION lock_wait_timeout = 5');
     expect(my).not.toMatch(/CONCURRENTLY|NOT VALID|lock_timeout =/);
-    expect(lite).toMatch(/SQLite cannot add NOT NULL to a column: rebuild each table/);
+    expect(lite).toMatch(/SQLite cannot add NOT NULL to an existing column: the real constraint takes the documented twelve-step table\s+rebuild/);
+    expect(lite).toContain('RAISE(ABORT');
     expect(lite).not.toMatch(/CONCURRENTLY|ALGORITHM=|lock_timeout/);
     expect(mongo).toContain('updateMany');
     expect(mongo).toContain('validationLevel: "strict"');

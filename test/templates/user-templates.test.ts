@@ -30,7 +30,8 @@ describe('user templates', () => {
   it('plan templates check renders defaults and every example value; template mistakes are located (2), broken plans are 1', () => {
     const ok = runCli(['templates', 'check', join(ROOT, 'templates', 'multi-tenant')]);
     expect(ok.code).toBe(0);
-    expect(ok.stdout.trim().split('\n')).toHaveLength(11);
+    // Defaults and each example value (11 renderings), then each of its two rehearsal sets on the four engines.
+    expect(ok.stdout.trim().split('\n')).toHaveLength(11 + 2 * 4);
     expect(ok.stdout).toContain('(rendered with rows=50000000): 13 tasks in 5 waves');
     expect(ok.stdout).toContain('(rendered with db=mongodb): 13 tasks in 5 waves');
     const mistake = runCli(['templates', 'check', fixture('templates', 'unknown-variable')]);

@@ -36,6 +36,8 @@ function* withNewTables(list: readonly SqlStatement[]): Generator<{ s: SqlStatem
 }
 
 const isDdl = (f: Facts) => Boolean(f.alters || f.creates || f.index || f.constraints.length > 0);
+/** A new table and nothing else: no ALTER, index or constraint on a table that is there already. */
+const createsOnly = (f: Facts) => Boolean(f.creates && !f.alters && !f.index && f.constraints.length === 0);
 
 export const backfillSeparateAndBatched: SafetyRule = {
   id: 'backfill-separate-and-batched',
@@ -64,8 +66,8 @@ function sqlBackfill(ctx: RuleContext, v: number): RuleHit[] {
   const up = ctx.sql(v).filter((s) => s.list === 'up' && !s.query);
   const writes = up.filter((s) => s.facts.some((f) => f.writes));
   if (writes.length === 0) return [];
-  // A table the task creates (an archive of the rows it changes) is new: its locks stand in nobody's way.
-  const ddl = up.find((s) => s.facts.some((f) => isDdl(f) && !(f.creates && !f.alters && !f.index)));
+  // A table the task creates for itself (an archive of the rows it changes, a cut-off record) is new: its locks stand in nobody's way.
+  const ddl = up.find((s) => s.facts.some((f) => isDdl(f) && !createsOnly(f)));
   if (ddl) return [{ task: v, field: ddl.field, message: `${statementName(ctx, v, ddl)} is DDL in a task that also backfills (${writes[0]!.label}): its locks are held for the whole backfill` }];
   return writes.flatMap((s): RuleHit[] => {
     const table = s.facts.find((f) => f.writes)!.writes;

@@ -65,7 +65,8 @@ describe('plan show', () => {
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines.length).toBeLessThanOrEqual(40);
     expect(r.stdout).toMatch(/^Wave +Phase +Tasks +Checkpoint +Risk +Rollback$/m);
-    expect(r.stdout).toContain('Critical path: T1 → T2 → G1 → T4 → T5 → T6 → B1 → G2 → T8 → V1 → T9 (8.3d)');
+    // T7 (forced row-level security) waits for T6: enforced before the tenant-aware queries ship, it would hide every row.
+    expect(r.stdout).toContain('Critical path: T1 → T2 → G1 → T4 → T5 → T6 → T7 → B1 → G2 → T8 → V1 → T9 (9.3d)');
     expect(r.stdout).toContain('Widest wave: 3 (4 tasks)');
     expect(r.stdout).toContain('Point of no return: T8 Enforce NOT NULL constraint on tenant_id');
     expect(lines.at(-1)).toBe('Findings: none (every rule passes)');

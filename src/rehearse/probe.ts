@@ -33,6 +33,8 @@ interface EngineProbe {
   sessionId: string;
   begin: string;
   writerSetup: string[];
+  /** The old transaction's session never waits long for its own locks: a probe must not hang. */
+  oldSetup: string[];
   readLockTimeout: string;
   setLockTimeout(ms: number | null): string;
   restoreLockTimeout(value: string): string;
@@ -47,6 +49,7 @@ const ENGINES: Record<'postgres' | 'mysql', EngineProbe> = {
     begin: 'BEGIN',
     // A writer never waits longer than this, whatever happens: the probe cannot hang.
     writerSetup: [`SET statement_timeout = '5s'`],
+    oldSetup: [`SET lock_timeout = '2s'`],
     readLockTimeout: `SELECT current_setting('lock_timeout')`,
     setLockTimeout: (ms) => `SELECT set_config('lock_timeout', '${ms ?? 0}ms', false)`,
     restoreLockTimeout: (value) => `SELECT set_config('lock_timeout', '${value.replaceAll("'", "''")}', false)`,
@@ -59,6 +62,7 @@ const ENGINES: Record<'postgres' | 'mysql', EngineProbe> = {
     sessionId: 'SELECT CONNECTION_ID()',
     begin: 'START TRANSACTION',
     writerSetup: ['SET SESSION max_statement_time = 5'],
+    oldSetup: ['SET SESSION lock_wait_timeout = 2', 'SET SESSION innodb_lock_wait_timeout = 2'],
     readLockTimeout: 'SELECT @@SESSION.lock_wait_timeout',
     // No lock timeout in the task: the server's own (a day on MariaDB, a year on MySQL), not one an earlier task left in the session.
     setLockTimeout: (ms) => `SET SESSION lock_wait_timeout = ${ms === null ? 'DEFAULT' : Math.max(1, Math.ceil(ms / 1000))}`,
@@ -283,6 +287,7 @@ async function openSessions(driver: Driver, probe: EngineProbe): Promise<Session
   const [old, writer, monitor] = [await driver.openSession!(), await driver.openSession!(), await driver.openSession!()];
   // MySQL 8 has no max_statement_time (MariaDB's): the writer then goes without one, and the probe still ends it by cancelling.
   for (const sql of probe.writerSetup) await writer.run(sql).catch(() => undefined);
+  for (const sql of probe.oldSetup) await old.run(sql).catch(() => undefined);
   const id = async (s: { query(sql: string): Promise<unknown[][]> }) => Number((await s.query(probe.sessionId))[0]![0]);
   return { old, writer, monitor, stepId: await id(driver), writerId: await id(writer) };
 }
@@ -358,6 +363,14 @@ export async function probeStep(input: ProbeInput): Promise<ProbeOutcome> {
   const oldRow = Number(bounds[0]) === writerRow ? undefined : Number(bounds[0]);
   const sessions = await openSessions(driver, probe);
   try {
+    // An earlier statement of the step's own transaction may hold the table already (two ALTERs of one
+    // table in one transaction): then no other session gets near it until that transaction ends.
+    const blockedBy = await ownLockOn(probe, sessions.old, target.table, oldRow, engine);
+    if (blockedBy) {
+      const report = { ...base, probeLockTimeoutMs: null, lock: null, lockWaitMs: 0, lockHeldMs: 0, writerBlockedMs: 0, writes: 0, ok: true,
+        result: `not probed: ${blockedBy}` };
+      return { report, ...(await runPlain(driver, sql)) };
+    }
     const concurrentBuild = engine === 'postgres' && target.facts.index?.concurrent === true && !target.facts.index.drop;
     const cancelled = concurrentBuild ? await cancelHalfway(probe, sessions, driver, sql, target, oldRow, input.verifyHolds) : undefined;
     const invalidBefore = concurrentBuild ? await invalidIndexes(driver, target.table) : [];
@@ -385,6 +398,22 @@ async function runPlain(driver: Driver, sql: string): Promise<{ ran: boolean; ms
   const start = performance.now();
   const rows = await driver.run(sql);
   return { ran: true, ms: Math.round(performance.now() - start), rows };
+}
+
+/**
+ * Why the old transaction cannot take its locks on the table before the step runs (the rehearsal's own
+ * open transaction holds it), or undefined when it can. The test transaction is rolled back at once.
+ */
+async function ownLockOn(probe: EngineProbe, old: Session, table: string, row: number | undefined, engine: EngineName): Promise<string | undefined> {
+  try {
+    await holdOld(probe, old, table, row, engine);
+    return undefined;
+  } catch (err) {
+    if (!probe.isLockTimeout(message(err))) throw err;
+    return `an earlier statement of the same transaction already holds ${table}: every reader and writer of it waits until that transaction commits`;
+  } finally {
+    await old.run('ROLLBACK').catch(() => undefined);
+  }
 }
 
 /**

@@ -27,7 +27,7 @@ const PROBE_HEADER = ['Task', 'Statement', 'Table', 'Strongest lock', 'Held', 'L
  */
 export function probeTable(probes: ProbeReport[]): string {
   const timeout = (p: ProbeReport) => p.lockTimeoutMs === null ? 'none'
-    : p.probeLockTimeoutMs === p.lockTimeoutMs ? duration(p.lockTimeoutMs) : `${duration(p.lockTimeoutMs)} (probe ${duration(p.probeLockTimeoutMs!)})`;
+    : p.probeLockTimeoutMs === null || p.probeLockTimeoutMs === p.lockTimeoutMs ? duration(p.lockTimeoutMs) : `${duration(p.lockTimeoutMs)} (probe ${duration(p.probeLockTimeoutMs)})`;
   const lines = table(PROBE_HEADER, probes.map((p) => [p.task, p.statement, p.table, p.lock ?? '-', duration(p.lockHeldMs), duration(p.lockWaitMs),
     duration(p.writerBlockedMs), timeout(p), cut(p.result)])).split('\n');
   const out = lines.slice(0, 2);

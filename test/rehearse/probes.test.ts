@@ -145,6 +145,19 @@ describe('on PostgreSQL (embedded, one server for the block)', () => {
     for (const p of result.probes!) expect(p.failFast).toMatch(/^failed fast: lock timeout after \d+ ms .*; run again after the old transaction ended$/);
     expect(text).toContain('5.0s (probe 200ms)');
   });
+
+  it('does not hang on a second DDL step of one table in one transaction: the first holds the table, and the second says so', async () => {
+    const file = join(tempDir(), 'same-table.plan.yaml');
+    writeFileSync(file, [
+      'version: 1', 'database: postgres', 'epic: { id: E, title: Epic }', 'phases: [{ id: A, name: A, rollback: r, risk: low }]', 'tasks:',
+      '  - { id: T1, title: Two changes, phase: A, type: schema, ops: [add-column], sql: { up: ["SET lock_timeout = \'5s\'", ALTER TABLE users ADD COLUMN note text, ALTER TABLE users ADD COLUMN tag text], down: [ALTER TABLE users DROP COLUMN IF EXISTS tag, ALTER TABLE users DROP COLUMN IF EXISTS note] } }', '',
+    ].join('\n'));
+    const { result, text } = await rehearsePlan({ file, url: url(), probe: true });
+    expect(result.ok, text).toBe(true);
+    expect(result.probes!.map((p) => p.statement.slice(0, 5))).toEqual(['up[1]', 'up[2]']);
+    expect(result.probes![0]!.lock).toBe('AccessExclusiveLock');
+    expect(result.probes![1]!.result).toMatch(/^not probed: an earlier statement of the same transaction already holds users/);
+  });
 });
 
 describe('on PostgreSQL 15 (Debian\'s server, --url)', () => {

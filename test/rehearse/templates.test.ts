@@ -2,8 +2,9 @@
  * Every built-in template, rehearsed end to end as a user runs it: `plan new … --db ENGINE`, `plan check`
  * (clean), `plan rehearse` (every up, verify and down; the snapshot after each down equal to the one
  * before its up). On its defaults and on each parameter set its template.yaml lists under `rehearsals`,
- * on PostgreSQL, MariaDB and SQLite; MongoDB is checked and parsed. One embedded PostgreSQL and one
- * MariaDB for the file, reached through --url; each rehearsal makes its own database on them.
+ * on PostgreSQL, MariaDB and SQLite (on PostgreSQL the defaults with the concurrency probes); MongoDB is
+ * checked and parsed. One embedded PostgreSQL and one MariaDB for the file, reached through --url; each
+ * rehearsal makes its own database on them.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,9 +41,9 @@ function reversibleTasks(file: string): string[] {
   return tasks.filter((t) => t.sql && !final.has(t.phase)).map((t) => t.id).sort();
 }
 
-/** `plan rehearse FILE [--url URL] --json`: passed, every reversible task rehearsed and rolled back. */
-function rehearse(file: string, url?: string) {
-  const r = runCli(['rehearse', file, ...(url ? ['--url', url] : []), '--json']);
+/** `plan rehearse FILE [--url URL] [--probe] --json`: passed, every reversible task rehearsed and rolled back. */
+function rehearse(file: string, url?: string, probe = false) {
+  const r = runCli(['rehearse', file, ...(url ? ['--url', url] : []), ...(probe ? ['--probe'] : []), '--json']);
   expect(r.code, r.stdout + r.stderr).toBe(0);
   const json = JSON.parse(r.stdout);
   expect(json.ok).toBe(true);
@@ -55,8 +56,10 @@ function rehearse(file: string, url?: string) {
 describe('on PostgreSQL (embedded, one server for the file)', () => {
   const url = serverForBlock(startEmbedded, (server) => server.stop(false));
 
+  // Each template's defaults also under the concurrency probes: no DDL step blocks a writer beyond its lock timeout.
   it.each(CASES)('$template, $name', (c) => {
-    const json = rehearse(planFor(c, 'postgres'), url());
+    const json = rehearse(planFor(c, 'postgres'), url(), c.name === 'defaults');
+    if (c.name === 'defaults') expect(json.probes.every((p: { ok: boolean }) => p.ok)).toBe(true);
     if (c.template === 'add-index') {
       expect(json.rows.find((r: { statement: string }) => /^up\[\d\] CREATE INDEX CONCURRENTLY/.test(r.statement)).result).toBe('ok (no transaction)');
     }

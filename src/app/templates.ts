@@ -73,7 +73,9 @@ async function checkTemplateVariants(dir: string, extraDirs: readonly string[]) 
   const variants: Record<string, string>[] = [{}];
   for (const p of template.manifest.parameters) for (const value of p.examples ?? []) variants.push({ [p.name]: value });
   // Each set CI rehearses, on every engine the template renders for.
-  for (const { set } of template.manifest.rehearsals) for (const db of template.engines.keys()) variants.push({ ...set, db });
+  for (const { set, engines } of template.manifest.rehearsals) {
+    for (const db of template.engines.keys()) if (!engines || engines.includes(db)) variants.push({ ...set, db });
+  }
   return Promise.all(variants.map(async (given) => {
     const expansion = expandTemplate(template, { given });
     const values = Object.entries(given).map(([k, v]) => `${k}=${v}`).join(' ');

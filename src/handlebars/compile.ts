@@ -50,7 +50,8 @@ export function compileTemplate(file: string, partialDirs: readonly PartialDir[]
       template ??= hbs.compile(parse(hbs, source), COMPILE_OPTIONS);
       return template(context, RUNTIME_OPTIONS);
     } catch (err) {
-      if (!(err instanceof Error)) throw err;
+      // A helper that refuses the user's parameters (refuse) already says what is wrong, and where.
+      if (!(err instanceof Error) || err instanceof PlanInputError) throw err;
       throw located(err as TemplateError, file);
     }
   };

@@ -4,6 +4,7 @@
  * engine comes from the engine folders (./engines.ts): the helpers that take `db` read it there.
  * Tracker dialects have their own set (src/export/helpers.ts).
  */
+import { PlanInputError } from '../errors.js';
 import type { HelperDelegate } from 'handlebars';
 import { logicHelpers } from '../handlebars/logic.js';
 import { engineNamed, nativeType, quoteIdentifier, STATEMENT_PREFIX, type EngineDefinition, type Engines } from './engines.js';
@@ -97,6 +98,13 @@ export function planHelpers(engines: Engines): Record<string, HelperDelegate> {
      * string), the kind of default PostgreSQL 11+ and MySQL 8 INSTANT add without rewriting a row; not a column,
      * a function call or NULL.
      */
+    /**
+     * `{{refuse "parameter fill_value: …" "hint"}}`: parameters that are each valid but cannot go together on
+     * this engine; a usage error (exit 2), like any other bad parameter.
+     */
+    refuse: (message: string, hint: unknown) => {
+      throw PlanInputError.single(message, { hint: typeof hint === 'string' ? hint : undefined });
+    },
     sql_constant: (value: unknown) => typeof value === 'string' && /^\s*(-?\d+(\.\d+)?|true|false|'([^']|'')*')\s*$/i.test(value),
     /** `(migration_file framework "002" "backfill_tenant_id" db)`: the path the framework expects. */
     migration_file: (fw: string, ordinal: string, name: string, db: string) => migrationFile(fw, ordinal, name, engine(db)),

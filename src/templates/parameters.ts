@@ -79,6 +79,8 @@ export function templateManifestSchema(engines: readonly string[]) {
     rehearsals: z.array(z.strictObject({
       name: z.string().min(1),
       set: z.record(z.string(), z.string()),
+      /** The engines the set applies to (all when absent): an SQL expression fill cannot run on MongoDB. */
+      engines: z.array(z.string()).optional(),
     })).default([]),
   });
 }

@@ -21,9 +21,10 @@ const STATEMENT_LINE = /^\s*(ALTER TABLE|CREATE (UNIQUE )?INDEX|CREATE (TABLE|VI
 
 const plans = listTemplates().filter((t) => t.builtin).flatMap((t) => {
   const has = (name: string) => t.manifest.parameters.some((p) => p.name === name);
-  const sets = [{}, ...t.manifest.rehearsals.map((r) => r.set)];
+  const sets = [{ set: {} }, ...t.manifest.rehearsals];
   return ['postgres', 'mysql', 'sqlite', 'mongodb'].flatMap((db) => (has('mode') ? ['zero-downtime', 'maintenance-window'] : [undefined]).flatMap((mode) =>
-    sets.map((set) => ({ template: t, given: { ...set, db, ...(mode ? { mode } : {}) } }))));
+    sets.filter((r) => !('engines' in r) || !r.engines || r.engines.includes(db))
+      .map(({ set }) => ({ template: t, given: { ...set, db, ...(mode ? { mode } : {}) } }))));
 });
 
 describe('statements are data in every built-in plan', () => {

@@ -18,7 +18,7 @@ export const ENGINE_NAMES: Record<Engine, string> = { postgres: 'PostgreSQL', my
 /** A parsed statement text: one text may hold several statements. */
 export type Tree =
   | { engine: 'postgres'; stmts: PgNode[] }
-  /** `opaque`: SQLite itself accepted a text node-sql-parser could not read; there is no tree for the rules. */
+  /** `opaque`: a text the grammar could not read that the engine accepts (SQLite itself decided, or a known MySQL gap); no tree for the rules. */
   | { engine: 'mysql' | 'sqlite'; stmts: AST[]; opaque?: boolean }
   | { engine: 'mongodb'; program: Program };
 
@@ -72,6 +72,8 @@ const LOADERS: Record<Engine, () => Promise<RawParser>> = {
         try {
           return { engine: 'mysql', stmts: mariadb(text, 'MariaDB') };
         } catch {
+          // Valid on both servers, missing from both grammars: known, so not a syntax error; no tree to read.
+          if (MYSQL_GRAMMAR_GAPS.some((gap) => gap.test(text))) return { engine: 'mysql', stmts: [], opaque: true };
           throw err;
         }
       }
@@ -100,6 +102,15 @@ const LOADERS: Record<Engine, () => Promise<RawParser>> = {
     });
   },
 };
+
+/**
+ * Whole statements MySQL 8 and MariaDB both run that node-sql-parser 5.4 rejects, matched exactly: the
+ * isolation level a consistent archive read needs (at REPEATABLE READ, CREATE TABLE … SELECT share-locks
+ * every row it reads).
+ */
+const MYSQL_GRAMMAR_GAPS = [
+  /^\s*SET\s+(SESSION\s+)?TRANSACTION\s+ISOLATION\s+LEVEL\s+(READ\s+UNCOMMITTED|READ\s+COMMITTED|REPEATABLE\s+READ|SERIALIZABLE)\s*;?\s*$/i,
+];
 
 /**
  * Whether SQLite's parser accepts every statement of `text`. Compiling on an empty database also checks

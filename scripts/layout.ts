@@ -27,6 +27,7 @@ export const LAYOUT: Room[] = [
   { path: 'src/handlebars', layer: 2, what: 'the Handlebars compiler both template kinds use (strict, explicit partial context, located errors), taking its helpers from the caller; the logic helpers both helper sets build on' },
   { path: 'src/analysis', layer: 3, what: 'graph analysis: numbering, cycles (iterative Tarjan), waves, critical path' },
   { path: 'src/sql', layer: 3, what: 'statements as data: each engine\'s parser (loaded on first need), placeholders masked before parsing, the facts rules read from parse trees' },
+  { path: 'src/inspect', layer: 4, what: 'the user\'s database schema read into the model: dumps (pg_dump, mysqldump, SQLite), Prisma, Atlas JSON, stats files, live read-only catalogs; the questions asked of it (tables, columns, ownership along foreign keys, fingerprint)' },
   { path: 'src/rules', layer: 4, what: 'the rule catalog: integrity rules, safety rules (`safety/`), the linear-time rule context, config, the runner' },
   { path: 'src/rules/safety', what: 'safety rules about order and about statements' },
   { path: 'src/outline', layer: 4, what: 'the outline that exports, diagrams and the kickoff share: tasks in dependency order, waves, labels, critical path' },

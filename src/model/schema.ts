@@ -3,6 +3,7 @@
  * schemas; data is parsed once at the boundary (src/model/load.ts) and trusted afterwards.
  */
 import { z } from 'zod';
+import { DatabaseEngine, PlanSchemaSectionSchema } from './database.js';
 
 /** Stable ids: what `depends` refers to and what trackers receive. Dots allow per-table fan-out (T4.users). */
 export const TaskId = z
@@ -32,7 +33,7 @@ export const Operation = z.enum([
 ]);
 export type OperationName = z.infer<typeof Operation>;
 
-export const DatabaseEngine = z.enum(['postgres', 'mysql', 'sqlite', 'mongodb']);
+export { DatabaseEngine };
 
 /** A rule silenced for one task, with the reason a reviewer will read in every report. */
 export const SuppressionSchema = z.strictObject({
@@ -177,6 +178,7 @@ export const PlanSchema = z
     version: z.literal(PLAN_FORMAT_VERSION).describe('Plan file format version.'),
     generated_by: ProvenanceSchema.optional(),
     database: DatabaseEngine.optional().describe('The engine; engine-specific rules apply only to it.'),
+    schema: PlanSchemaSectionSchema.optional(),
     placeholders: z.array(PlaceholderSchema).default([]).describe('Values the statements need that only whoever runs the plan knows.'),
     epic: EpicSchema,
     phases: z.array(PhaseSchema).min(1),

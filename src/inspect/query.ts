@@ -1,0 +1,179 @@
+/**
+ * Questions templates, the recorder and the rehearsal ask of a database schema: a table or column by
+ * name (or a located error with a did-you-mean), the foreign keys pointing at a table, the tables a
+ * set of roots owns through foreign keys, the part of the schema a plan touches, and the fingerprint.
+ * Pure functions over the model.
+ */
+import { createHash } from 'node:crypto';
+import { didYouMean, PlanInputError } from '../errors.js';
+import type { ColumnDef, DatabaseSchema, ForeignKeyDef, PlanSchemaSection, StatsFile, TableDef } from '../model/database.js';
+
+/** Where a schema object is defined, for an error: the source file and the object's line. */
+function at(schema: DatabaseSchema, line: number | undefined) {
+  return { file: schema.source.file, line };
+}
+
+export function findTable(schema: DatabaseSchema, name: string): TableDef | undefined {
+  return schema.tables.find((t) => t.name === name) ?? schema.tables.find((t) => t.name.toLowerCase() === name.toLowerCase());
+}
+
+/** The table, or exit 2 located in the schema file with the closest name (and where it is defined). */
+export function requireTable(schema: DatabaseSchema, name: string, what = 'table'): TableDef {
+  const table = findTable(schema, name);
+  if (table) return table;
+  const guess = didYouMean(name, schema.tables.map((t) => t.name));
+  const guessed = guess ? findTable(schema, guess) : undefined;
+  throw PlanInputError.single(`${what} "${name}" is not in the schema (${schema.tables.length} tables)`, {
+    location: at(schema, guessed?.line),
+    hint: guessed ? `did you mean "${guessed.name}"${guessed.line ? ` (line ${guessed.line})` : ''}?`
+      : `tables: ${schema.tables.slice(0, 12).map((t) => t.name).join(', ')}${schema.tables.length > 12 ? ', …' : ''}`,
+  });
+}
+
+export function findColumn(table: TableDef, name: string): ColumnDef | undefined {
+  return table.columns.find((c) => c.name === name) ?? table.columns.find((c) => c.name.toLowerCase() === name.toLowerCase());
+}
+
+/** The column, or exit 2 located at its table's definition with the closest column name. */
+export function requireColumn(schema: DatabaseSchema, table: TableDef, name: string): ColumnDef {
+  const column = findColumn(table, name);
+  if (column) return column;
+  const guess = didYouMean(name, table.columns.map((c) => c.name));
+  const guessed = guess ? findColumn(table, guess) : undefined;
+  throw PlanInputError.single(`column "${name}" is not in table "${table.name}"`, {
+    location: at(schema, guessed?.line ?? table.line),
+    hint: guessed ? `did you mean "${guessed.name}"${guessed.line ? ` (line ${guessed.line})` : ''}?`
+      : `its columns: ${table.columns.map((c) => c.name).join(', ')}`,
+  });
+}
+
+/** A name the plan will create must be free: exit 2 located at the one that exists. */
+export function requireNewColumn(schema: DatabaseSchema, table: TableDef, name: string): void {
+  const column = findColumn(table, name);
+  if (column) {
+    throw PlanInputError.single(`column "${name}" already exists in table "${table.name}"`, {
+      location: at(schema, column.line ?? table.line), hint: 'choose another name',
+    });
+  }
+}
+
+export function requireNewTable(schema: DatabaseSchema, name: string): void {
+  const table = findTable(schema, name);
+  if (table) throw PlanInputError.single(`table "${name}" already exists`, { location: at(schema, table.line), hint: 'choose another name' });
+}
+
+export interface IncomingKey { table: TableDef; key: ForeignKeyDef }
+
+/** Foreign keys of other tables (and self-references) that point at `table`. */
+export function referencedBy(schema: DatabaseSchema, table: string): IncomingKey[] {
+  const out: IncomingKey[] = [];
+  for (const t of schema.tables) for (const key of t.foreign_keys) if (key.references === table) out.push({ table: t, key });
+  return out;
+}
+
+export interface OwnedTable {
+  table: TableDef;
+  /** The foreign key this table's rows reach their owner through; absent for a root. */
+  via?: ForeignKeyDef;
+  /** The table `via` points at (already earlier in the list). */
+  parent?: string;
+  /** Steps from the nearest root (0 for a root). */
+  depth: number;
+}
+
+/**
+ * The tables a set of roots owns: the roots, then every table with a foreign key to an owned table,
+ * breadth first (so each table comes after its parent, by the shortest chain; ties broken by the order
+ * of the schema). A table reachable by several chains takes the first; a NOT NULL key is preferred over
+ * a nullable one at the same depth, since a nullable key leaves rows with no owner.
+ */
+export function ownedTables(schema: DatabaseSchema, roots: readonly string[]): OwnedTable[] {
+  const incoming = new Map<string, IncomingKey[]>();
+  for (const t of schema.tables) for (const key of t.foreign_keys) {
+    const list = incoming.get(key.references) ?? [];
+    list.push({ table: t, key });
+    incoming.set(key.references, list);
+  }
+  const owned = new Map<string, OwnedTable>();
+  let frontier: OwnedTable[] = roots.map((r) => ({ table: requireTable(schema, r), depth: 0 }));
+  for (const o of frontier) owned.set(o.table.name, o);
+  while (frontier.length > 0) {
+    const next = new Map<string, OwnedTable>();
+    for (const parent of frontier) {
+      for (const { table, key } of incoming.get(parent.table.name) ?? []) {
+        if (owned.has(table.name)) continue;
+        const candidate = { table, via: key, parent: parent.table.name, depth: parent.depth + 1 };
+        const known = next.get(table.name);
+        if (!known || (keyNullable(known.table, known.via!) && !keyNullable(table, key))) next.set(table.name, candidate);
+      }
+    }
+    const order = new Map(schema.tables.map((t, i) => [t.name, i]));
+    frontier = [...next.values()].sort((a, b) => order.get(a.table.name)! - order.get(b.table.name)!);
+    for (const o of frontier) owned.set(o.table.name, o);
+  }
+  return [...owned.values()];
+}
+
+/** Whether any column of a foreign key may be NULL. */
+export function keyNullable(table: TableDef, key: ForeignKeyDef): boolean {
+  return key.columns.some((c) => findColumn(table, c)?.nullable ?? true);
+}
+
+/**
+ * The tables a plan needs recorded: the ones it names, and every table they reference (transitively),
+ * so the rehearsal can create them with their foreign keys. In the schema's order.
+ */
+export function touchedTables(schema: DatabaseSchema, named: readonly string[]): TableDef[] {
+  const keep = new Set<string>();
+  const visit = (name: string) => {
+    const table = findTable(schema, name);
+    if (!table || keep.has(table.name)) return;
+    keep.add(table.name);
+    for (const key of table.foreign_keys) visit(key.references);
+  };
+  for (const n of named) visit(n);
+  return schema.tables.filter((t) => keep.has(t.name));
+}
+
+/** sha256 of the canonical JSON of what the schema says (not where it was read from, nor source lines). */
+export function fingerprint(schema: DatabaseSchema): string {
+  const strip = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(strip);
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).filter(([k]) => k !== 'line').sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, strip(v)]));
+    }
+    return value;
+  };
+  const canonical = JSON.stringify(strip({ engine: schema.engine, version: schema.version, tables: schema.tables, views: schema.views }));
+  return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
+}
+
+/** The plan's `schema:` section: the touched tables (and the views reading them), and the fingerprint of the whole. */
+export function planSection(schema: DatabaseSchema, named: readonly string[]): PlanSchemaSection {
+  const tables = touchedTables(schema, named);
+  const names = new Set(tables.map((t) => t.name));
+  const views = schema.views.filter((v) => v.reads.some((r) => names.has(r.split('.')[0]!)));
+  return { source: schema.source, fingerprint: fingerprint(schema), engine: schema.engine, version: schema.version, tables, views };
+}
+
+/** Rows and bytes from a stats file over the schema's; a table the schema lacks is a located error. */
+export function applyStats(schema: DatabaseSchema, stats: StatsFile, statsFile: string): DatabaseSchema {
+  const tables = schema.tables.map((t) => ({ ...t }));
+  for (const [name, s] of Object.entries(stats.tables)) {
+    const table = tables.find((t) => t.name === name);
+    if (!table) {
+      const guess = didYouMean(name, tables.map((t) => t.name));
+      throw PlanInputError.single(`table "${name}" is not in the schema`, {
+        location: { file: statsFile, path: `tables.${name}` }, hint: guess ? `did you mean "${guess}"?` : `the schema is ${schema.source.file}`,
+      });
+    }
+    table.rows = s.rows;
+    if (s.bytes !== undefined) table.bytes = s.bytes;
+  }
+  return { ...schema, tables };
+}
+
+/** The section back as a schema (what `rehearse` and `update` read from a plan file). */
+export function sectionSchema(section: PlanSchemaSection): DatabaseSchema {
+  return { engine: section.engine, version: section.version, source: section.source, tables: section.tables, views: section.views };
+}

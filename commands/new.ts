@@ -22,6 +22,9 @@ export default class New extends BaseCommand {
     set: Flags.string({ char: 's', multiple: true, description: 'Template parameter as key=value (repeatable).' }),
     tables: Flags.string({ description: 'Tables, comma-separated (the template\'s `tables` parameter).' }),
     db: Flags.string({ description: 'Database engine (the template\'s `db` parameter).' }),
+    schema: Flags.string({ description: 'The database schema to plan from: pg_dump --schema-only, mysqldump --no-data, sqlite3 .schema, schema.prisma, Atlas JSON, or plan inspect output.' }),
+    url: Flags.string({ description: 'Plan from a live database, read-only (postgres://, mysql://, sqlite:): catalog queries only.' }),
+    stats: Flags.string({ description: 'Rows and bytes per table (YAML or JSON: tables: {name: {rows, bytes}}), over the schema\'s.' }),
     out: Flags.string({ char: 'o', description: 'Output file [default: <template>.plan.yaml].' }),
     force: Flags.boolean({ char: 'f', description: 'Replace the output file if it exists.' }),
     'templates-dir': templatesDirFlag,
@@ -48,6 +51,7 @@ export default class New extends BaseCommand {
       templatesDirs: flags['templates-dir'],
       dryRun: flags['dry-run'],
       configFile: flags.config,
+      schema: { schemaFile: flags.schema, url: flags.url, statsFile: flags.stats },
     });
     process.exitCode = result.check.exitCode;
     if (flags['dry-run']) this.log(result.text);

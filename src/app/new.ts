@@ -11,6 +11,7 @@ import { expandTemplate } from '../templates/expand.js';
 import { checkLoaded, type CheckOptions } from '../check/pipeline.js';
 import type { CheckResult } from '../check/result.js';
 import { formatCheck } from '../text/check.js';
+import { loadSchema, type SchemaInput } from './schema-input.js';
 import { useColor } from '../text/style.js';
 
 export interface NewPlanOptions extends CheckOptions {
@@ -24,6 +25,8 @@ export interface NewPlanOptions extends CheckOptions {
   templatesDirs?: string[];
   /** Expand and check only; write nothing. */
   dryRun?: boolean;
+  /** The user's database schema: `--schema`, `--url`, `--stats`. */
+  schema?: SchemaInput;
 }
 
 export interface NewPlanResult {
@@ -43,7 +46,8 @@ export async function newPlan(options: NewPlanOptions): Promise<NewPlanResult> {
   const given = parseSetFlags(options.set ?? []);
   for (const [name, value] of Object.entries(options.flags ?? {})) if (value !== undefined) given[name] = value;
   const file = options.out ?? `${template.name}.plan.yaml`;
-  const expansion = expandTemplate(template, { given, schemaRef: schemaRefFrom(file) });
+  const schema = await loadSchema({ ...options.schema, db: options.schema?.db ?? given.db });
+  const expansion = expandTemplate(template, { given, schemaRef: schemaRefFrom(file), schema });
   const { result } = await checkLoaded(file, expansion.loaded, options);
   // A template that yields a broken plan is a template bug: report it, write nothing.
   const written = !options.dryRun && result.ok;

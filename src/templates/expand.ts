@@ -11,6 +11,9 @@ import { compileTemplate, type PartialDir } from '../handlebars/compile.js';
 import { STATEMENT_PREFIX } from './engines.js';
 import { planHelpers } from './helpers.js';
 import { resolveParameters, type ParameterValues } from './parameters.js';
+import { bindParameters, bindSchema, schemaHelpers, type SchemaBinding } from './schema-binding.js';
+import { planSection } from '../inspect/query.js';
+import type { DatabaseSchema } from '../model/database.js';
 import { BODY_FILE, builtinTemplatesDir, PARTIALS_DIR, type TemplateRef } from './registry.js';
 
 export interface Expansion {
@@ -26,12 +29,16 @@ export interface ExpandOptions {
   given?: Record<string, string>;
   /** Relative path from the output file's folder to the JSON Schema, for the editor modeline. */
   schemaRef?: string;
+  /** The user's database schema (`--schema`, `--url`): parameters are checked against it and the plan records what it touches. */
+  schema?: DatabaseSchema;
 }
 
 export function expandTemplate(template: TemplateRef, options: ExpandOptions = {}): Expansion {
-  const parameters = resolveParameters(template.manifest, options.given ?? {});
-  const body = renderBody(template, parameters);
-  const text = header(template, parameters, options.schemaRef) + body;
+  const given = options.given ?? {};
+  const binding = bindSchema(options.schema);
+  const parameters = bindParameters(template.manifest, resolveParameters(template.manifest, given), given, binding);
+  const body = renderBody(template, parameters, binding);
+  const text = header(template, parameters, options.schemaRef) + body + (body.endsWith('\n') ? '' : '\n') + schemaSection(binding);
   const loaded = parsePlan(text, `${template.name}/${BODY_FILE} (rendered)`);
   return { template, parameters, text, loaded };
 }
@@ -50,9 +57,16 @@ function header(template: TemplateRef, parameters: ParameterValues, schemaRef: s
   return lines.join('\n');
 }
 
-function renderBody(template: TemplateRef, parameters: ParameterValues): string {
+/** The plan's `schema:` section, last in the file: reference data, read by `rehearse` and `update`, rarely by people. */
+function schemaSection(binding: SchemaBinding): string {
+  if (!binding.schema) return '';
+  const section = planSection(binding.schema, [...binding.touched]);
+  return `${stringify({ schema: section }, { collectionStyle: 'block', lineWidth: 0 })}`;
+}
+
+function renderBody(template: TemplateRef, parameters: ParameterValues, binding: SchemaBinding): string {
   // Shared partials first, then the template's own folder may add or shadow some; each engine's statements.
   const partials: PartialDir[] = [join(builtinTemplatesDir(), PARTIALS_DIR), join(template.dir, PARTIALS_DIR),
     ...[...template.engines.values()].map((e) => ({ dir: e.dir, prefix: `${STATEMENT_PREFIX}/${e.name}/` }))];
-  return compileTemplate(join(template.dir, BODY_FILE), partials, planHelpers(template.engines))(parameters);
+  return compileTemplate(join(template.dir, BODY_FILE), partials, { ...planHelpers(template.engines), ...schemaHelpers(binding) })(parameters);
 }

@@ -15,8 +15,25 @@ export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
  */
 export const SQL_TYPE = /^[A-Za-z][A-Za-z0-9_]*( [A-Za-z][A-Za-z0-9_]*)*(\(\d{1,5}(, ?\d{1,5})?\))?( [A-Za-z][A-Za-z0-9_]*)*(\[\])?$/;
 
+/**
+ * What a parameter names in the user's database schema (`--schema`, `--url`), so a plan made from it is
+ * checked against it and filled from it: `table` / `tables` must exist (`roots`: tables whose foreign-key
+ * closure the template plans over), `new-table` must not; `{column: P}` is a column of the table named by
+ * parameter P (`{columns: P}` a list of them, `{new_column: P}` a name still free there); `{type_of: P}`
+ * defaults to the full type of the column named by parameter P.
+ */
+export const SchemaRefSchema = z.union([
+  z.enum(['table', 'tables', 'roots', 'new-table']),
+  z.strictObject({ column: z.string() }),
+  z.strictObject({ columns: z.string() }),
+  z.strictObject({ new_column: z.string() }),
+  z.strictObject({ type_of: z.string() }),
+]);
+export type SchemaRef = z.infer<typeof SchemaRefSchema>;
+
 /** `examples`: values besides the default that `plan templates check` also renders with. */
-const Base = { help: z.string().min(1), flag: z.string().optional(), examples: z.array(z.string()).optional() };
+const Base = { help: z.string().min(1), flag: z.string().optional(), examples: z.array(z.string()).optional(),
+  schema: SchemaRefSchema.optional() };
 
 export const ParameterSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...Base, name: z.string(), type: z.literal('string'), default: z.string() }),

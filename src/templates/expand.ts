@@ -12,6 +12,9 @@ import { STATEMENT_PREFIX } from './engines.js';
 import { planHelpers } from './helpers.js';
 import { resolveParameters, type ParameterValues } from './parameters.js';
 import { bindParameters, bindSchema, schemaHelpers, type SchemaBinding } from './schema-binding.js';
+import { tenancyHelpers } from './tenancy.js';
+import { columnFactsHelpers } from './column-facts.js';
+import { versionFactsHelpers } from './version-facts.js';
 import { planSection } from '../inspect/query.js';
 import type { DatabaseSchema } from '../model/database.js';
 import { BODY_FILE, builtinTemplatesDir, PARTIALS_DIR, type TemplateRef } from './registry.js';
@@ -68,5 +71,8 @@ function renderBody(template: TemplateRef, parameters: ParameterValues, binding:
   // Shared partials first, then the template's own folder may add or shadow some; each engine's statements.
   const partials: PartialDir[] = [join(builtinTemplatesDir(), PARTIALS_DIR), join(template.dir, PARTIALS_DIR),
     ...[...template.engines.values()].map((e) => ({ dir: e.dir, prefix: `${STATEMENT_PREFIX}/${e.name}/` }))];
-  return compileTemplate(join(template.dir, BODY_FILE), partials, { ...planHelpers(template.engines), ...schemaHelpers(binding) })(parameters);
+  return compileTemplate(join(template.dir, BODY_FILE), partials, {
+    ...planHelpers(template.engines), ...schemaHelpers(binding), ...tenancyHelpers(binding), ...columnFactsHelpers(binding),
+    ...versionFactsHelpers(binding),
+  })(parameters);
 }

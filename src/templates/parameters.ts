@@ -99,6 +99,18 @@ export function templateManifestSchema(engines: readonly string[]) {
       /** The engines the set applies to (all when absent): an SQL expression fill cannot run on MongoDB. */
       engines: z.array(z.string()).optional(),
     })).default([]),
+  }).superRefine((manifest, ctx) => {
+    // A schema reference names another parameter: it must exist and name what the reference needs.
+    const byName = new Map(manifest.parameters.map((p) => [p.name, p]));
+    manifest.parameters.forEach((p, index) => {
+      const ref = p.schema;
+      if (!ref || typeof ref === 'string') return;
+      const [kind, target] = Object.entries(ref)[0] as [string, string];
+      const wanted = kind === 'type_of' ? 'a column' : 'a table';
+      const other = byName.get(target)?.schema;
+      const ok = kind === 'type_of' ? typeof other === 'object' && 'column' in other : other === 'table';
+      if (!ok) ctx.addIssue({ code: 'custom', path: ['parameters', index, 'schema'], message: `"${target}" must be a parameter naming ${wanted} (schema: ${kind === 'type_of' ? '{column: …}' : 'table'})` });
+    });
   });
 }
 export type TemplateManifest = z.infer<ReturnType<typeof templateManifestSchema>>;

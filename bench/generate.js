@@ -44,3 +44,32 @@ function statementsOf(i) {
   const { up, down } = sets[i % 3];
   return ['    sql:', `      up: [${up.join(', ')}]`, `      verify: [{query: "SELECT count(*) FROM ${t} WHERE c IS NULL", expect: 0}]`, `      down: [${down.join(', ')}]`];
 }
+
+// A pg_dump --schema-only of `tables` tables with `keysPerTable` foreign keys each (but the first), as
+// PostgreSQL 15 writes it: every table reaches t0 through its first key, so t0 owns them all, and the
+// others point at random earlier tables (seeded), with a global unique and an index per table.
+export function generatePgDump(tables, keysPerTable = 3) {
+  let seed = 424242;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const out = ['--', '-- PostgreSQL database dump', '--', '', '-- Dumped from database version 15.18 (Debian 15.18-0+deb12u1)',
+    '-- Dumped by pg_dump version 15.18 (Debian 15.18-0+deb12u1)', '', "SET statement_timeout = 0;", "SET client_encoding = 'UTF8';",
+    "SELECT pg_catalog.set_config('search_path', '', false);", ''];
+  const keys = [];
+  for (let i = 0; i < tables; i++) {
+    const refs = i === 0 ? [] : Array.from({ length: keysPerTable }, (_, k) => (k === 0 ? Math.floor(random() * i) : Math.floor(random() * i)));
+    keys.push(refs);
+    out.push(`CREATE TABLE public.t${i} (`, '    id bigint NOT NULL,',
+      `    code character varying(120) DEFAULT ''::character varying NOT NULL,`,
+      ...refs.map((_, k) => `    ref${k}_id bigint${k === 0 ? ' NOT NULL' : ''},`),
+      '    created_at timestamp with time zone DEFAULT now() NOT NULL', ');', '', `ALTER TABLE public.t${i} OWNER TO app;`, '');
+  }
+  for (let i = 0; i < tables; i++) {
+    out.push(`ALTER TABLE ONLY public.t${i}`, `    ADD CONSTRAINT t${i}_pkey PRIMARY KEY (id);`, '',
+      `ALTER TABLE ONLY public.t${i}`, `    ADD CONSTRAINT t${i}_code_key UNIQUE (code);`, '');
+  }
+  for (let i = 0; i < tables; i++) out.push(`CREATE INDEX t${i}_created_at_idx ON public.t${i} USING btree (created_at);`, '');
+  keys.forEach((refs, i) => refs.forEach((to, k) => out.push(`ALTER TABLE ONLY public.t${i}`,
+    `    ADD CONSTRAINT t${i}_ref${k}_id_fkey FOREIGN KEY (ref${k}_id) REFERENCES public.t${to}(id);`, '')));
+  out.push('--', '-- PostgreSQL database dump complete', '--', '');
+  return out.join('\n');
+}

@@ -11,7 +11,7 @@ import { readTextFile } from '../dist/src/io/files.js';
 import { parsePlan } from '../dist/src/model/load.js';
 import { runRules } from '../dist/src/rules/run.js';
 import { loadParser } from '../dist/src/sql/engines.js';
-import { generatePlanYaml } from './generate.js';
+import { generatePgDump, generatePlanYaml } from './generate.js';
 
 const sizes = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
@@ -102,6 +102,31 @@ for (const n of (process.env.BENCH_TABLES ?? '10,100,1000').split(',').map(Numbe
   const samples = [];
   for (let r = 0; r < runs; r++) samples.push(await asyncTime(() => newPlan({ template: 'multi-tenant', flags: { tables }, dryRun: true })));
   rows.push([`new multi-tenant, ${n} tables`, '', '', '', '', `${median(samples).toFixed(0)} ms`]);
+}
+// Plans from a real-sized schema: a pg_dump of 1,000 tables with ~3,000 foreign keys, read with the PostgreSQL
+// parser, then multi-tenant planned over the whole ownership closure of its root (goal: under 5 s together).
+const { readSchemaFile } = await import('../dist/src/inspect/read.js');
+for (const n of (process.env.BENCH_SCHEMA_TABLES ?? '1000').split(',').map(Number)) {
+  const dump = join(dir, `schema-${n}.sql`);
+  writeFileSync(dump, generatePgDump(n));
+  const reads = [];
+  const plans = [];
+  let keys = 0;
+  let tasks = 0;
+  for (let r = 0; r < runs; r++) {
+    const t = performance.now();
+    const schema = await readSchemaFile(dump);
+    reads.push(performance.now() - t);
+    keys = schema.tables.reduce((sum, table) => sum + table.foreign_keys.length, 0);
+    const made = await asyncTime(async () => {
+      const result = await newPlan({ template: 'multi-tenant', flags: { tables: 't0' }, schema: { schemaFile: dump }, dryRun: true });
+      tasks = result.check.counts.tasks;
+    });
+    plans.push(made);
+  }
+  const label = `${n.toLocaleString('en')} tables, ${keys.toLocaleString('en')} foreign keys`;
+  rows.push([`read pg_dump schema, ${label}`, '', '', '', '', `${median(reads).toFixed(0)} ms`]);
+  rows.push([`new multi-tenant --schema (reads it too), ${label}${tasks ? `, ${tasks.toLocaleString('en')} tasks` : ''}`, '', '', '', '', `${median(plans).toFixed(0)} ms`]);
 }
 const exportSize = Number(process.env.BENCH_EXPORT ?? 10000);
 const exportFile = join(dir, `export-${exportSize}.plan.yaml`);

@@ -7,6 +7,7 @@ import { readTextFile } from '../io/files.js';
 import { PlanInputError } from '../errors.js';
 import { StatsFileSchema, type DatabaseSchema, type StatsFile } from '../model/database.js';
 import { readModelFile, validated } from './model-file.js';
+import { readPgDump } from './pg-dump.js';
 
 export type SourceKind = DatabaseSchema['source']['kind'];
 export type Engine = DatabaseSchema['engine'];
@@ -17,6 +18,7 @@ export type SchemaReader = (text: string, file: string, engine: Engine | undefin
 /** One reader per kind of source; each lives in its own file beside this one. */
 const READERS: Partial<Record<SourceKind, SchemaReader>> = {
   'plan-json': readModelFile,
+  pg_dump: readPgDump,
 };
 
 /**

@@ -8,6 +8,7 @@ import { PlanInputError } from '../errors.js';
 import { StatsFileSchema, type DatabaseSchema, type StatsFile } from '../model/database.js';
 import { readModelFile, validated } from './model-file.js';
 import { readPgDump } from './pg-dump.js';
+import { readMysqlDump } from './mysql-dump.js';
 
 export type SourceKind = DatabaseSchema['source']['kind'];
 export type Engine = DatabaseSchema['engine'];
@@ -19,6 +20,7 @@ export type SchemaReader = (text: string, file: string, engine: Engine | undefin
 const READERS: Partial<Record<SourceKind, SchemaReader>> = {
   'plan-json': readModelFile,
   pg_dump: readPgDump,
+  mysqldump: readMysqlDump,
 };
 
 /**

@@ -9,7 +9,7 @@
  */
 import { loadParser, parseText } from '../sql/engines.js';
 import type { ColumnDef, DatabaseSchema, TableDef, ViewDef } from '../model/database.js';
-import { addKey, LineIndex, newColumn, newTable, schemaOf, unreadable } from './reader-kit.js';
+import { addKey, LineIndex, newColumn, newTable, schemaOf, unreadable, viewReads } from './reader-kit.js';
 
 // node-sql-parser's AST is read field by field.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -243,7 +243,7 @@ export async function readMysqlDump(text: string, file: string, _engine?: unknow
     if (view) {
       const name = unquote(view[1]!);
       const definition = view[2]!.trim();
-      views.set(name, { name, reads: viewReads(definition), materialized: false, definition, line: lines.line(statement.start + sql.search(/\bVIEW\b/i)) });
+      views.set(name, { name, reads: viewReads('mysql', definition), materialized: false, definition, line: lines.line(statement.start + sql.search(/\bVIEW\b/i)) });
     }
   }
   for (const t of triggers) {
@@ -382,33 +382,4 @@ function fromText(table: TableDef, d: Definition, line: number, file: string): v
   } else {
     throw unreadable(file, line, `cannot read this definition of table "${table.name}": ${d.text.slice(0, 60)}`, EXPECTED);
   }
-}
-
-/** The tables and `table.column`s a view's SELECT reads, from node-sql-parser's tree (none when it cannot read it). */
-function viewReads(select: string): string[] {
-  const parsed = parseText('mysql', select);
-  if (!parsed.tree || parsed.tree.engine !== 'mysql') return [];
-  const aliases = new Map<string, string>();
-  const refs: { table: string | null; column: string }[] = [];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      const o = node as Obj;
-      if (typeof o.table === 'string' && 'as' in o && !('column' in o)) aliases.set(o.as ?? o.table, o.table);
-      if (o.type === 'column_ref') {
-        const column = typeof o.column === 'string' ? o.column : o.column?.expr?.value;
-        const table = typeof o.table === 'string' ? o.table : o.table?.value;
-        if (typeof column === 'string') refs.push({ table: typeof table === 'string' ? table : null, column });
-      }
-      Object.values(o).forEach(walk);
-    }
-  };
-  walk(parsed.tree.stmts);
-  const tables = [...new Set(aliases.values())];
-  const reads = [...tables];
-  for (const r of refs) {
-    const table = r.table ? aliases.get(r.table) : tables.length === 1 ? tables[0] : undefined;
-    if (table) reads.push(`${table}.${r.column}`);
-  }
-  return [...new Set(reads)];
 }

@@ -9,6 +9,7 @@ import { StatsFileSchema, type DatabaseSchema, type StatsFile } from '../model/d
 import { readModelFile, validated } from './model-file.js';
 import { readPgDump } from './pg-dump.js';
 import { readMysqlDump } from './mysql-dump.js';
+import { readSqliteSchema } from './sqlite-schema.js';
 
 export type SourceKind = DatabaseSchema['source']['kind'];
 export type Engine = DatabaseSchema['engine'];
@@ -21,6 +22,7 @@ const READERS: Partial<Record<SourceKind, SchemaReader>> = {
   'plan-json': readModelFile,
   pg_dump: readPgDump,
   mysqldump: readMysqlDump,
+  sqlite: readSqliteSchema,
 };
 
 /**

@@ -4,6 +4,7 @@
  * known, and the located error for a file a reader cannot understand.
  */
 import { PlanInputError } from '../errors.js';
+import { parseText } from '../sql/engines.js';
 import type { ColumnDef, DatabaseSchema, TableDef } from '../model/database.js';
 
 export function newTable(name: string, line: number | undefined, namespace?: string): TableDef {
@@ -117,4 +118,33 @@ export function splitTopLevel(text: string): string[] {
   }
   out.push(text.slice(from).trim());
   return out.filter(Boolean);
+}
+
+/** The tables and `table.column`s a view's SELECT reads, from node-sql-parser's tree (none when it cannot read it; the parser must be loaded). */
+export function viewReads(engine: 'mysql' | 'sqlite', select: string): string[] {
+  const parsed = parseText(engine, select);
+  if (!parsed.tree || parsed.tree.engine !== engine) return [];
+  const aliases = new Map<string, string>();
+  const refs: { table: string | null; column: string }[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const o = node as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+      if (typeof o.table === 'string' && 'as' in o && !('column' in o)) aliases.set(o.as ?? o.table, o.table);
+      if (o.type === 'column_ref') {
+        const column = typeof o.column === 'string' ? o.column : o.column?.expr?.value;
+        const table = typeof o.table === 'string' ? o.table : o.table?.value;
+        if (typeof column === 'string') refs.push({ table: typeof table === 'string' ? table : null, column });
+      }
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(parsed.tree.stmts);
+  const tables = [...new Set(aliases.values())];
+  const reads = [...tables];
+  for (const r of refs) {
+    const table = r.table ? aliases.get(r.table) : tables.length === 1 ? tables[0] : undefined;
+    if (table) reads.push(`${table}.${r.column}`);
+  }
+  return [...new Set(reads)];
 }

@@ -10,6 +10,7 @@ import { readModelFile, validated } from './model-file.js';
 import { readPgDump } from './pg-dump.js';
 import { readMysqlDump } from './mysql-dump.js';
 import { readSqliteSchema } from './sqlite-schema.js';
+import { readPrisma } from './prisma.js';
 
 export type SourceKind = DatabaseSchema['source']['kind'];
 export type Engine = DatabaseSchema['engine'];
@@ -23,6 +24,7 @@ const READERS: Partial<Record<SourceKind, SchemaReader>> = {
   pg_dump: readPgDump,
   mysqldump: readMysqlDump,
   sqlite: readSqliteSchema,
+  prisma: readPrisma,
 };
 
 /**

@@ -11,6 +11,7 @@ import { readPgDump } from './pg-dump.js';
 import { readMysqlDump } from './mysql-dump.js';
 import { readSqliteSchema } from './sqlite-schema.js';
 import { readPrisma } from './prisma.js';
+import { readAtlas } from './atlas.js';
 
 export type SourceKind = DatabaseSchema['source']['kind'];
 export type Engine = DatabaseSchema['engine'];
@@ -25,6 +26,7 @@ const READERS: Partial<Record<SourceKind, SchemaReader>> = {
   mysqldump: readMysqlDump,
   sqlite: readSqliteSchema,
   prisma: readPrisma,
+  atlas: readAtlas,
 };
 
 /**

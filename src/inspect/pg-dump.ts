@@ -5,7 +5,6 @@
  * so they read exactly as PostgreSQL printed them (`character varying(120)`, `'draft'::character varying`).
  * Statements the model has no place for (SET, OWNER TO, GRANT, functions, sequences) are skipped.
  */
-import type { ScanToken } from 'libpg-query';
 import { loadParser } from '../sql/engines.js';
 import type { ColumnDef, DatabaseSchema, TableDef, ViewDef } from '../model/database.js';
 import { addKey, LineIndex, newColumn, newTable, schemaOf, splitTopLevel, unreadable, unwrapParens } from './reader-kit.js';
@@ -33,21 +32,49 @@ export async function readPgDump(text: string, file: string): Promise<DatabaseSc
   const bytes = Buffer.from(sql);
   const lines = new LineIndex(bytes);
   let stmts: Obj[];
-  let tokens: ScanToken[];
   try {
     stmts = (pg.parseSync(sql).stmts ?? []) as Obj[];
-    tokens = pg.scanSync(sql).tokens.filter((t) => t.tokenName !== 'SQL_COMMENT' && t.tokenName !== 'C_COMMENT');
   } catch (err) {
     const e = err as { message?: string; sqlDetails?: { message: string; cursorPosition: number } };
     const at = e.sqlDetails ? lines.line(e.sqlDetails.cursorPosition) : undefined;
     throw unreadable(file, at, `PostgreSQL cannot parse this: ${e.sqlDetails?.message ?? e.message}`, EXPECTED);
   }
-  const reader = new DumpReader(bytes, tokens, lines);
+  const reader = new DumpReader(bytes, pgTokens(sql, bytes), lines);
   for (const raw of stmts) {
     const start = raw.stmt_location ?? 0;
     reader.statement(raw.stmt as Obj, start, raw.stmt_len ? start + raw.stmt_len : bytes.length);
   }
   return schemaOf('postgres', 'pg_dump', file, reader.finish(), { version: pgDumpVersion(text), views: reader.views });
+}
+
+/** A token of the dump: its text and its byte offsets (the parser's locations count bytes). */
+interface Token { text: string; start: number; end: number }
+
+/**
+ * The dump's tokens, as PostgreSQL's lexer would split them: comments dropped; strings, quoted names
+ * and dollar-quoted bodies whole. (libpg-query's own scanner does the same, three times slower: its
+ * tokens cross from WebAssembly as JSON.)
+ */
+export function pgTokens(text: string, bytes: Buffer): Token[] {
+  // Character offsets to byte offsets; the same numbers when the text is ASCII.
+  let byteAt: (i: number) => number = (i) => i;
+  if (bytes.length !== text.length) {
+    const table = new Int32Array(text.length + 1);
+    for (let i = 0, b = 0; i <= text.length; i++) {
+      table[i] = b;
+      const code = text.charCodeAt(i);
+      b += code < 0x80 ? 1 : code < 0x800 ? 2 : code >= 0xd800 && code < 0xdc00 ? 4 : code >= 0xdc00 && code < 0xe000 ? 0 : 3;
+    }
+    byteAt = (i) => table[i]!;
+  }
+  const out: Token[] = [];
+  const re = /\s+|--[^\n]*|\/\*[\s\S]*?\*\/|[Ee]'(?:[^'\\]|''|\\.)*'|'(?:[^']|'')*'|"(?:[^"]|"")*"|(\$[A-Za-z_]*\$)[\s\S]*?\1|[A-Za-z_\u0080-\uffff][\w$\u0080-\uffff]*|\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|::|[<>!=]=|<>|./gy;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const t = m[0];
+    if (/^\s/.test(t) || t.startsWith('--') || t.startsWith('/*')) continue;
+    out.push({ text: t, start: byteAt(m.index), end: byteAt(re.lastIndex) });
+  }
+  return out;
 }
 
 /** Which names stand for one table: `public.users` and `users` are the same; `audit.events` is not `events`. */
@@ -66,7 +93,7 @@ class DumpReader {
   private readonly viewColumns: { view: ViewDef; relations: string[]; unqualified: string[] }[] = [];
   private end = 0;
 
-  constructor(private readonly bytes: Buffer, private readonly tokens: ScanToken[], private readonly lines: LineIndex) {}
+  constructor(private readonly bytes: Buffer, private readonly tokens: Token[], private readonly lines: LineIndex) {}
 
   statement(stmt: Obj, start: number, end: number): void {
     this.end = end;
@@ -155,7 +182,7 @@ class DumpReader {
   }
 
   /** The first token at or after `offset` whose text is `word` (a keyword, any case), before `to`. */
-  private keyword(word: string, offset: number, to = this.end): ScanToken | undefined {
+  private keyword(word: string, offset: number, to = this.end): Token | undefined {
     for (let i = this.tokenAt(offset); i < this.tokens.length && this.tokens[i]!.start < to; i++) {
       if (this.tokens[i]!.text.toUpperCase() === word) return this.tokens[i];
     }

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { detectKind } from '../../src/inspect/read.js';
+import { readError } from './expect.js';
+
+describe('detectKind: what a --schema file is', () => {
+  it('tells each dump by its header, whatever precedes it', () => {
+    expect(detectKind('--\n-- PostgreSQL database dump\n--\n', 'd.sql', undefined)).toBe('pg_dump');
+    expect(detectKind('/*M!999999\\- enable the sandbox mode */ \n-- MariaDB dump 10.19  Distrib 10.11.19-MariaDB\n', 'd.sql', undefined)).toBe('mysqldump');
+    expect(detectKind('-- MySQL dump 10.13  Distrib 8.0.36, for Linux (x86_64)\n', 'd.sql', undefined)).toBe('mysqldump');
+  });
+
+  it('tells Prisma by its name or its blocks, Atlas and plan JSON by their keys', () => {
+    expect(detectKind('anything', 'schema.prisma', undefined)).toBe('prisma');
+    expect(detectKind('// no extension\ndatasource db {\n  provider = "sqlite"\n}\n', 'schema', undefined)).toBe('prisma');
+    expect(detectKind('{"schemas":[]}', 'inspect.json', 'mysql')).toBe('atlas');
+    expect(detectKind('{"engine":"postgres","tables":[]}', 'model.json', undefined)).toBe('plan-json');
+  });
+
+  it('takes plain SQL as the engine --db names, SQLite otherwise', () => {
+    expect(detectKind('CREATE TABLE t (a int);', 'x.sql', 'mysql')).toBe('mysqldump');
+    expect(detectKind('CREATE TABLE t (a int);', 'x.sql', 'postgres')).toBe('pg_dump');
+    expect(detectKind('CREATE TABLE t (a int);', 'x.sql', undefined)).toBe('sqlite');
+  });
+
+  it('a dump whose kind disagrees with --db is a located exit-2 error', async () => {
+    const err = await readError('--\n-- PostgreSQL database dump\n--\nCREATE TABLE t (a int);\n', 'd.sql', 'mysql');
+    expect(err.details[0]).toMatchObject({ location: { line: 1 }, hint: 'pass --db postgres, or the schema of the mysql database' });
+  });
+});

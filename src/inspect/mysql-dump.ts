@@ -163,7 +163,9 @@ function columnText(d: Definition): { name: string; type: string; default?: stri
       // One value: a literal, a signed number, a function call, or a parenthesized expression.
       let j = i + 1;
       if (t[j]?.text === '-' || t[j]?.text === '+') j++;
-      if (t[j]?.text === '(') j = closing(t, j);
+      // b'0', x'1F', _utf8mb4'a': a prefix and its string are one value.
+      if (t[j]?.kind === 'word' && t[j + 1]?.kind === 'string' && t[j + 1]!.start === t[j]!.end) j++;
+      else if (t[j]?.text === '(') j = closing(t, j);
       else if (t[j + 1]?.text === '(') j = closing(t, j + 1);
       out.default = span(d, i + 1, j + 1);
       i = j + 1;

@@ -101,20 +101,30 @@ export function readPrisma(text: string, file: string, engine: Engine | undefine
       defaultOf(column, field, target, enums);
       table.columns.push(column);
       if (attribute(field.attributes, 'id')) addKey(table, 'primary', [column.name], keyName(target, table.name, args(attribute(field.attributes, 'id')).named, 'pkey', []), line);
-      if (attribute(field.attributes, 'unique')) addKey(table, 'unique', [column.name], keyName(target, table.name, args(attribute(field.attributes, 'unique')).named, 'key', [column.name]), line);
+      if (attribute(field.attributes, 'unique')) unique(table, [column.name], keyName(target, table.name, args(attribute(field.attributes, 'unique')).named, 'key', [column.name]), line);
     }
     for (const attr of model.properties.filter((p): p is BlockAttribute => p.type === 'attribute' && p.kind === 'object')) {
       const { first, named } = args(attr);
       const line = lineOf(attr);
       const columns = fieldList(first).map(columnOf);
       if (attr.name === 'id') addKey(table, 'primary', columns, keyName(target, table.name, named, 'pkey', []), line);
-      else if (attr.name === 'unique') addKey(table, 'unique', columns, keyName(target, table.name, named, 'key', columns), line);
+      else if (attr.name === 'unique') unique(table, columns, keyName(target, table.name, named, 'key', columns), line);
       else if (attr.name === 'index') {
         table.indexes.push({ name: keyName(target, table.name, named, 'idx', columns)!, columns, unique: false, constraint: false, ...(line ? { line } : {}) });
       }
     }
     return { model, table };
   });
+
+  /**
+   * `@unique` / `@@unique`: prisma migrate creates a UNIQUE INDEX, not a constraint. On MySQL the two are
+   * one thing (a UNIQUE KEY, as mysqldump shows it); on PostgreSQL and SQLite it is an index only, dropped
+   * with DROP INDEX, so it is recorded as the database would report it: a unique index.
+   */
+  function unique(table: TableDef, columns: string[], name: string, line: number | undefined): void {
+    if (target === 'mysql') addKey(table, 'unique', columns, name, line);
+    else table.indexes.push({ name, columns, unique: true, constraint: false, ...(line ? { line } : {}) });
+  }
 
   /** A relation field that holds the foreign key (`fields:` and `references:`): the key, on this table. */
   function relation(table: TableDef, field: Field, target: Model, line: number | undefined): void {
@@ -192,7 +202,8 @@ function defaultOf(column: ColumnDef, field: Field, engine: SqlEngine, enums: Ma
   if (value === undefined) return;
   if (typeof value === 'object') {
     if (value.name === 'autoincrement') column.identity = true;
-    else if (value.name === 'now') column.default = 'CURRENT_TIMESTAMP';
+    // MySQL's datetime(3) needs CURRENT_TIMESTAMP(3), as prisma migrate writes it.
+    else if (value.name === 'now') column.default = engine === 'mysql' ? `CURRENT_TIMESTAMP${/\(\d\)$/.exec(column.type)?.[0] ?? ''}` : 'CURRENT_TIMESTAMP';
     else if (value.name === 'dbgenerated') {
       const expression = literal(value.params?.[0]);
       if (expression) column.default = expression;

@@ -107,6 +107,7 @@ describe('mysqldump reader on hand-written input', () => {
   \`code\` char(3) NOT NULL UNIQUE,
   \`score\` int DEFAULT -1 COMMENT 'it''s a score',
   \`name\` varchar(200) NOT NULL,
+  \`flags\` bit(1) NOT NULL DEFAULT b'0',
   UNIQUE INDEX \`orgs_name\` (\`name\`(100)),
   INDEX (\`score\`)
 ) ENGINE=InnoDB;
@@ -116,8 +117,9 @@ describe('mysqldump reader on hand-written input', () => {
       expect(column(schema, 'orgs', 'id')).toMatchObject({ identity: true, nullable: false, line: 6 });
       expect(table(schema, 'orgs').primary_key).toEqual(['id']);
       expect(column(schema, 'orgs', 'score')).toMatchObject({ default: '-1', comment: "it's a score" });
+      expect(column(schema, 'orgs', 'flags')).toMatchObject({ type: 'bit(1)', default: "b'0'", nullable: false });
       expect(table(schema, 'orgs').uniques.map((u) => u.columns)).toEqual([['code'], ['name']]);
-      expect(table(schema, 'orgs').indexes.find((i) => i.columns[0] === 'score')).toMatchObject({ unique: false, line: 11 });
+      expect(table(schema, 'orgs').indexes.find((i) => i.columns[0] === 'score')).toMatchObject({ unique: false, line: 12 });
     }
   });
 

@@ -36,13 +36,16 @@ describe('Prisma schema reader', () => {
   it('reads keys: @id, @@id, @unique (with map), @@unique, @@index, and relations as foreign keys with Prisma\'s actions', async () => {
     const schema = await readText(text, 'schema.prisma');
     expect(table(schema, 'comments').primary_key).toEqual(['task_id', 'position']);
-    expect(table(schema, 'accounts').uniques).toEqual([expect.objectContaining({ name: 'accounts_slug_key', columns: ['slug'] })]);
-    expect(table(schema, 'users').uniques[0]).toMatchObject({ name: 'users_email_key', columns: ['email'] });
-    expect(table(schema, 'projects').uniques[0]).toMatchObject({ name: 'projects_account_id_title_key', columns: ['account_id', 'title'] });
+    // prisma migrate creates unique indexes on PostgreSQL, not constraints: recorded as the database reports them.
+    const uniqueIndex = (t: string) => table(schema, t).indexes.filter((i) => i.unique && !i.constraint).map((i) => [i.name, i.columns]);
+    expect(table(schema, 'accounts').uniques).toEqual([]);
+    expect(uniqueIndex('accounts')).toEqual([['accounts_slug_key', ['slug']]]);
+    expect(uniqueIndex('users')).toEqual([['users_email_key', ['email']]]);
+    expect(uniqueIndex('projects')).toEqual([['projects_account_id_title_key', ['account_id', 'title']]]);
     const index = table(schema, 'tasks').indexes.find((i) => !i.constraint)!;
     expect(index).toMatchObject({ name: 'tasks_project_status', columns: ['project_id', 'status'] });
     expect(lineOf(text, index.line)).toContain('@@index([projectId, status]');
-    expect(table(schema, 'accounts').indexes.find((i) => !i.constraint)!.name).toBe('accounts_name_idx');
+    expect(table(schema, 'accounts').indexes.find((i) => !i.unique)!.name).toBe('accounts_name_idx');
     expect(chainUp(schema, 'comments')).toEqual(['comments', 'tasks', 'projects', 'accounts']);
     const fk = table(schema, 'tasks').foreign_keys.find((k) => k.references === 'projects')!;
     expect(fk).toEqual({ name: 'tasks_project_id_fkey', columns: ['project_id'], references: 'projects', ref_columns: ['id'], on_delete: 'CASCADE', on_update: 'CASCADE', line: expect.any(Number) });
@@ -59,6 +62,8 @@ describe('Prisma schema reader', () => {
     expect(column(mysql, 'accounts', 'created_at').type).toBe('datetime(3)');
     expect(column(mysql, 'tasks', 'status').type).toBe("enum('OPEN','done')");
     expect(table(mysql, 'accounts').indexes[0]!.name).toBe('PRIMARY');
+    expect(column(mysql, 'accounts', 'created_at').default).toBe('CURRENT_TIMESTAMP(3)');
+    expect(table(mysql, 'users').uniques).toEqual([expect.objectContaining({ name: 'users_email_key', columns: ['email'] })]);
     const sqlite = await readText(text.replace('"postgresql"', '"sqlite"').replace(/ {2}tags .*\n/, ''), 'schema.prisma');
     expect(column(sqlite, 'accounts', 'slug').type).toBe('TEXT');
     expect(column(sqlite, 'tasks', 'title').type).toBe('TEXT');

@@ -207,8 +207,9 @@ class DumpReader {
   private column(table: TableDef, def: Obj): void {
     const end = this.elementEnd(def.location);
     const constraints = ((def.constraints ?? []) as Obj[]).map((c) => c.Constraint as Obj);
-    // Each part of the definition runs to where the next one starts.
-    const starts = [def.collClause?.location, ...constraints.map((c) => c.location)].filter((n): n is number => typeof n === 'number' && n >= 0);
+    // Each part of the definition runs to where the next one starts. A COLLATE clause stays with the
+    // type: restating the column without it would change how it sorts and which indexes serve it.
+    const starts = constraints.map((c) => c.location).filter((n): n is number => typeof n === 'number' && n >= 0);
     const until = (from: number) => Math.min(end, ...starts.filter((s) => s > from));
     const typeStart = def.typeName.location as number;
     let type = this.text(typeStart, until(typeStart));

@@ -7,11 +7,6 @@ import { readTextFile } from '../io/files.js';
 import { PlanInputError } from '../errors.js';
 import { StatsFileSchema, type DatabaseSchema, type StatsFile } from '../model/database.js';
 import { readModelFile, validated } from './model-file.js';
-import { readPgDump } from './pg-dump.js';
-import { readMysqlDump } from './mysql-dump.js';
-import { readSqliteSchema } from './sqlite-schema.js';
-import { readPrisma } from './prisma.js';
-import { readAtlas } from './atlas.js';
 
 export type SourceKind = DatabaseSchema['source']['kind'];
 export type Engine = DatabaseSchema['engine'];
@@ -19,14 +14,17 @@ export type Engine = DatabaseSchema['engine'];
 /** A reader: the file's text to the model. `engine` is the user's `--db`, when given. */
 export type SchemaReader = (text: string, file: string, engine: Engine | undefined) => Promise<DatabaseSchema> | DatabaseSchema;
 
-/** One reader per kind of source; each lives in its own file beside this one. */
-const READERS: Partial<Record<SourceKind, SchemaReader>> = {
-  'plan-json': readModelFile,
-  pg_dump: readPgDump,
-  mysqldump: readMysqlDump,
-  sqlite: readSqliteSchema,
-  prisma: readPrisma,
-  atlas: readAtlas,
+/**
+ * One reader per kind of source, each in its own file beside this one, loaded when a file of its kind
+ * is read: a pg_dump never loads the Prisma grammar, nor a Prisma schema PostgreSQL's parser.
+ */
+const READERS: Partial<Record<SourceKind, () => Promise<SchemaReader>>> = {
+  'plan-json': async () => readModelFile,
+  pg_dump: async () => (await import('./pg-dump.js')).readPgDump,
+  mysqldump: async () => (await import('./mysql-dump.js')).readMysqlDump,
+  sqlite: async () => (await import('./sqlite-schema.js')).readSqliteSchema,
+  prisma: async () => (await import('./prisma.js')).readPrisma,
+  atlas: async () => (await import('./atlas.js')).readAtlas,
 };
 
 /**
@@ -59,9 +57,9 @@ export async function readSchemaFile(file: string, engine?: Engine): Promise<Dat
       location: { file, line: 1 }, hint: `pass --db ${implied}, or the schema of the ${engine} database`,
     });
   }
-  const reader = READERS[kind];
-  if (!reader) throw PlanInputError.single(`${kind} schemas cannot be read yet`, { location: { file } });
-  const schema = await reader(text, file, engine);
+  const load = READERS[kind];
+  if (!load) throw PlanInputError.single(`${kind} schemas cannot be read yet`, { location: { file } });
+  const schema = await (await load())(text, file, engine);
   if (engine && schema.engine !== engine) {
     throw PlanInputError.single(`the schema is for ${schema.engine}, but --db says ${engine}`, { location: { file, line: 1 } });
   }

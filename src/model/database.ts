@@ -17,7 +17,7 @@ const Line = z.int().min(1).optional().describe('Line of the definition in the s
 
 export const ColumnDefSchema = z.strictObject({
   name: z.string().min(1),
-  /** As the engine writes it in DDL: `character varying(120)`, `numeric(12,2)`, `int unsigned`, `TEXT`. */
+  /** As the engine writes it in DDL: `character varying(120)`, `numeric(12,2)`, `int unsigned`, `TEXT`; a collation or character set other than the default is part of it (`text COLLATE pg_catalog."C"`). */
   type: z.string().min(1).describe('The full type, as DDL writes it (length, precision, unsigned…).'),
   nullable: z.boolean().default(true),
   /** An SQL expression, as DDL writes it after DEFAULT: `'draft'::character varying`, `now()`, `0`. */

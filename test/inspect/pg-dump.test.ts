@@ -33,7 +33,7 @@ describe('a real pg_dump --schema-only of a fixture database (Debian PostgreSQL 
     expect(schema.source.kind).toBe('pg_dump');
     expect(schema.version?.text).toMatch(/^15\.\d+$/);
     expect(schema.version!.num).toBe(150000 + Number(schema.version!.text.split('.')[1]));
-    expect(schema.tables.map((t) => t.name).sort()).toEqual(['accounts', 'comments', 'events', 'projects', 'tasks', 'users']);
+    expect(schema.tables.map((t) => t.name).sort()).toEqual(['Invoice Lines', 'accounts', 'comments', 'events', 'measurements', 'measurements_2026', 'projects', 'tasks', 'users']);
     expect(table(schema, 'events').namespace).toBe('audit');
     expect(table(schema, 'accounts').namespace).toBeUndefined();
   });
@@ -64,7 +64,7 @@ describe('a real pg_dump --schema-only of a fixture database (Debian PostgreSQL 
     const fk = table(schema, 'tasks').foreign_keys.find((k) => k.columns[0] === 'project_id')!;
     expect(fk).toMatchObject({ name: 'tasks_project_id_fkey', references: 'projects', ref_columns: ['id'], on_delete: 'CASCADE' });
     expect(lineOf(dump, fk.line)).toContain('ADD CONSTRAINT tasks_project_id_fkey FOREIGN KEY');
-    expect(referencedBy(schema, 'tasks').map((r) => `${r.table.name}.${r.key.columns[0]}`).sort()).toEqual(['comments.task_id', 'tasks.parent_id']);
+    expect(referencedBy(schema, 'tasks').map((r) => `${r.table.name}.${r.key.columns[0]}`).sort()).toEqual(['Invoice Lines.Task', 'comments.task_id', 'tasks.parent_id']);
     expect(referencedBy(schema, 'users').map((r) => `${r.table.name}.${r.key.columns[0]}`).sort()).toEqual(['comments.author_id', 'tasks.assignee_id', 'users.manager_id']);
     expect(chainUp(schema, 'comments')).toEqual(['comments', 'tasks', 'projects', 'accounts']);
     const unique = table(schema, 'users').uniques[0]!;
@@ -98,6 +98,21 @@ describe('a real pg_dump --schema-only of a fixture database (Debian PostgreSQL 
     expect(view.reads).toEqual(expect.arrayContaining(['tasks', 'projects', 'tasks.status', 'tasks.project_id', 'projects.title']));
     expect(lineOf(dump, view.line)).toBe('CREATE VIEW public.open_tasks AS');
   });
+
+  it('reads what pg_dump writes less often: quoted names, enum and domain types, collations, NOT VALID keys, INCLUDE, partitions, materialized views', async () => {
+    const { dump, schema } = await read();
+    const lines = table(schema, 'Invoice Lines');
+    expect(lineOf(dump, lines.line)).toBe('CREATE TABLE public."Invoice Lines" (');
+    expect(lines.primary_key).toEqual(['Id']);
+    expect(column(schema, 'Invoice Lines', 'amount')).toMatchObject({ type: 'public.positive_money', nullable: false });
+    expect(column(schema, 'Invoice Lines', 'level')).toMatchObject({ type: 'public.priority', default: "'low'::public.priority" });
+    expect(column(schema, 'Invoice Lines', 'note').type).toBe('text COLLATE pg_catalog."C"');
+    expect(lines.foreign_keys).toEqual([expect.objectContaining({ name: 'invoice_lines_task_fkey', columns: ['Task'], references: 'tasks' })]);
+    expect(lines.uniques).toEqual([expect.objectContaining({ name: 'invoice_lines_code_key', columns: ['code'] })]);
+    expect(lines.indexes.find((i) => i.name === 'invoice_lines_task')!.columns).toEqual(['Task']);
+    expect(column(schema, 'measurements', 'at')).toMatchObject({ type: 'timestamp with time zone', nullable: false });
+    expect(schema.views.find((v) => v.name === 'task_counts')).toMatchObject({ materialized: true, reads: ['tasks', 'tasks.project_id'] });
+  });
 });
 
 describe('pg_dump reader on hand-written input', () => {
@@ -121,7 +136,7 @@ COMMENT ON COLUMN members.role IS 'Rôle';
     expect(schema.version).toEqual({ text: '16.4', num: 160004 });
     expect(column(schema, 'orgs', 'id')).toMatchObject({ type: 'bigint', identity: true, nullable: false });
     expect(table(schema, 'orgs').uniques).toEqual([{ columns: ['name'], line: 10 }]);
-    expect(column(schema, 'members', 'role')).toMatchObject({ type: 'varchar(20)', default: "'member'", nullable: false, comment: 'Rôle', line: 14 });
+    expect(column(schema, 'members', 'role')).toMatchObject({ type: 'varchar(20) COLLATE "C"', default: "'member'", nullable: false, comment: 'Rôle', line: 14 });
     expect(table(schema, 'members').foreign_keys).toEqual([{ columns: ['org_id'], references: 'orgs', ref_columns: ['id'], on_delete: 'CASCADE', line: 13 }]);
     expect(table(schema, 'members').checks).toEqual([{ expression: "role <> ''", line: 14 }]);
     expect(table(schema, 'members').primary_key).toEqual(['id']);

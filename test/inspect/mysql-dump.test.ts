@@ -134,3 +134,47 @@ describe('mysqldump reader on hand-written input', () => {
     expect(err.message).toContain('no tables');
   });
 });
+
+describe('mysqldump reader on MySQL 8 syntax', () => {
+  const dump = `-- MySQL dump 10.13  Distrib 8.0.36, for Linux (x86_64)
+--
+-- Host: localhost    Database: app
+-- ------------------------------------------------------
+-- Server version\t8.0.36
+
+/*!40101 SET @OLD_CHARACTER_SET_CLIENT=@@CHARACTER_SET_CLIENT */;
+DROP TABLE IF EXISTS \`people\`;
+/*!40101 SET @saved_cs_client     = @@character_set_client */;
+/*!50503 SET character_set_client = utf8mb4 */;
+CREATE TABLE \`people\` (
+  \`id\` int unsigned NOT NULL AUTO_INCREMENT,
+  \`uuid\` binary(16) NOT NULL DEFAULT (uuid_to_bin(uuid())),
+  \`name\` varchar(120) COLLATE utf8mb4_bin NOT NULL,
+  \`secret\` varchar(40) DEFAULT NULL /*!80023 INVISIBLE */,
+  \`age\` tinyint unsigned DEFAULT NULL,
+  \`full_name\` varchar(200) GENERATED ALWAYS AS (concat(\`name\`,_utf8mb4' ')) VIRTUAL,
+  PRIMARY KEY (\`id\`),
+  UNIQUE KEY \`people_uuid\` (\`uuid\`),
+  KEY \`people_lower_name\` ((lower(\`name\`))),
+  CONSTRAINT \`people_age_check\` CHECK ((\`age\` < 150)) /*!80016 NOT ENFORCED */
+) ENGINE=InnoDB AUTO_INCREMENT=3 DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_ai_ci;
+/*!40101 SET character_set_client = @saved_cs_client */;
+LOCK TABLES \`people\` WRITE;
+UNLOCK TABLES;
+`;
+
+  it('reads the same model on both paths: expression defaults and indexes, collations, invisible and generated columns', async () => {
+    const parsed = await readMysqlDump(dump, 'app.sql');
+    expect(parsed.version).toEqual({ text: '8.0.36', num: 80036, flavor: 'mysql' });
+    for (const schema of [parsed, await readMysqlDump(dump, 'app.sql', undefined, { parser: false })]) {
+      expect(column(schema, 'people', 'id')).toMatchObject({ type: 'int unsigned', identity: true, nullable: false, line: 12 });
+      expect(column(schema, 'people', 'uuid')).toMatchObject({ type: 'binary(16)', default: '(uuid_to_bin(uuid()))' });
+      expect(column(schema, 'people', 'name')).toMatchObject({ type: 'varchar(120) COLLATE utf8mb4_bin', nullable: false });
+      expect(column(schema, 'people', 'secret')).toMatchObject({ type: 'varchar(40)', nullable: true });
+      expect(column(schema, 'people', 'full_name').generated).toEqual({ expression: "concat(`name`,_utf8mb4' ')", stored: false });
+      expect(table(schema, 'people').uniques).toEqual([{ name: 'people_uuid', columns: ['uuid'], line: 19 }]);
+      expect(table(schema, 'people').indexes.find((i) => i.name === 'people_lower_name')!.columns).toEqual(['(lower(`name`))']);
+      expect(table(schema, 'people').checks).toEqual([{ name: 'people_age_check', expression: '(`age` < 150)', line: 21 }]);
+    }
+  });
+});

@@ -29,7 +29,7 @@ const READERS: Partial<Record<SourceKind, () => Promise<SchemaReader>>> = {
 
 /**
  * What a schema file is, from its name and first lines: pg_dump and mysqldump/mariadb-dump say so in
- * their header, Prisma files end in `.prisma`, Atlas JSON has `schemas`, `plan inspect` JSON has
+ * their header (or, without one, by their dialect), Prisma files end in `.prisma`, Atlas JSON has `schemas`, `plan inspect` JSON has
  * `engine` and `tables`; other SQL is a SQLite `.schema` unless `--db` says otherwise.
  */
 export function detectKind(text: string, file: string, engine: Engine | undefined): SourceKind {
@@ -40,6 +40,9 @@ export function detectKind(text: string, file: string, engine: Engine | undefine
   }
   if (/PostgreSQL database dump/i.test(head)) return 'pg_dump';
   if (/(MySQL|MariaDB) dump/i.test(head)) return 'mysqldump';
+  // Headerless dumps (pg_dump --no-comments, mysqldump --compact) still speak their dialect.
+  if (/pg_catalog\.|^\\(restrict|connect) /m.test(head)) return 'pg_dump';
+  if (/^\/\*!\d{5} |\bENGINE\s*=\s*\w+/m.test(head)) return 'mysqldump';
   if (engine === 'postgres') return 'pg_dump';
   if (engine === 'mysql') return 'mysqldump';
   return 'sqlite';

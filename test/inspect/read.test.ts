@@ -9,6 +9,12 @@ describe('detectKind: what a --schema file is', () => {
     expect(detectKind('-- MySQL dump 10.13  Distrib 8.0.36, for Linux (x86_64)\n', 'd.sql', undefined)).toBe('mysqldump');
   });
 
+  it('tells headerless dumps by their dialect', () => {
+    expect(detectKind("SET client_encoding = 'UTF8';\nSELECT pg_catalog.set_config('search_path', '', false);\n", 'd.sql', undefined)).toBe('pg_dump');
+    expect(detectKind('\\restrict abc\nCREATE TABLE public.t (a integer);\n', 'd.sql', undefined)).toBe('pg_dump');
+    expect(detectKind('/*!40101 SET NAMES utf8mb4 */;\nCREATE TABLE `t` (`a` int) ENGINE=InnoDB;\n', 'd.sql', undefined)).toBe('mysqldump');
+  });
+
   it('tells Prisma by its name or its blocks, Atlas and plan JSON by their keys', () => {
     expect(detectKind('anything', 'schema.prisma', undefined)).toBe('prisma');
     expect(detectKind('// no extension\ndatasource db {\n  provider = "sqlite"\n}\n', 'schema', undefined)).toBe('prisma');

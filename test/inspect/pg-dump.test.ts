@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { referencedBy } from '../../src/inspect/query.js';
+import { referencedBy, requireColumn, requireTable } from '../../src/inspect/query.js';
+import type { PlanInputError } from '../../src/errors.js';
 import { detectKind } from '../../src/inspect/read.js';
 import { pgDumpVersion } from '../../src/inspect/pg-dump.js';
 import { fixture } from '../helpers.js';
@@ -97,6 +98,16 @@ describe('a real pg_dump --schema-only of a fixture database (Debian PostgreSQL 
     expect(view.name).toBe('open_tasks');
     expect(view.reads).toEqual(expect.arrayContaining(['tasks', 'projects', 'tasks.status', 'tasks.project_id', 'projects.title']));
     expect(lineOf(dump, view.line)).toBe('CREATE VIEW public.open_tasks AS');
+  });
+
+  it('an unknown table or column is a located exit-2 error pointing into the dump, with a did-you-mean', async () => {
+    const { dump, schema } = await read();
+    const unknownTable = (() => { try { requireTable(schema, 'taks'); } catch (err) { return err as PlanInputError; } })()!;
+    expect(unknownTable.exitCode).toBe(2);
+    expect(lineOf(dump, unknownTable.details[0]!.location!.line)).toBe('CREATE TABLE public.tasks (');
+    expect(unknownTable.details[0]!.hint).toContain('did you mean "tasks"');
+    const unknownColumn = (() => { try { requireColumn(schema, table(schema, 'accounts'), 'nme'); } catch (err) { return err as PlanInputError; } })()!;
+    expect(lineOf(dump, unknownColumn.details[0]!.location!.line)).toMatch(/^\s+name character varying\(120\)/);
   });
 
   it('reads what pg_dump writes less often: quoted names, enum and domain types, collations, NOT VALID keys, INCLUDE, partitions, materialized views', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { detectKind } from '../../src/inspect/read.js';
-import { readError } from './expect.js';
+import { fingerprint } from '../../src/inspect/query.js';
+import { readError, readText } from './expect.js';
 
 describe('detectKind: what a --schema file is', () => {
   it('tells each dump by its header, whatever precedes it', () => {
@@ -31,5 +32,17 @@ describe('detectKind: what a --schema file is', () => {
   it('a dump whose kind disagrees with --db is a located exit-2 error', async () => {
     const err = await readError('--\n-- PostgreSQL database dump\n--\nCREATE TABLE t (a int);\n', 'd.sql', 'mysql');
     expect(err.details[0]).toMatchObject({ location: { line: 1 }, hint: 'pass --db postgres, or the schema of the mysql database' });
+  });
+});
+
+describe('the fingerprint of a schema read from a dump', () => {
+  const dump = '-- Dumped from database version 15.18\nCREATE TABLE public.t (\n    a integer NOT NULL,\n    b text DEFAULT \'x\'::text\n);\n';
+
+  it('does not change with where things stand in the file, and changes with what the schema says', async () => {
+    const first = fingerprint(await readText(dump, 'a.sql', 'postgres'));
+    const moved = fingerprint(await readText(`-- a comment\n\n${dump.replace('\n', '\n\n')}`, 'b.sql', 'postgres'));
+    const changed = fingerprint(await readText(dump.replace("'x'", "'y'"), 'c.sql', 'postgres'));
+    expect(moved).toBe(first);
+    expect(changed).not.toBe(first);
   });
 });

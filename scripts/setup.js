@@ -5,7 +5,8 @@
 //    cleo export script reads ids with it), Chromium and a font (Mermaid renders in it; puppeteer
 //    downloads no browser, see .puppeteerrc.cjs), tmux (tests drive the interactive `plan new` on a
 //    terminal), git (a Backlog.md project is a git repository), PostgreSQL and MariaDB servers (plan
-//    rehearse runs against them; the tests start them on temporary directories). Missing ones are installed with apt-get
+//    rehearse runs against them; the tests start them on temporary directories), the sqlite3 CLI (its
+//    .schema output is a --schema input). Missing ones are installed with apt-get
 //    when we are root and apt-get exists; otherwise this exits 2 at once, printing the one command to run.
 // 2. The node dependencies: `npm install` when node_modules is missing or does not hold what
 //    package-lock.json lists (compared by content, not by date: a fresh checkout's lock is always newer).
@@ -31,6 +32,8 @@ const TOOLS = [
   // plan rehearse runs against Debian's own servers too, started by the tests on temporary directories.
   { what: 'PostgreSQL server', package: 'postgresql', present: () => debianPostgres() !== undefined },
   { what: 'MariaDB server', package: 'mariadb-server', present: () => onPath('mariadbd') || existsSync('/usr/sbin/mariadbd') },
+  // The schema readers' tests print a fixture database's schema with the sqlite3 CLI (.schema), as users do.
+  { what: 'sqlite3', package: 'sqlite3', present: () => onPath('sqlite3') },
 ];
 
 /** The bin directory of Debian's newest PostgreSQL (/usr/lib/postgresql/N/bin), if one is installed. */

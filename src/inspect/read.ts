@@ -14,14 +14,22 @@ export type Engine = DatabaseSchema['engine'];
 /** A reader: the file's text to the model. `engine` is the user's `--db`, when given. */
 export type SchemaReader = (text: string, file: string, engine: Engine | undefined) => Promise<DatabaseSchema> | DatabaseSchema;
 
-/** One reader per kind of source; each lives in its own file beside this one. */
-const READERS: Partial<Record<SourceKind, SchemaReader>> = {
-  'plan-json': readModelFile,
+/**
+ * One reader per kind of source, each in its own file beside this one, loaded when a file of its kind
+ * is read: a pg_dump never loads the Prisma grammar, nor a Prisma schema PostgreSQL's parser.
+ */
+const READERS: Partial<Record<SourceKind, () => Promise<SchemaReader>>> = {
+  'plan-json': async () => readModelFile,
+  pg_dump: async () => (await import('./pg-dump.js')).readPgDump,
+  mysqldump: async () => (await import('./mysql-dump.js')).readMysqlDump,
+  sqlite: async () => (await import('./sqlite-schema.js')).readSqliteSchema,
+  prisma: async () => (await import('./prisma.js')).readPrisma,
+  atlas: async () => (await import('./atlas.js')).readAtlas,
 };
 
 /**
  * What a schema file is, from its name and first lines: pg_dump and mysqldump/mariadb-dump say so in
- * their header, Prisma files end in `.prisma`, Atlas JSON has `schemas`, `plan inspect` JSON has
+ * their header (or, without one, by their dialect), Prisma files end in `.prisma`, Atlas JSON has `schemas`, `plan inspect` JSON has
  * `engine` and `tables`; other SQL is a SQLite `.schema` unless `--db` says otherwise.
  */
 export function detectKind(text: string, file: string, engine: Engine | undefined): SourceKind {
@@ -32,6 +40,9 @@ export function detectKind(text: string, file: string, engine: Engine | undefine
   }
   if (/PostgreSQL database dump/i.test(head)) return 'pg_dump';
   if (/(MySQL|MariaDB) dump/i.test(head)) return 'mysqldump';
+  // Headerless dumps (pg_dump --no-comments, mysqldump --compact) still speak their dialect.
+  if (/pg_catalog\.|^\\(restrict|connect) /m.test(head)) return 'pg_dump';
+  if (/^\/\*!\d{5} |\bENGINE\s*=\s*\w+/m.test(head)) return 'mysqldump';
   if (engine === 'postgres') return 'pg_dump';
   if (engine === 'mysql') return 'mysqldump';
   return 'sqlite';
@@ -49,9 +60,9 @@ export async function readSchemaFile(file: string, engine?: Engine): Promise<Dat
       location: { file, line: 1 }, hint: `pass --db ${implied}, or the schema of the ${engine} database`,
     });
   }
-  const reader = READERS[kind];
-  if (!reader) throw PlanInputError.single(`${kind} schemas cannot be read yet`, { location: { file } });
-  const schema = await reader(text, file, engine);
+  const load = READERS[kind];
+  if (!load) throw PlanInputError.single(`${kind} schemas cannot be read yet`, { location: { file } });
+  const schema = await (await load())(text, file, engine);
   if (engine && schema.engine !== engine) {
     throw PlanInputError.single(`the schema is for ${schema.engine}, but --db says ${engine}`, { location: { file, line: 1 } });
   }

@@ -17,7 +17,7 @@ const Line = z.int().min(1).optional().describe('Line of the definition in the s
 
 export const ColumnDefSchema = z.strictObject({
   name: z.string().min(1),
-  /** As the engine writes it in DDL: `character varying(120)`, `numeric(12,2)`, `int unsigned`, `TEXT`. */
+  /** As the engine writes it in DDL: `character varying(120)`, `numeric(12,2)`, `int unsigned`, `TEXT`; a collation or character set other than the default is part of it (`text COLLATE pg_catalog."C"`). */
   type: z.string().min(1).describe('The full type, as DDL writes it (length, precision, unsigned…).'),
   nullable: z.boolean().default(true),
   /** An SQL expression, as DDL writes it after DEFAULT: `'draft'::character varying`, `now()`, `0`. */
@@ -158,3 +158,38 @@ export type ViewDef = z.infer<typeof ViewDefSchema>;
 export type DatabaseSchema = z.infer<typeof DatabaseSchemaSchema>;
 export type PlanSchemaSection = z.infer<typeof PlanSchemaSectionSchema>;
 export type StatsFile = z.infer<typeof StatsFileSchema>;
+
+/**
+ * Atlas `schema inspect --format '{{ json . }}'` output, as Atlas's cmdlog writes it: names, raw types,
+ * nullability, indexes by parts, primary key, foreign keys. It carries no defaults, checks, actions or
+ * engine; objects are loose, since newer Atlas versions add fields.
+ */
+const AtlasIndexSchema = z.looseObject({
+  name: z.string().optional(),
+  unique: z.boolean().optional(),
+  parts: z.array(z.looseObject({ desc: z.boolean().optional(), column: z.string().optional(), expr: z.string().optional() })).default([]),
+});
+export const AtlasInspectSchema = z.looseObject({
+  schemas: z.array(z.looseObject({
+    name: z.string(),
+    tables: z.array(z.looseObject({
+      name: z.string().min(1),
+      columns: z.array(z.looseObject({
+        name: z.string().min(1),
+        type: z.string().min(1),
+        null: z.boolean().optional(),
+        comment: z.string().optional(),
+      })).default([]),
+      indexes: z.array(AtlasIndexSchema).default([]),
+      primary_key: AtlasIndexSchema.optional(),
+      foreign_keys: z.array(z.looseObject({
+        name: z.string().optional(),
+        columns: z.array(z.string()).min(1),
+        references: z.looseObject({ table: z.string().min(1), columns: z.array(z.string()).default([]) }),
+      })).default([]),
+      comment: z.string().optional(),
+    })).default([]),
+  })).default([]),
+}).describe('Atlas schema inspect JSON: {"schemas":[{"name":…,"tables":[{"name":…,"columns":[…],"indexes":[…],"primary_key":…,"foreign_keys":[…]}]}]}');
+
+export type AtlasInspect = z.infer<typeof AtlasInspectSchema>;

@@ -34,8 +34,8 @@ describe('scripts/setup.js (run first by npm test)', () => {
   it('without apt-get, missing tools fail in the first second, naming the packages to install', () => {
     const r = setup([process.execPath, SETUP], { PATH: barePath(false) });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('setup: the tests need task, jq, chromium, tmux, git, which are not installed');
-    expect(r.stderr).toContain('Install these (Debian package names): taskwarrior jq chromium tmux git');
+    expect(r.stderr).toContain('setup: the tests need task, jq, chromium, tmux, git, sqlite3, which are not installed');
+    expect(r.stderr).toContain('Install these (Debian package names): taskwarrior jq chromium tmux git sqlite3');
     expect(r.ms).toBeLessThan(1_000);
   });
 
@@ -44,8 +44,8 @@ describe('scripts/setup.js (run first by npm test)', () => {
     // As nobody (uid 65534): apt-get is there but cannot install.
     const r = setup(['/usr/bin/setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', join(path, 'node'), SETUP], { PATH: path });
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('setup: the tests need task, jq, chromium, tmux, git, which are not installed. Run:\n'
-      + '  sudo apt-get update && sudo apt-get install -y --no-install-recommends taskwarrior jq chromium tmux git\n');
+    expect(r.stderr).toBe('setup: the tests need task, jq, chromium, tmux, git, sqlite3, which are not installed. Run:\n'
+      + '  sudo apt-get update && sudo apt-get install -y --no-install-recommends taskwarrior jq chromium tmux git sqlite3\n');
     expect(r.ms).toBeLessThan(1_000);
   });
 });

@@ -83,9 +83,10 @@ export interface OwnedTable {
 
 /**
  * The tables a set of roots owns: the roots, then every table with a foreign key to an owned table,
- * breadth first (so each table comes after its parent, by the shortest chain; ties broken by the order
- * of the schema). A table reachable by several chains takes the first; a NOT NULL key is preferred over
- * a nullable one at the same depth, since a nullable key leaves rows with no owner.
+ * each after its parent. Ownership follows NOT NULL keys first (breadth first, so the shortest such
+ * chain), and a nullable key only for a table no NOT NULL chain reaches: a nullable key leaves some rows
+ * with no owner, so a table reached through one needs a decision for those rows. Ties go to the order
+ * of the schema.
  */
 export function ownedTables(schema: DatabaseSchema, roots: readonly string[]): OwnedTable[] {
   const incoming = new Map<string, IncomingKey[]>();
@@ -94,24 +95,29 @@ export function ownedTables(schema: DatabaseSchema, roots: readonly string[]): O
     list.push({ table: t, key });
     incoming.set(key.references, list);
   }
+  const order = new Map(schema.tables.map((t, i) => [t.name, i]));
   const owned = new Map<string, OwnedTable>();
-  let frontier: OwnedTable[] = roots.map((r) => ({ table: requireTable(schema, r), depth: 0 }));
-  for (const o of frontier) owned.set(o.table.name, o);
-  while (frontier.length > 0) {
-    const next = new Map<string, OwnedTable>();
-    for (const parent of frontier) {
-      for (const { table, key } of incoming.get(parent.table.name) ?? []) {
-        if (owned.has(table.name)) continue;
-        const candidate = { table, via: key, parent: parent.table.name, depth: parent.depth + 1 };
-        const known = next.get(table.name);
-        if (!known || (keyNullable(known.table, known.via!) && !keyNullable(table, key))) next.set(table.name, candidate);
+  const rootTables: OwnedTable[] = roots.map((r) => ({ table: requireTable(schema, r), depth: 0 }));
+  for (const o of rootTables) owned.set(o.table.name, o);
+  // Grows the owned set from every owned table, through the keys `usable` accepts, breadth first.
+  const grow = (usable: (table: TableDef, key: ForeignKeyDef) => boolean) => {
+    let frontier = [...owned.values()];
+    while (frontier.length > 0) {
+      const next = new Map<string, OwnedTable>();
+      for (const parent of frontier) {
+        for (const { table, key } of incoming.get(parent.table.name) ?? []) {
+          if (owned.has(table.name) || next.has(table.name) || !usable(table, key)) continue;
+          next.set(table.name, { table, via: key, parent: parent.table.name, depth: parent.depth + 1 });
+        }
       }
+      frontier = [...next.values()].sort((a, b) => order.get(a.table.name)! - order.get(b.table.name)!);
+      for (const o of frontier) owned.set(o.table.name, o);
     }
-    const order = new Map(schema.tables.map((t, i) => [t.name, i]));
-    frontier = [...next.values()].sort((a, b) => order.get(a.table.name)! - order.get(b.table.name)!);
-    for (const o of frontier) owned.set(o.table.name, o);
-  }
-  return [...owned.values()];
+  };
+  grow((table, key) => !keyNullable(table, key));
+  grow(() => true);
+  // Parents before children: by depth, then the schema's order.
+  return [...owned.values()].sort((a, b) => a.depth - b.depth || order.get(a.table.name)! - order.get(b.table.name)!);
 }
 
 /** Whether any column of a foreign key may be NULL. */

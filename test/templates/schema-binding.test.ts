@@ -71,12 +71,14 @@ describe('a template expanded against the schema', () => {
 });
 
 describe('the schema questions', () => {
-  it('owns tables along foreign keys, parents first, preferring a NOT NULL key', async () => {
+  it('owns tables along foreign keys, parents first, through NOT NULL keys before nullable ones', async () => {
     const owned = ownedTables(await schema(), ['accounts']);
     expect(owned.map((o) => [o.table.name, o.parent, o.via?.columns[0], o.depth])).toEqual([
       ['accounts', undefined, undefined, 0],
       ['projects', 'accounts', 'account_id', 1],
       ['tasks', 'projects', 'owner_project_id', 2],
+      // Through its NOT NULL key to tasks, not the shorter nullable one to accounts (rows without an author have an owner).
+      ['comments', 'tasks', 'task_id', 3],
     ]);
   });
 

@@ -1,0 +1,98 @@
+/**
+ * `--url URL`: the schema read from a live database, read-only. The URL's scheme picks the engine
+ * (postgres://, postgresql://, mysql://, mariadb://, sqlite:, file:); each engine's catalog reader is
+ * in its own file beside this one. Nothing is written: PostgreSQL and MySQL sessions are read-only with a
+ * statement time limit, and SQLite's file is read into memory. The password never leaves this file:
+ * the model (and so the plan) records the URL without it, and so does every error.
+ */
+import { PlanInputError } from '../errors.js';
+import type { DatabaseSchema } from '../model/database.js';
+import { readMysql } from './live-mysql.js';
+import { readPostgres } from './live-postgres.js';
+import type { LiveTarget } from './live-shared.js';
+import { readSqlite } from './live-sqlite.js';
+
+export interface IntrospectOptions {
+  /** The whole introspection's time limit, and each statement's; 10 s unless given. */
+  timeoutMs?: number;
+  /** PostgreSQL schemas to read (default: the session's search_path, usually `public`). */
+  schemas?: string[];
+}
+
+type LiveReader = (target: LiveTarget) => Promise<DatabaseSchema>;
+
+const READERS: Record<string, LiveReader> = {
+  'postgres:': readPostgres,
+  'postgresql:': readPostgres,
+  'mysql:': readMysql,
+  'mariadb:': readMysql,
+  'sqlite:': readSqlite,
+  'file:': readSqlite,
+};
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** The URL without its password (nor a `password` parameter); a URL that does not parse is shown up to its scheme. */
+export function redactUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return url.replace(/\/\/[^/@]*@/, '//');
+  }
+  if (parsed.password) parsed.password = '';
+  for (const key of [...parsed.searchParams.keys()]) if (/^pass(word)?$/i.test(key)) parsed.searchParams.delete(key);
+  return parsed.toString();
+}
+
+/** The message of a driver's error; Node's AggregateError (one per address tried) has none of its own. */
+function driverMessage(err: unknown): string {
+  if (err instanceof AggregateError && !err.message) return [...new Set(err.errors.map(driverMessage))].join('; ');
+  if (err instanceof Error) return err.message || String((err as { code?: unknown }).code ?? err.name);
+  return String(err);
+}
+
+/** JavaScript's own errors are bugs here, to surface as such; anything else a driver throws is about the database or the URL. */
+const isBug = (err: unknown) => err instanceof TypeError || err instanceof ReferenceError || err instanceof SyntaxError || err instanceof RangeError;
+
+export async function introspect(url: string, options: IntrospectOptions = {}): Promise<DatabaseSchema> {
+  const shown = redactUrl(url);
+  const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0].toLowerCase();
+  const reader = scheme ? READERS[scheme] : undefined;
+  if (!reader) {
+    throw PlanInputError.single(`--url ${shown}: not a database URL this tool reads`, {
+      hint: 'postgres://user@host:5432/db, mysql://user@host:3306/db (or mariadb://), sqlite:///path/to.db or file:path/to.db',
+    });
+  }
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new Error(`no answer within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
+  });
+  const password = (() => {
+    try {
+      return decodeURIComponent(new URL(url).password);
+    } catch {
+      return '';
+    }
+  })();
+  try {
+    const target: LiveTarget = { url, shown, timeoutMs, signal: controller.signal };
+    const read = reader(target);
+    read.catch(() => undefined);
+    return await Promise.race([read, expired]);
+  } catch (err) {
+    if (err instanceof PlanInputError || isBug(err)) throw err;
+    let message = driverMessage(err);
+    if (password) message = message.split(password).join('***');
+    throw PlanInputError.single(`cannot read the database at ${shown}: ${message}`, {
+      hint: 'check the URL, that the server is up and reachable from here, and that the user may connect and read the catalog',
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+}

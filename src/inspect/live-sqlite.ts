@@ -8,6 +8,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import initSqlJs from 'sql.js';
 import { PlanInputError } from '../errors.js';
+import { describeFsError } from '../io/files.js';
 import type { ColumnDef, DatabaseSchema, ForeignKeyDef, IndexDef, TableDef, ViewDef } from '../model/database.js';
 import { viewReads, type LiveTarget } from './live-shared.js';
 
@@ -123,12 +124,12 @@ function writerVersion(bytes: Uint8Array): NonNullable<DatabaseSchema['version']
   return { text: `${Math.floor(num / 1_000_000)}.${Math.floor(num / 1000) % 1000}.${num % 1000}`, num };
 }
 
-function readBytes(file: string, shown: string): Uint8Array {
+function readBytes(file: string): Uint8Array {
   let size: number;
   try {
     size = statSync(file).size;
   } catch (err) {
-    throw PlanInputError.single(`cannot read the SQLite database ${file}: ${(err as Error).message}`, { location: { file: shown } });
+    throw PlanInputError.single(describeFsError(err, 'cannot read'), { location: { file }, hint: 'sqlite:///absolute/path.db, or sqlite:relative/path.db' });
   }
   if (size > MAX_SQLITE_BYTES) {
     throw PlanInputError.single(`the SQLite database is ${Math.round(size / 1024 / 1024)} MiB: too large to read in memory`, {
@@ -158,7 +159,7 @@ type Value = string | number | null;
 
 export async function readSqlite(target: LiveTarget): Promise<DatabaseSchema> {
   const file = sqlitePath(target.url);
-  const bytes = readBytes(file, target.shown);
+  const bytes = readBytes(file);
   const version = writerVersion(bytes);
   const SQL = await initSqlJs();
   const db = new SQL.Database(bytes);
@@ -186,8 +187,9 @@ export async function readSqlite(target: LiveTarget): Promise<DatabaseSchema> {
       const pk = xinfo.filter((c) => Number(c.pk) > 0).sort((a, b) => Number(a.pk) - Number(b.pk)).map((c) => String(c.name));
       // A lone INTEGER PRIMARY KEY is the rowid: SQLite fills it.
       const rowidAlias = pk.length === 1 && !/\bWITHOUT\s+ROWID\b/i.test(sql) ? pk[0] : undefined;
+      // SQLite numbers a table's foreign keys from the last declared: DESC is the order of the CREATE TABLE.
       const keys = new Map<number, Record<string, Value>[]>();
-      for (const k of rows(`SELECT * FROM pragma_foreign_key_list(${lit(name)}) ORDER BY id, seq`)) keys.set(Number(k.id), [...(keys.get(Number(k.id)) ?? []), k]);
+      for (const k of rows(`SELECT * FROM pragma_foreign_key_list(${lit(name)}) ORDER BY id DESC, seq`)) keys.set(Number(k.id), [...(keys.get(Number(k.id)) ?? []), k]);
       const indexList = rows(`SELECT * FROM pragma_index_list(${lit(name)}) ORDER BY name`);
       const indexSql = new Map(master.filter((m) => m.type === 'index').map((m) => [String(m.name), m.sql as string | null]));
       return {

@@ -40,8 +40,10 @@ export function redactUrl(url: string): string {
   } catch {
     return url.replace(/\/\/[^/@]*@/, '//');
   }
-  if (parsed.password) parsed.password = '';
-  for (const key of [...parsed.searchParams.keys()]) if (/^pass(word)?$/i.test(key)) parsed.searchParams.delete(key);
+  const secrets = [...parsed.searchParams.keys()].filter((key) => /^pass(word)?$/i.test(key));
+  if (!parsed.password && !secrets.length) return url;
+  parsed.password = '';
+  for (const key of secrets) parsed.searchParams.delete(key);
   return parsed.toString();
 }
 

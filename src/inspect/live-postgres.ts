@@ -137,8 +137,14 @@ export async function readPostgres(target: LiveTarget): Promise<DatabaseSchema> 
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const one = async <T>(text: string, values: unknown[] = []): Promise<T> => (await client.query({ text, rowMode: 'array', values })).rows[0]![0] as T;
-    const settings = await client.query({ text: `SELECT current_setting('server_version_num')::int, current_setting('server_version'), current_schemas(false)`, rowMode: 'array' });
+    const settings = await client.query({
+      text: `SELECT pg_catalog.current_setting('server_version_num')::int, pg_catalog.current_setting('server_version'), pg_catalog.current_schemas(false)`,
+      rowMode: 'array',
+    });
     const [versionNum, version, schemas] = settings.rows[0] as [number, string, string[]];
+    // The user's search_path said which schemas to read; from here on, names resolve in pg_catalog only, so a
+    // function or operator someone defined in their schema cannot stand in for the catalog's.
+    await client.query('SET LOCAL search_path TO pg_catalog');
     const namespaces = named ? named.split(',').map((s) => s.trim()).filter(Boolean) : schemas;
     const q = catalogQueries(versionNum);
     const tables = await one<TableRow[]>(q.tables, [namespaces]);
@@ -208,6 +214,10 @@ function columnDef(c: ColumnRow): ColumnDef {
   };
 }
 
+/** pg_depend records each column a view reads (the table itself only when it reads whole rows): `reads` lists the tables and the columns. */
 function viewDef(v: ViewRow): ViewDef {
-  return { name: v.name, reads: viewReads(v.reads ?? []), ...(v.definition ? { definition: v.definition.trim() } : {}), materialized: v.materialized };
+  const columns = v.reads ?? [];
+  const reads = viewReads([...columns.map((r) => r.split('.')[0]!), ...columns]);
+  const definition = v.definition?.trim().replace(/;$/, '');
+  return { name: v.name, reads, ...(definition ? { definition } : {}), materialized: v.materialized };
 }

@@ -13,7 +13,7 @@ import type { LiveTarget } from './live-shared.js';
 import { readSqlite } from './live-sqlite.js';
 
 export interface IntrospectOptions {
-  /** The whole introspection's time limit, and each statement's; 10 s unless given. */
+  /** The time limit of the connection and of each statement (10 s unless given); the whole reading gets three times it. */
   timeoutMs?: number;
   /** PostgreSQL schemas to read (default: the session's search_path, usually `public`). */
   schemas?: string[];
@@ -72,8 +72,8 @@ export async function introspect(url: string, options: IntrospectOptions = {}): 
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       controller.abort();
-      reject(new Error(`no answer within ${timeoutMs / 1000} s`));
-    }, timeoutMs);
+      reject(new Error(`no answer within ${(3 * timeoutMs) / 1000} s`));
+    }, 3 * timeoutMs);
   });
   const password = (() => {
     try {

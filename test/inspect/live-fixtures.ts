@@ -4,7 +4,7 @@
  * a global UNIQUE, a partial index, an indexed NOT NULL varchar(120) with a DEFAULT and a COMMENT, CHECKs,
  * a generated column, a trigger, a view, and rows.
  */
-import pg from 'pg';
+import pg, { type QueryResult } from 'pg';
 
 export const PG_FIXTURE = `
 CREATE TABLE accounts (
@@ -64,7 +64,7 @@ export async function runSql(url: string, sql: string): Promise<unknown[][]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const result = (await client.query({ text: sql, rowMode: 'array' })) as pg.QueryResult | pg.QueryResult[];
+    const result = (await client.query({ text: sql, rowMode: 'array' })) as QueryResult | QueryResult[];
     return (Array.isArray(result) ? result.at(-1)! : result).rows;
   } finally {
     await client.end();

@@ -2,13 +2,14 @@
  * `--url mysql://…` (or mariadb://): the schema of the URL's database from information_schema, in a
  * read-only transaction with a statement time limit. Rows and bytes are the server's own estimates
  * (TABLES.TABLE_ROWS, DATA_LENGTH + INDEX_LENGTH): no table is scanned. information_schema shows a user
- * only what it may see: triggers need the TRIGGER privilege and view definitions SHOW VIEW, so a user
- * with SELECT alone reads tables, keys and indexes but no triggers.
+ * only what it may see: keys are read from what SELECT alone shows (KEY_COLUMN_USAGE, STATISTICS; a
+ * foreign key's ON DELETE/UPDATE from SHOW CREATE TABLE when REFERENTIAL_CONSTRAINTS hides it), but
+ * triggers need the TRIGGER privilege and view definitions SHOW VIEW: what stays hidden is reported as a gap.
  */
 import mysql from 'mysql2/promise';
 import { PlanInputError } from '../errors.js';
 import type { ColumnDef, DatabaseSchema, IndexDef, TableDef, ViewDef } from '../model/database.js';
-import { viewReads, type LiveTarget } from './live-shared.js';
+import { viewReads, type LiveRead, type LiveTarget } from './live-shared.js';
 
 type Row = Record<string, unknown>;
 
@@ -62,9 +63,29 @@ function namedIn(definition: string, database: string, tables: Set<string>): str
   return out;
 }
 
+/** RESTRICT is MySQL's default (SHOW CREATE TABLE leaves it out) and NO ACTION means the same there. */
 const ACTION_DEFAULT = new Set(['RESTRICT', 'NO ACTION']);
 
-export async function readMysql(target: LiveTarget): Promise<DatabaseSchema> {
+/** The user as information_schema's GRANTEE column spells it: `'reader'@'localhost'`. */
+const GRANTEE = `CONCAT("'", SUBSTRING_INDEX(CURRENT_USER(), '@', 1), "'@'", SUBSTRING_INDEX(CURRENT_USER(), '@', -1), "'")`;
+
+/** A key part: its column, or (MySQL 8's functional key parts) its expression in parentheses. */
+const partName = (s: Row) => (s.COLUMN_NAME !== null && s.COLUMN_NAME !== undefined ? String(s.COLUMN_NAME) : `(${String(s.EXPRESSION)})`);
+
+/** Each foreign key's ON DELETE / ON UPDATE, from SHOW CREATE TABLE's `CONSTRAINT \`name\` FOREIGN KEY … REFERENCES …` lines. */
+export function foreignKeyRules(createTable: string): Map<string, { onDelete?: string; onUpdate?: string }> {
+  const out = new Map<string, { onDelete?: string; onUpdate?: string }>();
+  for (const m of createTable.matchAll(/CONSTRAINT `((?:[^`]|``)+)` FOREIGN KEY [^\n]*?REFERENCES [^\n]*?\)((?: ON (?:DELETE|UPDATE) (?:CASCADE|SET NULL|SET DEFAULT|RESTRICT|NO ACTION))*)/g)) {
+    const actions = m[2]!;
+    out.set(m[1]!.replace(/``/g, '`'), {
+      onDelete: /ON DELETE (CASCADE|SET NULL|SET DEFAULT|RESTRICT|NO ACTION)/.exec(actions)?.[1] ?? 'RESTRICT',
+      onUpdate: /ON UPDATE (CASCADE|SET NULL|SET DEFAULT|RESTRICT|NO ACTION)/.exec(actions)?.[1] ?? 'RESTRICT',
+    });
+  }
+  return out;
+}
+
+export async function readMysql(target: LiveTarget): Promise<LiveRead> {
   const url = new URL(target.url);
   if (url.protocol === 'mariadb:') url.protocol = 'mysql:';
   const database = decodeURIComponent(url.pathname.slice(1));
@@ -89,7 +110,7 @@ export async function readMysql(target: LiveTarget): Promise<DatabaseSchema> {
     const tables = await query(`SELECT * FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME`, here);
     const columns = await query(`SELECT * FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, ORDINAL_POSITION`, here);
     const statistics = await query(`SELECT * FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX`, here);
-    const constraints = await query(`SELECT * FROM information_schema.TABLE_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ? ORDER BY TABLE_NAME, CONSTRAINT_NAME`, here);
+    const constraints = await query(`SELECT * FROM information_schema.TABLE_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ? AND CONSTRAINT_TYPE = 'CHECK'`, here);
     const keyColumns = await query(`SELECT * FROM information_schema.KEY_COLUMN_USAGE WHERE CONSTRAINT_SCHEMA = ? ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION`, here);
     const referential = await query(`SELECT * FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ?`, here);
     const has = async (table: string) => (await query(`SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'information_schema' AND TABLE_NAME = ?`, [table])).length > 0;
@@ -97,21 +118,41 @@ export async function readMysql(target: LiveTarget): Promise<DatabaseSchema> {
     const triggers = await query(`SELECT * FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = ? ORDER BY EVENT_OBJECT_TABLE, ACTION_ORDER, TRIGGER_NAME`, here);
     const views = await query(`SELECT * FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME`, here);
     const viewUsage = await has('VIEW_TABLE_USAGE') ? await query(`SELECT * FROM information_schema.VIEW_TABLE_USAGE WHERE VIEW_SCHEMA = ?`, here) : undefined;
+    // The grants information_schema lists for this user (global, on the database, on a table).
+    const grants = new Set((await query(`SELECT PRIVILEGE_TYPE AS p FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = ${GRANTEE}
+      UNION SELECT PRIVILEGE_TYPE FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE = ${GRANTEE} AND TABLE_SCHEMA = ?
+      UNION SELECT PRIVILEGE_TYPE FROM information_schema.TABLE_PRIVILEGES WHERE GRANTEE = ${GRANTEE} AND TABLE_SCHEMA = ?`, [database, database])).map((r) => String(r.p)));
+    // REFERENTIAL_CONSTRAINTS lists a foreign key only to a user with more than SELECT on its table (MariaDB);
+    // SHOW CREATE TABLE needs SELECT alone.
+    const ruleKey = (table: unknown, name: unknown) => `${table}.${name}`;
+    const rules = new Map<string, { onDelete?: string; onUpdate?: string }>(
+      referential.map((r) => [ruleKey(r.TABLE_NAME, r.CONSTRAINT_NAME), { onDelete: str(r.DELETE_RULE), onUpdate: str(r.UPDATE_RULE) }]));
+    for (const table of new Set(keyColumns.filter((k) => k.REFERENCED_TABLE_NAME && !rules.has(ruleKey(k.TABLE_NAME, k.CONSTRAINT_NAME))).map((k) => String(k.TABLE_NAME)))) {
+      const [[, create]] = (await connection.query({ sql: `SHOW CREATE TABLE \`${table.replace(/`/g, '``')}\``, rowsAsArray: true }))[0] as [[string, string]];
+      for (const [name, rule] of foreignKeyRules(create)) rules.set(ruleKey(table, name), rule);
+    }
     await connection.query('ROLLBACK');
 
-    const baseTables = tables.filter((t) => t.TABLE_TYPE === 'BASE TABLE');
+    // In code-unit order, as PostgreSQL's catalog sorts names: the server's collation is the user's choice.
+    const byName = (a: Row, b: Row) => (String(a.TABLE_NAME) < String(b.TABLE_NAME) ? -1 : String(a.TABLE_NAME) > String(b.TABLE_NAME) ? 1 : 0);
+    const baseTables = tables.filter((t) => t.TABLE_TYPE === 'BASE TABLE').sort(byName);
     const names = new Set(baseTables.map((t) => String(t.TABLE_NAME)));
     // MySQL's CHECK_CONSTRAINTS has no TABLE_NAME (names are unique per schema there); MariaDB's has.
-    const checkTable = new Map(constraints.filter((c) => c.CONSTRAINT_TYPE === 'CHECK').map((c) => [String(c.CONSTRAINT_NAME), String(c.TABLE_NAME)]));
-    const rules = new Map(referential.map((r) => [`${r.TABLE_NAME}.${r.CONSTRAINT_NAME}`, r]));
+    const checkTable = new Map(constraints.map((c) => [String(c.CONSTRAINT_NAME), String(c.TABLE_NAME)]));
     const keyColumnsOf = (table: string, name: string) => keyColumns.filter((k) => k.TABLE_NAME === table && k.CONSTRAINT_NAME === name);
+    const gaps: string[] = [];
+    if (!grants.has('TRIGGER') && !grants.has('ALL PRIVILEGES')) {
+      gaps.push(`triggers: this user lacks the TRIGGER privilege on ${database}, so information_schema shows none; the schema lists none`);
+    }
 
     const tableDef = (t: Row): TableDef => {
       const name = String(t.TABLE_NAME);
       const own = (rows: Row[]) => rows.filter((r) => r.TABLE_NAME === name);
-      const cons = own(constraints);
-      const indexNames = [...new Set(own(statistics).map((s) => String(s.INDEX_NAME)))];
-      const constraintIndexes = new Set(cons.filter((c) => c.CONSTRAINT_TYPE === 'PRIMARY KEY' || c.CONSTRAINT_TYPE === 'UNIQUE').map((c) => String(c.CONSTRAINT_NAME)));
+      const indexes = [...new Set(own(statistics).map((s) => String(s.INDEX_NAME)))].map((index) => {
+        const parts = own(statistics).filter((s) => s.INDEX_NAME === index);
+        return { index, parts, unique: Number(parts[0]!.NON_UNIQUE) === 0 };
+      });
+      const foreignKeys = [...new Set(own(keyColumns).filter((k) => k.REFERENCED_TABLE_NAME).map((k) => String(k.CONSTRAINT_NAME)))];
       const comment = str(t.TABLE_COMMENT);
       return {
         name,
@@ -131,34 +172,23 @@ export async function readMysql(target: LiveTarget): Promise<DatabaseSchema> {
           };
         }),
         primary_key: keyColumnsOf(name, 'PRIMARY').map((k) => String(k.COLUMN_NAME)),
-        foreign_keys: cons.filter((c) => c.CONSTRAINT_TYPE === 'FOREIGN KEY').map((c) => {
-          const keys = keyColumnsOf(name, String(c.CONSTRAINT_NAME));
-          const rule = rules.get(`${name}.${c.CONSTRAINT_NAME}`);
-          const onDelete = str(rule?.DELETE_RULE);
-          const onUpdate = str(rule?.UPDATE_RULE);
+        foreign_keys: foreignKeys.map((fk) => {
+          const keys = keyColumnsOf(name, fk);
+          const { onDelete, onUpdate } = rules.get(ruleKey(name, fk)) ?? {};
           return {
-            name: String(c.CONSTRAINT_NAME),
+            name: fk,
             columns: keys.map((k) => String(k.COLUMN_NAME)),
-            references: String(keys[0]?.REFERENCED_TABLE_NAME ?? rule?.REFERENCED_TABLE_NAME),
+            references: String(keys[0]!.REFERENCED_TABLE_NAME),
             ref_columns: keys.map((k) => String(k.REFERENCED_COLUMN_NAME)),
             ...(onDelete && !ACTION_DEFAULT.has(onDelete) ? { on_delete: onDelete } : {}),
             ...(onUpdate && !ACTION_DEFAULT.has(onUpdate) ? { on_update: onUpdate } : {}),
           };
         }),
-        uniques: cons.filter((c) => c.CONSTRAINT_TYPE === 'UNIQUE').map((c) => ({
-          name: String(c.CONSTRAINT_NAME), columns: keyColumnsOf(name, String(c.CONSTRAINT_NAME)).map((k) => String(k.COLUMN_NAME)),
-        })),
-        indexes: indexNames.map((index): IndexDef => {
-          const parts = own(statistics).filter((s) => s.INDEX_NAME === index);
+        // A unique index is a unique constraint in MySQL: one object, listed by STATISTICS to any user with SELECT.
+        uniques: indexes.filter((i) => i.unique && i.index !== 'PRIMARY').map((i) => ({ name: i.index, columns: i.parts.map(partName) })),
+        indexes: indexes.map(({ index, parts, unique }): IndexDef => {
           const method = String(parts[0]!.INDEX_TYPE ?? 'BTREE').toLowerCase();
-          return {
-            name: index,
-            // MySQL 8's functional key parts have no COLUMN_NAME but an EXPRESSION.
-            columns: parts.map((s) => (s.COLUMN_NAME !== null && s.COLUMN_NAME !== undefined ? String(s.COLUMN_NAME) : `(${String(s.EXPRESSION)})`)),
-            unique: Number(parts[0]!.NON_UNIQUE) === 0,
-            ...(method !== 'btree' ? { method } : {}),
-            constraint: constraintIndexes.has(index),
-          };
+          return { name: index, columns: parts.map(partName), unique, ...(method !== 'btree' ? { method } : {}), constraint: unique };
         }),
         checks: checks.filter((c) => (c.TABLE_NAME ?? checkTable.get(String(c.CONSTRAINT_NAME))) === name)
           .map((c) => ({ name: String(c.CONSTRAINT_NAME), expression: String(c.CHECK_CLAUSE) })),
@@ -173,20 +203,22 @@ export async function readMysql(target: LiveTarget): Promise<DatabaseSchema> {
 
     const viewDef = (v: Row): ViewDef => {
       const name = String(v.TABLE_NAME);
-      const definition = str(v.VIEW_DEFINITION);
+      const definition = str(v.VIEW_DEFINITION) || undefined;
+      if (!definition) gaps.push(`view ${name}: this user lacks the SHOW VIEW privilege, so its definition and the tables it reads are unknown`);
       const reads = viewUsage
         ? viewUsage.filter((u) => u.VIEW_NAME === name && u.TABLE_SCHEMA === database).map((u) => String(u.TABLE_NAME))
         : namedIn(definition ?? '', database, new Set([...names, ...views.map((w) => String(w.TABLE_NAME))]));
       return { name, reads: viewReads(reads), ...(definition ? { definition } : {}), materialized: false };
     };
 
-    return {
+    const schema: DatabaseSchema = {
       engine: 'mysql',
       version,
       source: { kind: 'live', file: target.shown },
       tables: baseTables.map(tableDef),
-      views: views.map(viewDef),
+      views: [...views].sort(byName).map(viewDef),
     };
+    return { schema, gaps };
   } finally {
     connection.destroy();
   }

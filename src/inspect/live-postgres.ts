@@ -7,7 +7,7 @@
  */
 import pg from 'pg';
 import type { ColumnDef, DatabaseSchema, ForeignKeyDef, IndexDef, TableDef, ViewDef } from '../model/database.js';
-import { viewReads, type LiveTarget } from './live-shared.js';
+import { unknownRows, viewReads, type LiveRead, type LiveTarget } from './live-shared.js';
 
 /** Each catalog query returns one row: a JSON array of objects (numbers arrive as numbers, not strings). */
 const asJson = (sql: string) => `SELECT coalesce(json_agg(q), '[]'::json) FROM (${sql}) q`;
@@ -118,7 +118,7 @@ function checkExpression(def: string): string {
 /** `15.18 (Debian 15.18-1.pgdg120+1)` → `15.18`. */
 const versionText = (text: string) => text.split(' ')[0]!;
 
-export async function readPostgres(target: LiveTarget): Promise<DatabaseSchema> {
+export async function readPostgres(target: LiveTarget): Promise<LiveRead> {
   const url = new URL(target.url);
   const named = url.searchParams.get('schema');
   url.searchParams.delete('schema');
@@ -145,7 +145,7 @@ export async function readPostgres(target: LiveTarget): Promise<DatabaseSchema> 
     // The user's search_path said which schemas to read; from here on, names resolve in pg_catalog only, so a
     // function or operator someone defined in their schema cannot stand in for the catalog's.
     await client.query('SET LOCAL search_path TO pg_catalog');
-    const namespaces = named ? named.split(',').map((s) => s.trim()).filter(Boolean) : schemas;
+    const namespaces = target.schemas ?? (named ? named.split(',').map((s) => s.trim()).filter(Boolean) : schemas);
     const q = catalogQueries(versionNum);
     const tables = await one<TableRow[]>(q.tables, [namespaces]);
     const columns = await one<ColumnRow[]>(q.columns, [namespaces]);
@@ -154,13 +154,14 @@ export async function readPostgres(target: LiveTarget): Promise<DatabaseSchema> 
     const triggers = await one<TriggerRow[]>(q.triggers, [namespaces]);
     const views = await one<ViewRow[]>(q.views, [namespaces]);
     await client.query('ROLLBACK');
-    return {
+    const schema: DatabaseSchema = {
       engine: 'postgres',
       version: { text: versionText(version), num: versionNum },
       source: { kind: 'live', file: target.shown },
       tables: tables.map((t) => tableDef(t, versionNum, columns, constraints, indexes, triggers)),
       views: views.map(viewDef),
     };
+    return { schema, gaps: unknownRows(schema.tables, 'never analyzed') };
   } finally {
     await client.end().catch(() => undefined);
   }

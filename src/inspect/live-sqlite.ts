@@ -10,7 +10,7 @@ import initSqlJs from 'sql.js';
 import { PlanInputError } from '../errors.js';
 import { describeFsError } from '../io/files.js';
 import type { ColumnDef, DatabaseSchema, ForeignKeyDef, IndexDef, TableDef, ViewDef } from '../model/database.js';
-import { viewReads, type LiveTarget } from './live-shared.js';
+import { unknownRows, viewReads, type LiveRead, type LiveTarget } from './live-shared.js';
 
 /** sql.js holds the whole file in memory; a larger database is better read through `--schema` and `--stats`. */
 export const MAX_SQLITE_BYTES = 1024 * 1024 * 1024;
@@ -157,7 +157,7 @@ function readBytes(file: string): Uint8Array {
 
 type Value = string | number | null;
 
-export async function readSqlite(target: LiveTarget): Promise<DatabaseSchema> {
+export async function readSqlite(target: LiveTarget): Promise<LiveRead> {
   const file = sqlitePath(target.url);
   const bytes = readBytes(file);
   const version = writerVersion(bytes);
@@ -244,13 +244,14 @@ export async function readSqlite(target: LiveTarget): Promise<DatabaseSchema> {
       const definition = String(v.sql ?? '');
       return { name: String(v.name), reads: viewReads(viewTables(definition, known)), definition, materialized: false };
     };
-    return {
+    const schema: DatabaseSchema = {
       engine: 'sqlite',
       version,
       source: { kind: 'live', file: target.shown },
       tables: tables.map(tableDef),
       views: master.filter((m) => m.type === 'view').map(viewDef),
     };
+    return { schema, gaps: unknownRows(schema.tables, stats.size ? 'empty, or created after the last ANALYZE' : 'ANALYZE never ran') };
   } finally {
     db.close();
   }

@@ -9,17 +9,17 @@ import { PlanInputError } from '../errors.js';
 import type { DatabaseSchema } from '../model/database.js';
 import { readMysql } from './live-mysql.js';
 import { readPostgres } from './live-postgres.js';
-import type { LiveTarget } from './live-shared.js';
+import type { LiveRead, LiveTarget } from './live-shared.js';
 import { readSqlite } from './live-sqlite.js';
 
 export interface IntrospectOptions {
   /** The time limit of the connection and of each statement (10 s unless given); the whole reading gets three times it. */
   timeoutMs?: number;
-  /** PostgreSQL schemas to read (default: the session's search_path, usually `public`). */
+  /** PostgreSQL schemas to read (otherwise the URL's `?schema=a,b`, else the session's search_path, usually `public`). */
   schemas?: string[];
 }
 
-type LiveReader = (target: LiveTarget) => Promise<DatabaseSchema>;
+type LiveReader = (target: LiveTarget) => Promise<LiveRead>;
 
 const READERS: Record<string, LiveReader> = {
   'postgres:': readPostgres,
@@ -57,7 +57,13 @@ function driverMessage(err: unknown): string {
 /** JavaScript's own errors are bugs here, to surface as such; anything else a driver throws is about the database or the URL. */
 const isBug = (err: unknown) => err instanceof TypeError || err instanceof ReferenceError || err instanceof SyntaxError || err instanceof RangeError;
 
+/** The schema at `url`: exit 2 for a URL this tool does not read, or a database it cannot reach or read. */
 export async function introspect(url: string, options: IntrospectOptions = {}): Promise<DatabaseSchema> {
+  return (await readLive(url, options)).schema;
+}
+
+/** The schema at `url`, and what the user's privileges or the catalog's statistics left unknown. */
+export async function readLive(url: string, options: IntrospectOptions = {}): Promise<LiveRead> {
   const shown = redactUrl(url);
   const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0].toLowerCase();
   const reader = scheme ? READERS[scheme] : undefined;
@@ -83,7 +89,7 @@ export async function introspect(url: string, options: IntrospectOptions = {}): 
     }
   })();
   try {
-    const target: LiveTarget = { url, shown, timeoutMs, signal: controller.signal };
+    const target: LiveTarget = { url, shown, timeoutMs, signal: controller.signal, schemas: options.schemas };
     const read = reader(target);
     read.catch(() => undefined);
     return await Promise.race([read, expired]);

@@ -137,8 +137,14 @@ export async function readPostgres(target: LiveTarget): Promise<LiveRead> {
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const one = async <T>(text: string, values: unknown[] = []): Promise<T> => (await client.query({ text, rowMode: 'array', values })).rows[0]![0] as T;
+    // The search_path's schemas that exist ("$user" is the role's own). Not current_schemas(), which leaves
+    // out a schema the role lacks USAGE on: the catalog describes it all the same.
     const settings = await client.query({
-      text: `SELECT pg_catalog.current_setting('server_version_num')::int, pg_catalog.current_setting('server_version'), pg_catalog.current_schemas(false)`,
+      text: `SELECT pg_catalog.current_setting('server_version_num')::int, pg_catalog.current_setting('server_version'),
+                    (SELECT coalesce(pg_catalog.array_agg(n.nspname::text ORDER BY p.ord), '{}')
+                       FROM pg_catalog.unnest(pg_catalog.string_to_array(pg_catalog.current_setting('search_path'), ',')) WITH ORDINALITY p(name, ord)
+                       JOIN pg_catalog.pg_namespace n ON n.nspname OPERATOR(pg_catalog.=) CASE WHEN pg_catalog.btrim(p.name) OPERATOR(pg_catalog.=) '"$user"' THEN current_user::text
+                                                             ELSE pg_catalog.btrim(pg_catalog.btrim(p.name), '"') END)`,
       rowMode: 'array',
     });
     const [versionNum, version, schemas] = settings.rows[0] as [number, string, string[]];

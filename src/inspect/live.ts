@@ -92,7 +92,13 @@ export async function readLive(url: string, options: IntrospectOptions = {}): Pr
     const target: LiveTarget = { url, shown, timeoutMs, signal: controller.signal, schemas: options.schemas };
     const read = reader(target);
     read.catch(() => undefined);
-    return await Promise.race([read, expired]);
+    const result = await Promise.race([read, expired]);
+    if (result.schema.tables.length === 0) {
+      throw PlanInputError.single(`the database at ${shown} has no tables this user can see`, {
+        hint: result.schema.engine === 'postgres' ? 'name the schemas with ?schema=a,b in the URL (the search_path\'s are read)' : 'check the database in the URL',
+      });
+    }
+    return result;
   } catch (err) {
     if (err instanceof PlanInputError || isBug(err)) throw err;
     let message = driverMessage(err);

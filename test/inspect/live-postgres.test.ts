@@ -59,15 +59,16 @@ describe('live PostgreSQL', () => {
     expect(schema.tables.every((t) => t.bytes! >= 8192)).toBe(true);
   });
 
-  it('writes nothing: as a role that may only read, no transaction id is assigned and statistics and catalog stay as they were', async () => {
+  it('writes nothing: as roles that may only read, no transaction id is assigned and statistics and catalog stay as they were', async () => {
     const url = await pgDatabase(server(), 'readonly', PG_FIXTURE);
     await runSql(url, `CREATE ROLE inspector LOGIN; GRANT pg_read_all_data TO inspector;
       CREATE ROLE inspector_ro LOGIN; ALTER ROLE inspector_ro SET default_transaction_read_only = on;
       GRANT CONNECT ON DATABASE readonly TO inspector_ro; GRANT USAGE ON SCHEMA public TO inspector_ro; GRANT SELECT ON ALL TABLES IN SCHEMA public TO inspector_ro;
-      REVOKE CREATE ON SCHEMA public FROM PUBLIC`);
+      CREATE ROLE bare LOGIN; REVOKE ALL ON SCHEMA public FROM PUBLIC`);
     const reference = await introspect(url);
     const before = await footprint(url);
-    for (const user of ['inspector', 'inspector_ro']) {
+    // bare may only connect (not even USAGE on public): the catalog describes the schema to it all the same.
+    for (const user of ['inspector', 'inspector_ro', 'bare']) {
       const schema = await introspect(as(url, user));
       expect({ ...schema, source: reference.source }).toEqual(reference);
     }
@@ -104,6 +105,12 @@ describe('live PostgreSQL', () => {
     const both = await introspect(`${url}?schema=public,billing`);
     expect(both.tables.map((t) => [t.namespace, t.name, t.foreign_keys.map((k) => k.references)])).toEqual([[undefined, 'accounts', []], ['billing', 'invoices', ['accounts']]]);
     expect(both.source.file).toBe(`${url}?schema=public,billing`);
+  });
+
+  it('refuses a database with no tables in the schemas read, with exit 2', async () => {
+    const url = await pgDatabase(server(), 'empty', 'CREATE SCHEMA other; CREATE TABLE other.t (id int)');
+    await expect(introspect(url)).rejects.toThrow(`the database at ${url} has no tables this user can see`);
+    expect((await introspect(url, { schemas: ['other'] })).tables.map((t) => [t.namespace, t.name])).toEqual([['other', 't']]);
   });
 
   it('gives up at the time limit when a table is locked, with exit 2', async () => {

@@ -88,7 +88,7 @@ const pkey = (table: string, columns = ['id']) => ({ name: `${table}_pkey`, colu
 
 /** The model PG_FIXTURE reads into, tables by name. `anyBytes` is the test's `expect.any(Number)`. */
 export function pgFixtureTables(anyBytes: unknown) {
-  const pgTable = (name: string, more: object) => ({ name, foreign_keys: [], uniques: [], indexes: [], checks: [], triggers: [], bytes: anyBytes, ...more });
+  const pgTable = <M extends { columns: object[] }>(name: string, more: M) => ({ name, foreign_keys: [], uniques: [], indexes: [], checks: [], triggers: [], bytes: anyBytes, ...more });
   return [
     pgTable('accounts', {
       columns: [pgColumn('id', 'bigint', { nullable: false, identity: true }),

@@ -18,7 +18,7 @@ describe('live PostgreSQL 18', () => {
       ALTER TABLE tasks ADD COLUMN title_length int GENERATED ALWAYS AS (length(title)) VIRTUAL`);
     const schema = await introspect(url);
     const tables = pgFixtureTables(expect.any(Number));
-    const tasks = tables.find((t) => t.name === 'tasks')! as { columns: object[] };
+    const tasks = tables.find((t) => t.name === 'tasks')!;
     tasks.columns.push(pgColumn('title_length', 'integer', { generated: { expression: 'length(title)', stored: false } }));
     expect(schema).toEqual({
       engine: 'postgres',

@@ -39,6 +39,16 @@ function catalogQueries(versionNum: number) {
   const generated = versionNum >= 120000 ? 'a.attgenerated' : `''::text`;
   const identity = versionNum >= 100000 ? `a.attidentity <> ''` : 'false';
   const keyColumns = versionNum >= 110000 ? 'i.indnkeyatts' : 'i.indnatts';
+  // A partitioned table holds no rows itself: its rows and bytes are its partitions' (pg_partition_tree is 12+),
+  // and its rows are unknown while any partition has never been analyzed.
+  const sizes = versionNum >= 120000
+    ? `CASE WHEN c.relkind = 'p' THEN (SELECT CASE WHEN bool_and(l.reltuples >= 0) THEN sum(l.reltuples) ELSE -1 END
+                                     FROM pg_partition_tree(c.oid) t JOIN pg_class l ON l.oid = t.relid WHERE t.isleaf)
+            ELSE c.reltuples END::float8 AS reltuples,
+       CASE WHEN c.relkind = 'p' THEN 1 ELSE c.relpages END AS relpages,
+       CASE WHEN c.relkind = 'p' THEN (SELECT sum(pg_total_relation_size(t.relid)) FROM pg_partition_tree(c.oid) t)
+            ELSE pg_total_relation_size(c.oid) END::int8 AS bytes`
+    : 'c.reltuples::float8 AS reltuples, c.relpages AS relpages, pg_total_relation_size(c.oid)::int8 AS bytes';
   const relations = `SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = ANY($1::text[])`;
   return {
@@ -46,7 +56,7 @@ function catalogQueries(versionNum: number) {
       SELECT c.oid::int8 AS oid, n.nspname AS namespace, c.relname AS name, c.relrowsecurity AS rls,
              c.relforcerowsecurity AS forced,
              (SELECT coalesce(json_agg(p.polname ORDER BY p.polname), '[]'::json) FROM pg_policy p WHERE p.polrelid = c.oid) AS policies,
-             c.reltuples::float8 AS reltuples, c.relpages AS relpages, pg_total_relation_size(c.oid)::int8 AS bytes,
+             ${sizes},
              obj_description(c.oid, 'pg_class') AS comment
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
        WHERE c.oid IN (${relations})

@@ -107,6 +107,21 @@ describe('live PostgreSQL', () => {
     expect(both.source.file).toBe(`${url}?schema=public,billing`);
   });
 
+  it('gives a partitioned table its partitions\' rows and bytes, and does not list the partitions', async () => {
+    const url = await pgDatabase(server(), 'partitioned', `
+      CREATE TABLE events (id bigint NOT NULL, at date NOT NULL, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+      CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+      CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+      INSERT INTO events SELECT g, date '2025-06-01' + (g % 400) FROM generate_series(1, 1000) g`);
+    const before = await introspect(url);
+    expect(before.tables.map((t) => [t.name, t.rows])).toEqual([['events', undefined]]);
+    await runSql(url, 'ANALYZE events');
+    const [events] = (await introspect(url)).tables;
+    expect(events!.rows).toBe(1000);
+    const [[bytes]] = await runSql(url, `SELECT (pg_total_relation_size('events_2025') + pg_total_relation_size('events_2026'))::int`) as [[number]];
+    expect(events!.bytes).toBe(bytes);
+  });
+
   it('refuses a database with no tables in the schemas read, with exit 2', async () => {
     const url = await pgDatabase(server(), 'empty', 'CREATE SCHEMA other; CREATE TABLE other.t (id int)');
     await expect(introspect(url)).rejects.toThrow(`the database at ${url} has no tables this user can see`);

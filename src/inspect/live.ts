@@ -32,7 +32,7 @@ const READERS: Record<string, LiveReader> = {
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
-/** The URL without its password (nor a `password` parameter); a URL that does not parse is shown up to its scheme. */
+/** The URL without its password (nor a `password` parameter); a URL that does not parse loses what precedes its `@`. */
 export function redactUrl(url: string): string {
   let parsed: URL;
   try {
@@ -72,6 +72,9 @@ export async function readLive(url: string, options: IntrospectOptions = {}): Pr
       hint: 'postgres://user@host:5432/db, mysql://user@host:3306/db (or mariadb://), sqlite:///path/to.db or file:path/to.db',
     });
   }
+  if (!URL.canParse(url)) {
+    throw PlanInputError.single(`--url ${shown}: not a valid URL`, { hint: 'percent-encode special characters in the user name and password (@ is %40, / is %2F)' });
+  }
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
@@ -81,13 +84,7 @@ export async function readLive(url: string, options: IntrospectOptions = {}): Pr
       reject(new Error(`no answer within ${(3 * timeoutMs) / 1000} s`));
     }, 3 * timeoutMs);
   });
-  const password = (() => {
-    try {
-      return decodeURIComponent(new URL(url).password);
-    } catch {
-      return '';
-    }
-  })();
+  const password = decodeURIComponent(new URL(url).password);
   try {
     const target: LiveTarget = { url, shown, timeoutMs, signal: controller.signal, schemas: options.schemas };
     const read = reader(target);

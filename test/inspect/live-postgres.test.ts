@@ -155,5 +155,8 @@ describe('live PostgreSQL', () => {
     expect(missing.message).toMatch(/^cannot read the database at postgres:\/\/postgres@127\.0\.0\.1:\d+\/nope: database "nope" does not exist/);
     expect(missing.message).not.toContain('s3cret');
     await expect(introspect('redis://localhost/0')).rejects.toThrow('--url redis://localhost/0: not a database URL this tool reads');
+    const malformed = await introspect('postgres://app:s3cret@db:port/prod').catch((e: unknown) => e) as PlanInputError;
+    expect(malformed).toBeInstanceOf(PlanInputError);
+    expect(malformed.message).toBe('--url postgres://db:port/prod: not a valid URL\n  hint: percent-encode special characters in the user name and password (@ is %40, / is %2F)');
   });
 });

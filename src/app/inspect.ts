@@ -3,23 +3,14 @@
  * or a schema file (`--schema`), with `--stats` laid over it; a short summary to print, and the model as
  * JSON (`--out`) for `--schema` later, where the database cannot be reached from.
  */
-import { PlanInputError } from '../errors.js';
 import { writeFileAtomic } from '../io/files.js';
-import { DEFAULT_TIMEOUT_MS, readLive } from '../inspect/live.js';
-import { applyStats, fingerprint } from '../inspect/query.js';
-import { readSchemaFile, readStatsFile, type Engine } from '../inspect/read.js';
+import { fingerprint } from '../inspect/query.js';
+import { readSchemaSource, type SchemaSourceOptions } from '../inspect/source.js';
 import type { DatabaseSchema } from '../model/database.js';
 
-export interface InspectOptions {
-  url?: string;
-  schema?: string;
-  /** The engine of a `--schema` file, when its kind does not say. */
-  db?: Engine;
-  stats?: string;
+export interface InspectOptions extends SchemaSourceOptions {
   out?: string;
   force?: boolean;
-  /** Seconds for the connection and each statement of `--url`. */
-  timeout?: number;
 }
 
 export interface InspectSummary {
@@ -48,19 +39,9 @@ export interface InspectResult {
 }
 
 export async function inspect(options: InspectOptions): Promise<InspectResult> {
-  if (!options.url === !options.schema) {
-    throw PlanInputError.single(options.url ? 'give --url or --schema, not both' : 'plan inspect needs --url or --schema', {
-      hint: 'plan inspect --url postgres://user@host/db, or plan inspect --schema schema.sql',
-    });
-  }
-  const read = options.url
-    ? await readLive(options.url, { timeoutMs: options.timeout !== undefined ? options.timeout * 1000 : DEFAULT_TIMEOUT_MS })
-    : { schema: await readSchemaFile(options.schema!, options.db), gaps: [] };
-  const schema = options.stats ? applyStats(read.schema, readStatsFile(options.stats), options.stats) : read.schema;
-  const gaps = options.stats ? read.gaps.filter((g) => !g.startsWith('rows:')) : read.gaps;
+  const { schema, gaps } = await readSchemaSource(options);
   if (options.out) writeFileAtomic(options.out, `${JSON.stringify(schema, null, 2)}\n`, { force: options.force });
-  const summary = summarize(schema);
-  const result = { source: schema.source, fingerprint: fingerprint(schema), summary, gaps, ...(options.out ? { out: options.out } : {}), schema };
+  const result = { source: schema.source, fingerprint: fingerprint(schema), summary: summarize(schema), gaps, ...(options.out ? { out: options.out } : {}), schema };
   return { ...result, text: formatInspect(result) };
 }
 

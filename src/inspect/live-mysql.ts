@@ -104,6 +104,8 @@ export async function readMysql(target: LiveTarget): Promise<LiveRead> {
     const seconds = Math.max(1, Math.ceil(target.timeoutMs / 1000));
     await connection.query(version.flavor === 'mariadb' ? `SET SESSION max_statement_time = ${seconds}` : `SET SESSION max_execution_time = ${seconds * 1000}`);
     await connection.query(`SET SESSION lock_wait_timeout = ${seconds}`);
+    // MySQL 8 caches TABLE_ROWS for a day by default: ask InnoDB for its current estimate instead.
+    if (version.flavor === 'mysql' && version.num >= 80003) await connection.query('SET SESSION information_schema_stats_expiry = 0');
     await connection.query('SET SESSION TRANSACTION READ ONLY');
     await connection.query('START TRANSACTION READ ONLY');
     const here = [database];

@@ -46,7 +46,7 @@ describe('plan inspect', () => {
   it('needs exactly one source, and reports an unreachable database with exit 2 and no password', () => {
     const none = runCli(['inspect']);
     expect(none.code).toBe(2);
-    expect(none.stderr).toContain('plan inspect needs --url or --schema');
+    expect(none.stderr).toContain('the schema is needed: --url or --schema');
     const refused = runCli(['inspect', '--url', 'postgres://app:pa55word@127.0.0.1:1/prod', '--timeout', '2']);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/^cannot read the database at postgres:\/\/app@127\.0\.0\.1:1\/prod: connect ECONNREFUSED/);

@@ -5,6 +5,7 @@
  * unchanged, and the server's statement log shows one READ ONLY transaction of catalog SELECTs.
  */
 import { readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -141,6 +142,22 @@ describe('live PostgreSQL', () => {
       await holder.query('ROLLBACK');
     } finally {
       await holder.end();
+    }
+  });
+
+  it('gives up on a server that accepts the connection and never answers, with exit 2', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      for (const scheme of ['postgres', 'mysql']) {
+        const err = await introspect(`${scheme}://app:s3cret@127.0.0.1:${port}/prod`, { timeoutMs: 500 }).catch((e: unknown) => e) as PlanInputError;
+        expect(err, scheme).toBeInstanceOf(PlanInputError);
+        expect(err.message).toMatch(new RegExp(`^cannot read the database at ${scheme}://app@127\\.0\\.0\\.1:${port}/prod: .*(timeout|ETIMEDOUT|no answer)`, 'i'));
+        expect(err.message).not.toContain('s3cret');
+      }
+    } finally {
+      silent.close();
     }
   });
 

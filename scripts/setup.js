@@ -31,6 +31,8 @@ const TOOLS = [
   // plan rehearse runs against Debian's own servers too, started by the tests on temporary directories.
   { what: 'PostgreSQL server', package: 'postgresql', present: () => debianPostgres() !== undefined },
   { what: 'MariaDB server', package: 'mariadb-server', present: () => onPath('mariadbd') || existsSync('/usr/sbin/mariadbd') },
+  // The SQLite schema tests build their databases with the CLI, as users make theirs.
+  { what: 'sqlite3', package: 'sqlite3', present: () => onPath('sqlite3') },
 ];
 
 /** The bin directory of Debian's newest PostgreSQL (/usr/lib/postgresql/N/bin), if one is installed. */

@@ -137,7 +137,8 @@ export async function readMysql(target: LiveTarget): Promise<LiveRead> {
 
     // In code-unit order, as PostgreSQL's catalog sorts names: the server's collation is the user's choice.
     const byName = (a: Row, b: Row) => (String(a.TABLE_NAME) < String(b.TABLE_NAME) ? -1 : String(a.TABLE_NAME) > String(b.TABLE_NAME) ? 1 : 0);
-    const baseTables = tables.filter((t) => t.TABLE_TYPE === 'BASE TABLE').sort(byName);
+    // MariaDB's system-versioned tables are tables too (its sequences are not).
+    const baseTables = tables.filter((t) => t.TABLE_TYPE === 'BASE TABLE' || t.TABLE_TYPE === 'SYSTEM VERSIONED').sort(byName);
     const names = new Set(baseTables.map((t) => String(t.TABLE_NAME)));
     // MySQL's CHECK_CONSTRAINTS has no TABLE_NAME (names are unique per schema there); MariaDB's has.
     const checkTable = new Map(constraints.map((c) => [String(c.CONSTRAINT_NAME), String(c.TABLE_NAME)]));

@@ -196,6 +196,11 @@ describe('live MariaDB', () => {
     expect(statements.join('\n')).not.toMatch(/count\s*\(/i);
   });
 
+  it('lists system-versioned tables, and not sequences', async () => {
+    await run('', 'CREATE DATABASE versioned; USE versioned; CREATE TABLE audit (id int PRIMARY KEY) WITH SYSTEM VERSIONING; CREATE SEQUENCE ticket_numbers');
+    expect((await introspect(urlOf('versioned'))).tables.map((t) => t.name)).toEqual(['audit']);
+  });
+
   it('asks for the database when the URL names none, and reports a refused login without the password', async () => {
     await expect(introspect(urlOf(''))).rejects.toThrow(/names no database/);
     const err = await introspect(urlOf('mysql', 'nobody', 'hunter2-secret')).catch((e: unknown) => e) as PlanInputError;

@@ -119,7 +119,7 @@ for (const n of (process.env.BENCH_SCHEMA_TABLES ?? '1000').split(',').map(Numbe
     reads.push(performance.now() - t);
     keys = schema.tables.reduce((sum, table) => sum + table.foreign_keys.length, 0);
     const made = await asyncTime(async () => {
-      const result = await newPlan({ template: 'multi-tenant', flags: { tables: 't0' }, schema: { schemaFile: dump }, dryRun: true });
+      const result = await newPlan({ template: 'multi-tenant', flags: { tables: 't0' }, schema: { schema: dump }, dryRun: true });
       tasks = result.check.counts.tasks;
     });
     plans.push(made);

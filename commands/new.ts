@@ -3,7 +3,7 @@ import { newPlan, templateNeeded, type NewPlanResult } from '../src/app/new.js';
 import { describeTemplates } from '../src/app/templates.js';
 import { askNewPlan } from '../src/cli/prompt.js';
 import { BaseCommand } from '../src/cli/base-command.js';
-import { configFlag, templatesDirFlag } from '../src/cli/flags.js';
+import { configFlag, schemaSourceFlags, templatesDirFlag } from '../src/cli/flags.js';
 
 export default class New extends BaseCommand {
   static override summary = 'Expand a migration template into a plan file.';
@@ -22,9 +22,7 @@ export default class New extends BaseCommand {
     set: Flags.string({ char: 's', multiple: true, description: 'Template parameter as key=value (repeatable).' }),
     tables: Flags.string({ description: 'Tables, comma-separated (the template\'s `tables` parameter).' }),
     db: Flags.string({ description: 'Database engine (the template\'s `db` parameter).' }),
-    schema: Flags.string({ description: 'The database schema to plan from: pg_dump --schema-only, mysqldump --no-data, sqlite3 .schema, schema.prisma, Atlas JSON, or plan inspect output.' }),
-    url: Flags.string({ description: 'Plan from a live database, read-only (postgres://, mysql://, sqlite:): catalog queries only.' }),
-    stats: Flags.string({ description: 'Rows and bytes per table (YAML or JSON: tables: {name: {rows, bytes}}), over the schema\'s.' }),
+    ...schemaSourceFlags,
     out: Flags.string({ char: 'o', description: 'Output file [default: <template>.plan.yaml].' }),
     force: Flags.boolean({ char: 'f', description: 'Replace the output file if it exists.' }),
     'templates-dir': templatesDirFlag,
@@ -51,7 +49,7 @@ export default class New extends BaseCommand {
       templatesDirs: flags['templates-dir'],
       dryRun: flags['dry-run'],
       configFile: flags.config,
-      schema: { schemaFile: flags.schema, url: flags.url, statsFile: flags.stats },
+      schema: { schema: flags.schema, url: flags.url, stats: flags.stats, timeout: flags.timeout },
     });
     process.exitCode = result.check.exitCode;
     if (flags['dry-run']) this.log(result.text);

@@ -8,6 +8,7 @@ import { withSection } from './readme-section.js';
 import Check from '../commands/check.js';
 import Export from '../commands/export.js';
 import Graph from '../commands/graph.js';
+import Inspect from '../commands/inspect.js';
 import New from '../commands/new.js';
 import Rehearse from '../commands/rehearse.js';
 import Report from '../commands/report.js';
@@ -18,7 +19,7 @@ import Templates from '../commands/templates/index.js';
 import TemplatesShow from '../commands/templates/show.js';
 
 const COMMANDS: [string, Command.Class][] = [['new', New], ['check', Check], ['show', Show], ['graph', Graph], ['report', Report],
-  ['export', Export], ['rehearse', Rehearse], ['rules', Rules], ['templates', Templates], ['templates show', TemplatesShow], ['templates check', TemplatesCheck]];
+  ['export', Export], ['rehearse', Rehearse], ['inspect', Inspect], ['rules', Rules], ['templates', Templates], ['templates show', TemplatesShow], ['templates check', TemplatesCheck]];
 
 interface FlagInfo { char?: string; description?: string; default?: unknown; options?: readonly string[]; type?: string; multiple?: boolean }
 

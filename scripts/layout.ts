@@ -45,7 +45,7 @@ export const LAYOUT: Room[] = [
   { path: 'test', what: 'mirrors `src/`; fixtures under `test/fixtures/`' },
   { path: 'examples', what: 'generated plans and outputs (`npm run examples`; a test fails when stale)' },
   { path: 'schema', what: 'the plan file\'s JSON Schema (`npm run schema`; a test fails when stale)' },
-  { path: 'docs', what: '`rules/`: one page per rule, generated from the catalog and its fixtures (`npm run docs`); shipped in the package, printed by `plan rules ID`' },
+  { path: 'docs', what: '`rules/`: one page per rule, generated from the catalog and its fixtures (`npm run docs`); shipped in the package, printed by `plan rules ID`. `schema-inputs.md`: what `--schema`, `--stats` and `--url` read' },
   { path: 'scripts', what: 'generators (README sections, rule docs, schema, examples), this layout, the build\'s manifest step, the test set-up' },
   { path: 'bench', what: '`npm run bench`' },
   { path: 'bin', what: 'the `plan` executable' },

@@ -32,7 +32,7 @@ const TOOLS = [
   // plan rehearse runs against Debian's own servers too, started by the tests on temporary directories.
   { what: 'PostgreSQL server', package: 'postgresql', present: () => debianPostgres() !== undefined },
   { what: 'MariaDB server', package: 'mariadb-server', present: () => onPath('mariadbd') || existsSync('/usr/sbin/mariadbd') },
-  // The schema readers' tests print a fixture database's schema with the sqlite3 CLI (.schema), as users do.
+  // Tests make SQLite databases and print their schema (.schema) with the sqlite3 CLI, as users do.
   { what: 'sqlite3', package: 'sqlite3', present: () => onPath('sqlite3') },
 ];
 

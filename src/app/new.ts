@@ -11,7 +11,8 @@ import { expandTemplate } from '../templates/expand.js';
 import { checkLoaded, type CheckOptions } from '../check/pipeline.js';
 import type { CheckResult } from '../check/result.js';
 import { formatCheck } from '../text/check.js';
-import { loadSchema, type SchemaInput } from './schema-input.js';
+import { readSchemaSource, type SchemaSourceOptions } from '../inspect/source.js';
+import type { Engine } from '../inspect/read.js';
 import { useColor } from '../text/style.js';
 
 export interface NewPlanOptions extends CheckOptions {
@@ -26,7 +27,7 @@ export interface NewPlanOptions extends CheckOptions {
   /** Expand and check only; write nothing. */
   dryRun?: boolean;
   /** The user's database schema: `--schema`, `--url`, `--stats`. */
-  schema?: SchemaInput;
+  schema?: Omit<SchemaSourceOptions, 'db'>;
 }
 
 export interface NewPlanResult {
@@ -37,6 +38,8 @@ export interface NewPlanResult {
   check: CheckResult;
   /** The plan text: what was (or would be) written. */
   text: string;
+  /** What the schema source could not tell (privileges, statistics), each a sentence. */
+  gaps: string[];
   /** What to print: the check of the expanded plan, and what to do next. */
   summary: string;
 }
@@ -46,14 +49,17 @@ export async function newPlan(options: NewPlanOptions): Promise<NewPlanResult> {
   const given = parseSetFlags(options.set ?? []);
   for (const [name, value] of Object.entries(options.flags ?? {})) if (value !== undefined) given[name] = value;
   const file = options.out ?? `${template.name}.plan.yaml`;
-  const schema = await loadSchema({ ...options.schema, db: options.schema?.db ?? given.db });
-  const expansion = expandTemplate(template, { given, schemaRef: schemaRefFrom(file), schema });
+  const source = options.schema;
+  const read = source && (source.schema || source.url || source.stats)
+    ? await readSchemaSource({ ...source, db: given.db as Engine | undefined }) : undefined;
+  const expansion = expandTemplate(template, { given, schemaRef: schemaRefFrom(file), schema: read?.schema });
   const { result } = await checkLoaded(file, expansion.loaded, options);
   // A template that yields a broken plan is a template bug: report it, write nothing.
   const written = !options.dryRun && result.ok;
   if (written) writeFileAtomic(file, expansion.text, { force: options.force });
-  return { template: template.name, parameters: expansion.parameters, file, written, check: result, text: expansion.text,
-    summary: summarize(file, result, written, options.dryRun ?? false) };
+  const gaps = read?.gaps ?? [];
+  return { template: template.name, parameters: expansion.parameters, file, written, check: result, text: expansion.text, gaps,
+    summary: [...gaps.map((g) => `schema: ${g}`), summarize(file, result, written, options.dryRun ?? false)].join('\n') };
 }
 
 function summarize(file: string, result: CheckResult, written: boolean, dryRun: boolean): string {

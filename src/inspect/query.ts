@@ -141,17 +141,21 @@ export function touchedTables(schema: DatabaseSchema, named: readonly string[]):
   return schema.tables.filter((t) => keep.has(t.name));
 }
 
-/** sha256 of the canonical JSON of what the schema says (not where it was read from, nor source lines). */
+/**
+ * sha256 of the canonical JSON of what the schema says: not where it was read from, nor source lines, nor
+ * a view's definition text (each server prints it its own way; what it reads is kept).
+ */
 export function fingerprint(schema: DatabaseSchema): string {
   const strip = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(strip);
     if (value && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).filter(([k]) => k !== 'line').sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, strip(v)]));
+      return Object.fromEntries(Object.entries(value).filter(([k]) => k !== 'line' && k !== 'definition').sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, strip(v)]));
     }
     return value;
   };
-  const canonical = JSON.stringify(strip({ engine: schema.engine, version: schema.version, tables: schema.tables, views: schema.views }));
-  return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
+  const ordered = canonical(schema);
+  const text = JSON.stringify(strip({ engine: ordered.engine, version: ordered.version, tables: ordered.tables, views: ordered.views }));
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
 /** The plan's `schema:` section: the touched tables (and the views reading them), and the fingerprint of the whole. */
@@ -182,4 +186,19 @@ export function applyStats(schema: DatabaseSchema, stats: StatsFile, statsFile: 
 /** The section back as a schema (what `rehearse` and `update` read from a plan file). */
 export function sectionSchema(section: PlanSchemaSection): DatabaseSchema {
   return { engine: section.engine, version: section.version, source: section.source, tables: section.tables, views: section.views };
+}
+
+/**
+ * One order for what has no order of its own: tables by namespace and name, and each table's indexes,
+ * constraints and triggers by name. Readers keep their source's order (a dump's, the catalog's); the
+ * fingerprint is taken in this one, so the same database read from a dump or live has the same one.
+ */
+export function canonical(schema: DatabaseSchema): DatabaseSchema {
+  const byName = <T extends { name?: string; columns?: string[] }>(list: T[]) =>
+    [...list].sort((a, b) => (a.name ?? '').localeCompare(b.name ?? '') || (a.columns ?? []).join().localeCompare((b.columns ?? []).join()));
+  const tables = schema.tables.map((t) => ({ ...t, foreign_keys: byName(t.foreign_keys), uniques: byName(t.uniques), indexes: byName(t.indexes),
+    checks: byName(t.checks), triggers: byName(t.triggers) }));
+  tables.sort((a, b) => (a.namespace ?? '').localeCompare(b.namespace ?? '') || a.name.localeCompare(b.name));
+  const views = schema.views.map((v) => ({ ...v, reads: [...v.reads].sort() })).sort((a, b) => a.name.localeCompare(b.name));
+  return { ...schema, tables, views };
 }

@@ -99,7 +99,7 @@ export function writeFileAtomic(file: string, text: string | Uint8Array, options
   }
 }
 
-function describeFsError(err: unknown, verb: string): string {
+export function describeFsError(err: unknown, verb: string): string {
   const code = (err as NodeJS.ErrnoException)?.code;
   switch (code) {
     case 'ENOENT':

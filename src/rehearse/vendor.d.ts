@@ -5,9 +5,10 @@
 declare module 'pg' {
   export interface QueryResult { rows: unknown[][]; rowCount: number | null }
   export class Client {
-    constructor(config: string | { connectionString?: string });
+    /** `options` are server settings sent at connection (`-c name=value`), before any statement runs. */
+    constructor(config: string | { connectionString?: string; connectionTimeoutMillis?: number; options?: string; application_name?: string });
     connect(): Promise<void>;
-    query(config: { text: string; rowMode: 'array' }): Promise<QueryResult>;
+    query(config: { text: string; rowMode: 'array'; values?: unknown[] }): Promise<QueryResult>;
     query(text: string): Promise<QueryResult>;
     on(event: 'error', listener: (err: Error) => void): this;
     end(): Promise<void>;

@@ -61,9 +61,10 @@ export async function checkLoaded(file: string, loaded: LoadedPlan, options: Che
 /**
  * The gate of every command that acts on a plan (draw, report, export, …): a plan with errors has no
  * trustworthy order, so it is refused with every error located (exit 1), as `plan check` would list them.
+ * `except` names rules a command can live with (the state commands exist to repair what state rules find).
  */
-export function requireNoErrors(checked: CheckedPlan): CheckedPlan {
-  const errors = checked.result.findings.filter((f) => f.severity === 'error');
+export function requireNoErrors(checked: CheckedPlan, except: ReadonlySet<string> = new Set()): CheckedPlan {
+  const errors = checked.result.findings.filter((f) => f.severity === 'error' && !except.has(f.rule));
   if (errors.length === 0) return checked;
   throw new PlanInputError(
     [

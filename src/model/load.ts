@@ -32,7 +32,7 @@ export interface LoadedPlan {
 
 /** The `yaml` package, loaded on first need: a plan that parses cleanly never pays for it at start-up. */
 let yamlModule: typeof import('yaml') | undefined;
-function yaml(): typeof import('yaml') {
+export function yaml(): typeof import('yaml') {
   yamlModule ??= createRequire(import.meta.url)('yaml') as typeof import('yaml');
   return yamlModule;
 }

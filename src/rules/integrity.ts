@@ -9,6 +9,9 @@ import { SETTLED_STATUSES, statusOf } from '../model/schema.js';
 import type { RuleContext } from './context.js';
 import type { Rule, RuleHit } from './types.js';
 
+/** The rules about recorded task states (not the graph): commands that read or record states run despite them. */
+export const STATE_RULES: ReadonlySet<string> = new Set(['done-after-dependencies', 'checkpoint-signed-off']);
+
 const integrity = (rule: Omit<Rule, 'category'>): Rule => ({ ...rule, category: 'integrity' });
 
 /** Where depends[k] of the numbered task v stands in the plan. */

@@ -98,7 +98,7 @@ export function projectFinish(start: string, hours: number): { start: string; fi
   const day = new Date(`${start}T00:00:00Z`);
   const isWeekend = () => day.getUTCDay() === 0 || day.getUTCDay() === 6;
   while (isWeekend()) day.setUTCDate(day.getUTCDate() + 1);
-  const workingDays = Math.ceil(hours / HOURS_PER_DAY - 1e-9);
+  const workingDays = Math.max(0, Math.ceil(hours / HOURS_PER_DAY - 1e-9));
   for (let d = 1; d < workingDays; d++) {
     do day.setUTCDate(day.getUTCDate() + 1);
     while (isWeekend());

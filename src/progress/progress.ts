@@ -106,8 +106,8 @@ export function projectFinish(start: string, hours: number): { start: string; fi
   return { start, finish: day.toISOString().slice(0, 10), workingDays };
 }
 
-/** A bar of `width` cells for `done` of `total`: `[######----]`. */
-export function progressBar(done: number, total: number, width = 20): string {
-  const full = total ? Math.round((done / total) * width) : 0;
-  return `[${'#'.repeat(full)}${'-'.repeat(width - full)}]`;
+/** A bar of `width` cells for `done` of `total`: `######----` (Markdown draws it with `█` and `░`). */
+export function progressBar(done: number, total: number, { width = 20, full = '#', empty = '-' } = {}): string {
+  const filled = total ? Math.round((done / total) * width) : 0;
+  return `${full.repeat(filled)}${empty.repeat(width - filled)}`;
 }

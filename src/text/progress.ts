@@ -14,7 +14,7 @@ function countsText(c: StatusCounts): string {
 export function formatWaveBars(progress: Progress): string {
   const labels = progress.waves.map((w) => `Wave ${w.wave}  ${w.phaseNames.join(', ')}`);
   const width = Math.max(...labels.map((l) => l.length));
-  return progress.waves.map((w, i) => `${labels[i]!.padEnd(width)}  ${progressBar(w.counts.done + w.counts.skipped, w.counts.total)}  ${countsText(w.counts)}`).join('\n');
+  return progress.waves.map((w, i) => `${labels[i]!.padEnd(width)}  [${progressBar(w.counts.done + w.counts.skipped, w.counts.total)}]  ${countsText(w.counts)}`).join('\n');
 }
 
 export function formatReady(ready: readonly ReadyTask[]): string {

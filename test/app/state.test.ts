@@ -213,3 +213,28 @@ describe('projectFinish', () => {
     expect(projectFinish(start, hours)).toEqual({ start, finish, workingDays: days });
   });
 });
+
+describe('plan show and plan report once the plan runs', () => {
+  it('say nothing of progress before any state, then show a bar per wave (text, Markdown, HTML)', async () => {
+    const { file } = freshPlan();
+    const { showPlan } = await import('../../src/app/check.js');
+    const { loadKickoff, renderKickoff, kickoffMermaid } = await import('../../src/app/kickoff.js');
+    const render = async (format: 'md' | 'html') => {
+      const input = await loadKickoff(file);
+      const m = kickoffMermaid(input.outline);
+      return renderKickoff(input, format, { flow: { mermaid: m.flow, fallback: 'flow' }, gantt: { mermaid: m.gantt, fallback: 'gantt' } });
+    };
+    expect((await showPlan({ file })).text).not.toContain('Progress');
+    expect(await render('md')).not.toContain('## Progress');
+
+    await setTaskStates({ file, command: 'done', ids: ['T1', 'T2'] });
+    const shown = await showPlan({ file });
+    expect(shown.result.progress?.counts).toMatchObject({ done: 2, total: 13 });
+    expect(shown.text).toMatch(/^Wave 0 {2}A: Schema {6}\[#{20}\] {2}1\/1 done$/m);
+    const md = await render('md');
+    expect(md).toContain('## Progress');
+    expect(md).toMatch(/^\| Wave 1 · B: Dual-Write \| `█{7}░{13}` \| 1\/3 done \|$/m);
+    const html = await render('html');
+    expect(html).toContain('<td>Wave 1 · B: Dual-Write</td><td><progress value="1" max="3">1/3</progress></td>');
+  });
+});

@@ -46,7 +46,6 @@ h1{border-bottom:3px solid #455a64;padding-bottom:.3rem}h2{margin-top:2.2rem;bor
 table{border-collapse:collapse;width:100%;margin:1rem 0;font-size:.92rem}th,td{border:1px solid #cfd8dc;padding:.4rem .6rem;text-align:left;vertical-align:top}
 th{background:#eceff1}tr:nth-child(even) td{background:#fafafa}code{background:#eceff1;padding:0 .25rem;border-radius:3px;font-size:.9em}
 figure{margin:1rem 0;overflow-x:auto;border:1px solid #eceff1;padding:.5rem}figure svg{max-width:100%;height:auto}figcaption{color:#546e7a;font-size:.85rem}
-table.bars td{border:none;padding:.15rem .6rem}table.bars progress{width:18rem;height:1rem}
 ul.checklist{list-style:none;padding-left:1rem}ul.checklist li::before{content:"☐ ";color:#546e7a}pre{background:#fafafa;padding:.75rem;overflow-x:auto}
 `;
 
@@ -67,7 +66,7 @@ export function toHtml(title: string, blocks: readonly Block[]): string {
           ? `<figure>${b.svg.replace(/^<\?xml[^>]*>\s*/, '').replace(/<!DOCTYPE[^>]*>\s*/, '')}<figcaption>${inline(b.title)}</figcaption></figure>`
           : `<figure><pre>${escapeHtml(b.fallback ?? b.mermaid)}</pre><figcaption>${inline(b.title)}</figcaption></figure>`;
       case 'bars':
-        return `<table class="bars"><tbody>${b.rows.map((r) => `<tr><td>${inline(r.label)}</td><td><progress value="${r.done}" max="${r.total}">` +
+        return `<table class="bars"><tbody>${b.rows.map((r) => `<tr><td>${inline(r.label)}</td><td><progress value="${r.done}" max="${r.total}" style="width:18rem">` +
           `${r.done}/${r.total}</progress></td><td>${inline(r.text)}</td></tr>`).join('')}</tbody></table>`;
     }
   });

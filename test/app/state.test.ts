@@ -235,6 +235,6 @@ describe('plan show and plan report once the plan runs', () => {
     expect(md).toContain('## Progress');
     expect(md).toMatch(/^\| Wave 1 · B: Dual-Write \| `█{7}░{13}` \| 1\/3 done \|$/m);
     const html = await render('html');
-    expect(html).toContain('<td>Wave 1 · B: Dual-Write</td><td><progress value="1" max="3">1/3</progress></td>');
+    expect(html).toContain('<td>Wave 1 · B: Dual-Write</td><td><progress value="1" max="3" style="width:18rem">1/3</progress></td>');
   });
 });

@@ -131,6 +131,12 @@ export async function setTaskStates(options: SetStateOptions): Promise<{ result:
     } else if (to === 'in-progress' && open.length) {
       notes.push(`${id} started while ${openText} ${open.length === 1 ? 'is' : 'are'} not done`);
     }
+    // Taking back a finished task would leave the tasks done after it done too early.
+    const doneAfter = SETTLED_STATUSES.includes(to) ? [] : analysis.successors[v]!.filter((w) => status[w] === 'done');
+    if (doneAfter.length) {
+      order.push({ message: `${id} cannot be ${to}: ${doneAfter.map((w) => analysis.taskIds[w]).join(', ')} ${doneAfter.length === 1 ? 'depends on it and is' : 'depend on it and are'} done`,
+        location: located(v), hint: 'set those back first, dependents before what they depend on' });
+    }
     if (status[v] === to) {
       unchanged.push(id);
       continue;
@@ -149,6 +155,8 @@ export async function setTaskStates(options: SetStateOptions): Promise<{ result:
   let plan = loaded.plan;
   if (states.size) {
     const edited = withTaskStates(text, file, plan, states);
+    // Another command (or an editor) wrote the file meanwhile: recording now would lose its change.
+    if (readTextFile(file) !== text) throw PlanInputError.single('changed while the states were being recorded; nothing was recorded', { location: { file }, hint: 'run the command again' });
     writeFileAtomic(file, edited, { force: true });
     plan = parsePlan(edited, file).plan;
   }

@@ -8,10 +8,16 @@ import { parsePlan } from '../../src/model/load.js';
 import { projectFinish } from '../../src/progress/progress.js';
 import { runCli, tempDir } from '../helpers.js';
 
-/** A fresh multi-tenant plan in a folder of its own. */
+let generated: string | undefined;
+/** A fresh multi-tenant plan (made by `plan new` once, then copied) in a folder of its own. */
 function freshPlan(): { cwd: string; file: string } {
+  if (generated === undefined) {
+    const made = tempDir();
+    expect(runCli(['new', 'multi-tenant', '--out', 'plan.yaml'], { cwd: made }).code).toBe(0);
+    generated = readFileSync(join(made, 'plan.yaml'), 'utf8');
+  }
   const cwd = tempDir();
-  expect(runCli(['new', 'multi-tenant', '--out', 'plan.yaml'], { cwd }).code).toBe(0);
+  writeFileSync(join(cwd, 'plan.yaml'), generated);
   return { cwd, file: join(cwd, 'plan.yaml') };
 }
 
@@ -236,5 +242,21 @@ describe('plan show and plan report once the plan runs', () => {
     expect(md).toMatch(/^\| Wave 1 · B: Dual-Write \| `█{7}░{13}` \| 1\/3 done \|$/m);
     const html = await render('html');
     expect(html).toContain('<td>Wave 1 · B: Dual-Write</td><td><progress value="1" max="3" style="width:18rem">1/3</progress></td>');
+  });
+});
+
+describe('states that would contradict the plan', () => {
+  it('a finished task is not taken back while a task done after it stays done; a flat status says where it goes', async () => {
+    const { file } = freshPlan();
+    await setTaskStates({ file, command: 'done', ids: ['T1', 'T2'] });
+    await expect(setTaskStates({ file, command: 'start', ids: ['T1'] })).rejects.toMatchObject({ exitCode: 1, message: expect.stringContaining('T1 cannot be in-progress: T2 depends on it and is done') });
+    await expect(setTaskStates({ file, command: 'fail', ids: ['T1'] })).rejects.toMatchObject({ exitCode: 1 });
+    // Dependents first, then what they depend on.
+    await setTaskStates({ file, command: 'start', ids: ['T2', 'T1'] });
+    expect(parsePlan(readFileSync(file, 'utf8'), file).plan.tasks.filter((t) => t.state).map((t) => [t.id, t.state!.status]))
+      .toEqual([['T1', 'in-progress'], ['T2', 'in-progress']]);
+
+    const flat = readFileSync(file, 'utf8').replace('  - id: T3\n', '  - id: T3\n    status: done\n');
+    expect(() => parsePlan(flat, file)).toThrow(/unknown field "status"\n\s+hint: a task's status goes under `state:`/);
   });
 });

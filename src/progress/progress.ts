@@ -64,7 +64,8 @@ export function planProgress(plan: Plan, analysis: Analysis): Progress {
   const ready: (ReadyTask & { v: number })[] = order
     .filter((v) => !settled(status[v]!) && predecessors[v]!.every((d) => settled(status[d]!)))
     .map((v) => ({
-      v, id: taskIds[v]!, title: tasks[v]!.title, wave: waveOf(v), status: status[v]!, slackHours: left.slack[v]!,
+      // Rounded (to 0.001 h): sums of fractional estimates must not read as slack.
+      v, id: taskIds[v]!, title: tasks[v]!.title, wave: waveOf(v), status: status[v]!, slackHours: Math.round(left.slack[v]! * 1000) / 1000,
       reason: predecessors[v]!.length ? `after ${predecessors[v]!.map((d) => `${taskIds[d]} (${status[d]})`).join(', ')}` : 'no dependencies',
     }));
   ready.sort((a, b) => a.slackHours - b.slackHours || a.wave - b.wave || a.v - b.v);

@@ -33,6 +33,7 @@ function editYaml(text: string, file: string, states: ReadonlyMap<number, TaskSt
   const tasks = doc.get('tasks', true);
   if (!isSeq(tasks)) throw new Error('a checked plan has a tasks sequence');
   const splices: { from: number; to: number; text: string }[] = [];
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
   for (const [i, state] of states) {
     const task = tasks.items[i];
     if (!isMap(task) || task.flow || !task.range) {
@@ -46,13 +47,14 @@ function editYaml(text: string, file: string, states: ReadonlyMap<number, TaskSt
     const lineStart = text.lastIndexOf('\n', keyStart.range[0] - 1) + 1;
     const indent = ' '.repeat(keyStart.range[0] - lineStart);
     const body = stringify(state, { lineWidth: 0 }).trimEnd().split('\n').map((l) => `${indent}  ${l}`).join('\n');
-    const block = `state:\n${body}\n`;
+    // The file's own line ends (a CRLF file stays CRLF).
+    const block = `state:\n${body}\n`.replace(/\n/g, eol);
     if (existing) {
       splices.push({ from: keyStart.range[0], to: endOfLine(text, (existing.value as { range: number[] }).range[1]!), text: block });
     } else {
       const last = pairs[pairs.length - 1]!;
       const end = endOfLine(text, ((last.value ?? last.key) as { range: number[] }).range[1]!);
-      splices.push({ from: end, to: end, text: `${end > 0 && text[end - 1] !== '\n' ? '\n' : ''}${indent}${block}` });
+      splices.push({ from: end, to: end, text: `${end > 0 && text[end - 1] !== '\n' ? eol : ''}${indent}${block}` });
     }
   }
   let out = text;

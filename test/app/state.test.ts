@@ -148,7 +148,7 @@ describe('recording states keeps the user\'s file', () => {
     expect(text).toContain('    depends: ["T1"]   # after the schema change\n');
   });
 
-  it('records state in a JSON plan as JSON, and refuses a task written on one line (exit 2, located)', () => {
+  it('records state in a JSON plan as JSON, and refuses a task written on one line (exit 2, located)', async () => {
     const cwd = tempDir();
     const plan = { version: 1, epic: { id: 'E', title: 'e' }, phases: [{ id: 'p', name: 'P', rollback: 'r', risk: 'low' }],
       tasks: [{ id: 'A', title: 'a', phase: 'p' }, { id: 'B', title: 'b', phase: 'p', depends: ['A'] }] };
@@ -157,6 +157,12 @@ describe('recording states keeps the user\'s file', () => {
     const written = readFileSync(join(cwd, 'plan.json'), 'utf8');
     expect(JSON.parse(written).tasks[0].state.status).toBe('done');
     expect(written).toMatch(/^\{\n {2}"version": 1,/);
+
+    // A file with CRLF line ends keeps them, in the new lines too.
+    writeFileSync(join(cwd, 'crlf.yaml'), 'version: 1\r\nepic: {id: E, title: e}\r\nphases:\r\n  - {id: p, name: P, rollback: r, risk: low}\r\ntasks:\r\n  - id: A # first\r\n    title: a\r\n    phase: p\r\n');
+    await setTaskStates({ file: join(cwd, 'crlf.yaml'), command: 'start', ids: ['A'], now: new Date('2026-11-23T09:00:00Z') });
+    expect(readFileSync(join(cwd, 'crlf.yaml'), 'utf8')).toBe('version: 1\r\nepic: {id: E, title: e}\r\nphases:\r\n  - {id: p, name: P, rollback: r, risk: low}\r\n' +
+      'tasks:\r\n  - id: A # first\r\n    title: a\r\n    phase: p\r\n    state:\r\n      status: in-progress\r\n      at: 2026-11-23T09:00:00Z\r\n');
 
     writeFileSync(join(cwd, 'flow.yaml'), 'version: 1\nepic: {id: E, title: e}\nphases:\n  - {id: p, name: P, rollback: r, risk: low}\ntasks:\n  - {id: A, title: a, phase: p}\n');
     const r = runCli(['done', 'flow.yaml', 'A'], { cwd });

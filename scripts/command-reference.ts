@@ -14,18 +14,26 @@ import Rehearse from '../commands/rehearse.js';
 import Report from '../commands/report.js';
 import Rules from '../commands/rules.js';
 import Show from '../commands/show.js';
+import Done from '../commands/done.js';
+import Fail from '../commands/fail.js';
+import Next from '../commands/next.js';
+import Skip from '../commands/skip.js';
+import Start from '../commands/start.js';
+import Status from '../commands/status.js';
 import TemplatesCheck from '../commands/templates/check.js';
 import Templates from '../commands/templates/index.js';
 import TemplatesShow from '../commands/templates/show.js';
 
 const COMMANDS: [string, Command.Class][] = [['new', New], ['check', Check], ['show', Show], ['graph', Graph], ['report', Report],
-  ['export', Export], ['rehearse', Rehearse], ['inspect', Inspect], ['rules', Rules], ['templates', Templates], ['templates show', TemplatesShow], ['templates check', TemplatesCheck]];
+  ['export', Export], ['rehearse', Rehearse], ['inspect', Inspect], ['status', Status], ['next', Next], ['start', Start], ['done', Done], ['skip', Skip], ['fail', Fail], ['rules', Rules], ['templates', Templates], ['templates show', TemplatesShow], ['templates check', TemplatesCheck]];
 
 interface FlagInfo { char?: string; description?: string; default?: unknown; options?: readonly string[]; type?: string; multiple?: boolean }
 
 export function commandReference(): string {
   const sections = COMMANDS.map(([id, cmd]) => {
     const args = Object.entries(cmd.args ?? {}).map(([name, a]) => ((a as { required?: boolean }).required ? name.toUpperCase() : `[${name.toUpperCase()}]`));
+    // A command that takes more arguments than it names (strict: false) repeats its last one.
+    if (cmd.strict === false && args.length) args[args.length - 1] += '...';
     const flags = Object.entries((cmd.flags ?? {}) as Record<string, FlagInfo>);
     const rows = flags.map(([name, f]) => {
       const value = f.type === 'boolean' ? '' : f.options ? ` ${f.options.join('\\|')}` : ' VALUE';

@@ -14,6 +14,7 @@
  * hold these algorithms against brute force and against graphlib's own (test/graph/).
  */
 import { taskHours, type Plan, type Task } from '../model/schema.js';
+import { longestPaths } from './schedule.js';
 import { cycleThrough, stronglyConnectedComponents } from './scc.js';
 
 
@@ -113,7 +114,7 @@ export function analyzePlan(plan: Plan): Analysis {
     waves,
     cycles,
     blockedByCycle: problems.blocked.map((v) => g.ids[v]!),
-    criticalPath: criticalPath(g, slots),
+    criticalPath: criticalPath(g, order),
     widestWave: widest ? { wave: widest.wave, size: widest.taskIds.length } : undefined,
     pointsOfNoReturn: g.tasks.filter((t) => t.point_of_no_return).map((t) => t.id),
   };
@@ -273,19 +274,7 @@ function summarizeWaves(g: IndexedGraph, slots: (ScheduledTask | undefined)[]): 
 }
 
 /** The chain of dependencies with the latest finish: what decides the plan's duration. */
-function criticalPath(g: IndexedGraph, slots: (ScheduledTask | undefined)[]) {
-  let end = -1;
-  slots.forEach((s, v) => {
-    if (s && (end === -1 || s.finish > slots[end]!.finish)) end = v;
-  });
-  if (end === -1) return { taskIds: [], hours: 0 };
-  const path = [end];
-  for (let current = slots[end]!; current.start > 0; ) {
-    // The first (in plan order) dependency that finishes exactly when this task can start.
-    const prev = g.predecessors[path[0]!]!.filter((d) => slots[d]!.finish === current.start).sort((a, b) => a - b)[0];
-    if (prev === undefined) break;
-    path.unshift(prev);
-    current = slots[prev]!;
-  }
-  return { taskIds: path.map((v) => g.ids[v]!), hours: slots[end]!.finish };
+function criticalPath(g: IndexedGraph, order: number[]) {
+  const { path, hours } = longestPaths(order, g.predecessors, g.successors, (v) => taskHours(g.tasks[v]!));
+  return { taskIds: path.map((v) => g.ids[v]!), hours };
 }

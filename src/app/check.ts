@@ -5,7 +5,9 @@
 import { checkFile, type CheckOptions } from '../check/pipeline.js';
 import type { CheckResult } from '../check/result.js';
 import { asciiPlan } from '../diagram/ascii.js';
+import { planProgress, type Progress } from '../progress/progress.js';
 import { formatCheck, formatShow } from '../text/check.js';
+import { formatProgress } from '../text/progress.js';
 import { toGithubAnnotations, toSarif } from '../text/sarif.js';
 import { useColor } from '../text/style.js';
 
@@ -37,7 +39,10 @@ export async function checkPlan(options: CheckPlanOptions): Promise<{ result: Ch
   }
 }
 
-export async function showPlan(options: CheckOptions & { file: string }): Promise<{ result: CheckResult; text: string }> {
-  const { result } = await checkFile(options.file, options);
-  return { result, text: formatShow(result, useColor()) };
+/** `plan show`; once any task records a state, with the plan's progress (`progress` in JSON). */
+export async function showPlan(options: CheckOptions & { file: string }): Promise<{ result: CheckResult & { progress?: Progress }; text: string }> {
+  const { result, loaded, analysis } = await checkFile(options.file, options);
+  const progress = planProgress(loaded.plan, analysis);
+  if (!progress.started) return { result, text: formatShow(result, useColor()) };
+  return { result: { ...result, progress }, text: `${formatShow(result, useColor())}\n\nProgress: ${formatProgress(progress)}` };
 }

@@ -11,6 +11,7 @@ import { writeFileAtomic } from '../io/files.js';
 import { toHtml, toMarkdown } from '../kickoff/document.js';
 import { kickoffDocument, type Diagrams } from '../kickoff/build.js';
 import type { Outline } from '../outline/outline.js';
+import { planProgress, type Progress } from '../progress/progress.js';
 
 export interface KickoffOptions extends CheckOptions {
   file: string;
@@ -31,12 +32,15 @@ export interface KickoffInput {
   outline: Outline;
   result: CheckResult;
   source: string;
+  /** Where the plan stands, once any task records a state. */
+  progress?: Progress;
 }
 
 /** The checked plan a kickoff is written from; a plan with errors gets no kickoff (exit 1). */
 export async function loadKickoff(file: string, options: CheckOptions = {}): Promise<KickoffInput> {
   const checked = requireNoErrors(await checkFile(file, options));
-  return { outline: checked.outline, result: checked.result, source: basename(file) };
+  const progress = planProgress(checked.loaded.plan, checked.analysis);
+  return { outline: checked.outline, result: checked.result, source: basename(file), ...(progress.started && { progress }) };
 }
 
 /** The Mermaid text of both views: what Markdown embeds and what HTML renders. */
@@ -47,7 +51,7 @@ export function kickoffMermaid(outline: Outline): { flow: string; gantt: string 
 
 /** The document text, given the diagrams (SVG ones for HTML). Pure: the examples test calls it too. */
 export function renderKickoff(input: KickoffInput, format: 'md' | 'html', diagrams: Diagrams): string {
-  const blocks = kickoffDocument(input.outline, input.result, diagrams, input.source);
+  const blocks = kickoffDocument(input.outline, input.result, diagrams, input.source, input.progress);
   return format === 'md' ? toMarkdown(blocks) : toHtml(`${input.outline.epic.title}: migration kickoff`, blocks);
 }
 

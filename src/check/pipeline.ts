@@ -11,6 +11,7 @@ import { parsePlan, type LoadedPlan } from '../model/load.js';
 import { buildOutline, type Outline } from '../outline/outline.js';
 import { loadRuleConfig, type RuleConfig } from '../rules/config.js';
 import { runRules, type RuleResults } from '../rules/run.js';
+import { STATE_RULES } from '../rules/integrity.js';
 import { loadParsersFor } from '../sql/engines.js';
 import { buildCheckResult, type CheckResult } from './result.js';
 
@@ -61,9 +62,12 @@ export async function checkLoaded(file: string, loaded: LoadedPlan, options: Che
 /**
  * The gate of every command that acts on a plan (draw, report, export, …): a plan with errors has no
  * trustworthy order, so it is refused with every error located (exit 1), as `plan check` would list them.
+ * `except` names rules a command can live with: by default the state rules, since recorded progress that
+ * contradicts the graph (a tracker closed an item early) is drift to report (`check`, `status`), not a
+ * reason to withhold a diagram, a report or an export.
  */
-export function requireNoErrors(checked: CheckedPlan): CheckedPlan {
-  const errors = checked.result.findings.filter((f) => f.severity === 'error');
+export function requireNoErrors(checked: CheckedPlan, except: ReadonlySet<string> = STATE_RULES): CheckedPlan {
+  const errors = checked.result.findings.filter((f) => f.severity === 'error' && !except.has(f.rule));
   if (errors.length === 0) return checked;
   throw new PlanInputError(
     [

@@ -3,6 +3,7 @@
  * or to one self-contained HTML file (diagrams inlined as SVG, no external CSS, fonts or scripts).
  * Inline text may use `**bold**` and `` `code` ``; everything else is escaped for the target.
  */
+import { progressBar } from '../progress/progress.js';
 
 export type Block =
   | { kind: 'heading'; level: 1 | 2 | 3; text: string; id?: string }
@@ -10,7 +11,9 @@ export type Block =
   | { kind: 'list'; items: string[]; checklist?: boolean }
   | { kind: 'table'; header: string[]; rows: string[][] }
   /** Mermaid text for Markdown; SVG for HTML, or a fallback text when no image could be drawn. */
-  | { kind: 'diagram'; title: string; mermaid: string; svg?: string; fallback?: string };
+  | { kind: 'diagram'; title: string; mermaid: string; svg?: string; fallback?: string }
+  /** Progress bars: `done` of `total`, with a label and the counts in words. */
+  | { kind: 'bars'; rows: { label: string; done: number; total: number; text: string }[] };
 
 export function toMarkdown(blocks: readonly Block[]): string {
   const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -26,6 +29,8 @@ export function toMarkdown(blocks: readonly Block[]): string {
         return [`| ${b.header.map(cell).join(' | ')} |`, `|${b.header.map(() => '---').join('|')}|`, ...b.rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
       case 'diagram':
         return `\`\`\`mermaid\n${b.mermaid.trimEnd()}\n\`\`\``;
+      case 'bars':
+        return ['| | progress | |', '|---|---|---|', ...b.rows.map((r) => `| ${cell(r.label)} | \`${progressBar(r.done, r.total, { full: '█', empty: '░' })}\` | ${cell(r.text)} |`)].join('\n');
     }
   });
   return `${out.join('\n\n')}\n`;
@@ -60,6 +65,9 @@ export function toHtml(title: string, blocks: readonly Block[]): string {
         return b.svg
           ? `<figure>${b.svg.replace(/^<\?xml[^>]*>\s*/, '').replace(/<!DOCTYPE[^>]*>\s*/, '')}<figcaption>${inline(b.title)}</figcaption></figure>`
           : `<figure><pre>${escapeHtml(b.fallback ?? b.mermaid)}</pre><figcaption>${inline(b.title)}</figcaption></figure>`;
+      case 'bars':
+        return `<table class="bars"><tbody>${b.rows.map((r) => `<tr><td>${inline(r.label)}</td><td><progress value="${r.done}" max="${r.total}" style="width:18rem">` +
+          `${r.done}/${r.total}</progress></td><td>${inline(r.text)}</td></tr>`).join('')}</tbody></table>`;
     }
   });
   return `<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n` +

@@ -32,7 +32,7 @@ export interface LoadedPlan {
 
 /** The `yaml` package, loaded on first need: a plan that parses cleanly never pays for it at start-up. */
 let yamlModule: typeof import('yaml') | undefined;
-function yaml(): typeof import('yaml') {
+export function yaml(): typeof import('yaml') {
   yamlModule ??= createRequire(import.meta.url)('yaml') as typeof import('yaml');
   return yamlModule;
 }
@@ -170,6 +170,8 @@ const KNOWN_FIELDS: Record<string, string[]> = {
 
 function unknownFieldHint(key: string, path: readonly PropertyKey[]): string {
   const where = path[0] === 'tasks' ? 'task' : path[0] === 'phases' ? 'phase' : path[0] === 'epic' ? 'epic' : 'root';
+  // A status written flat where the plan keeps it in one block: say where it goes.
+  if (where === 'task' && path.length === 2 && /^status/.test(key)) return 'a task\'s status goes under `state:` (status, at, by, note); plan done FILE ID writes it';
   const known = KNOWN_FIELDS[where] ?? [];
   const guess = didYouMean(key, known);
   return guess ? `did you mean "${guess}"?` : `known fields: ${known.join(', ')}`;

@@ -121,6 +121,29 @@ export const TaskSqlSchema = z.strictObject({
   irreversible: z.string().min(10).optional().describe('Why this change has no `down` (the task must be a point of no return).'),
 });
 
+/** Where a task stands while the plan runs; a task without `state` is `todo`. */
+export const TaskStatus = z.enum(['todo', 'in-progress', 'done', 'skipped', 'failed']);
+export type TaskStatusName = z.infer<typeof TaskStatus>;
+
+/** Statuses that let the tasks after it start: the work is finished, or deliberately not needed. */
+export const SETTLED_STATUSES: readonly TaskStatusName[] = ['done', 'skipped'];
+
+/**
+ * A task's state, recorded by `plan start|done|skip|fail` (or by hand). One block per task, so the
+ * plan reads as it runs: what, when, who, why. A checkpoint's `done` is its sign-off: `by` is who
+ * signed it off, `evidence` what they looked at.
+ */
+export const TaskStateSchema = z
+  .strictObject({
+    status: TaskStatus,
+    at: z.iso.datetime({ offset: true }).optional().describe('When the status was set (ISO 8601, e.g. 2026-11-23T16:05:00Z).'),
+    by: z.string().min(1).optional().describe('Who set it; for a checkpoint marked done, who signed it off.'),
+    note: z.string().min(1).optional().describe('Why, or what happened (a failure\'s cause, a skip\'s reason).'),
+    evidence: z.string().min(1).optional().describe('For a checkpoint\'s sign-off: what proves it passed (a query result, a dashboard, a ticket).'),
+  })
+  .describe('Where the task stands: todo (the default), in-progress, done, skipped or failed.');
+export type TaskState = z.infer<typeof TaskStateSchema>;
+
 export const TaskSchema = z
   .strictObject({
     id: TaskId,
@@ -144,6 +167,7 @@ export const TaskSchema = z
     point_of_no_return: z.boolean().default(false).describe('Past this task the plan cannot simply be rolled back.'),
     sql: TaskSqlSchema.optional().describe('The statements the task runs, their checks, and how they are undone.'),
     notes: z.string().optional(),
+    state: TaskStateSchema.optional(),
   })
   .describe('One unit of work in the migration.');
 
@@ -195,6 +219,11 @@ export type Epic = z.infer<typeof EpicSchema>;
 export type Plan = z.infer<typeof PlanSchema>;
 export type TaskKindName = z.infer<typeof TaskKind>;
 export type SizeName = z.infer<typeof Size>;
+
+/** A task's status: `todo` until something is recorded. */
+export function statusOf(task: Pick<Task, 'state'>): TaskStatusName {
+  return task.state?.status ?? 'todo';
+}
 
 /** Hours of work a size stands for when a task gives no estimate (a small step is half a day). */
 export const HOURS_BY_SIZE: Record<SizeName, number> = { small: 4, medium: 8, large: 24 };

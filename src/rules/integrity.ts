@@ -5,8 +5,12 @@
  * would be drawn, exported and run in the wrong order.
  */
 import { didYouMean } from '../errors.js';
+import { SETTLED_STATUSES, statusOf } from '../model/schema.js';
 import type { RuleContext } from './context.js';
 import type { Rule, RuleHit } from './types.js';
+
+/** The rules about recorded task states (not the graph): commands that read or record states run despite them. */
+export const STATE_RULES: ReadonlySet<string> = new Set(['done-after-dependencies', 'checkpoint-signed-off']);
 
 const integrity = (rule: Omit<Rule, 'category'>): Rule => ({ ...rule, category: 'integrity' });
 
@@ -114,6 +118,44 @@ export const integrityRules: Rule[] = [
     sources: GRAPH_SOURCES,
     check: (ctx) => ctx.analysis.problems.duplicateDependencies.map(({ task: v, k }) => ({
       path: dependsPath(ctx, v, k), taskId: ctx.tasks[v]!.id, message: `"${ctx.tasks[v]!.depends[k]}" is listed twice in depends` })),
+  }),
+  integrity({
+    id: 'done-after-dependencies', severity: 'error',
+    summary: 'A task is done only when every task it depends on is done or skipped.',
+    hint: 'finish (or skip) the dependencies first, or set this task back to in-progress',
+    why: 'A migration runs in dependency order: a backfill marked done before the column it fills exists, or a cleanup ' +
+      'done before the checkpoint that guards it, means the record is wrong or the order was broken. Either way, ' +
+      '`plan next` and `plan status` would build on a false state.',
+    sources: ['Taskwarrior (a task is blocked while a dependency is pending)', 'GitHub issues "blocked by"'],
+    check: (ctx) => {
+      const hits: RuleHit[] = [];
+      for (const v of ctx.scheduled()) {
+        if (statusOf(ctx.tasks[v]!) !== 'done') continue;
+        const open = ctx.analysis.predecessors[v]!.filter((d) => !SETTLED_STATUSES.includes(statusOf(ctx.tasks[d]!)));
+        if (open.length === 0) continue;
+        hits.push({ task: v, field: ['state', 'status'], message: `task "${ctx.tasks[v]!.id}" is done but depends on ` +
+          open.map((d) => `"${ctx.tasks[d]!.id}" (${statusOf(ctx.tasks[d]!)})`).join(', ') });
+      }
+      return hits;
+    },
+  }),
+  integrity({
+    id: 'checkpoint-signed-off', severity: 'error',
+    summary: 'A checkpoint marked done records its sign-off: who (`state.by`) and when (`state.at`).',
+    hint: 'add state.by and state.at (plan done FILE ID --by NAME records both), and state.evidence',
+    why: 'A checkpoint is a gate someone is accountable for: passing it without a name and a time leaves no one to ask ' +
+      'when the tasks behind it go wrong.',
+    sources: ['Change-advisory sign-off (ITIL)', 'GitHub environment protection rules (required reviewers)'],
+    check: (ctx) => {
+      const hits: RuleHit[] = [];
+      for (const v of ctx.scheduled()) {
+        const task = ctx.tasks[v]!;
+        if (task.kind !== 'checkpoint' || statusOf(task) !== 'done') continue;
+        const missing = (['by', 'at'] as const).filter((k) => task.state![k] === undefined);
+        if (missing.length) hits.push({ task: v, field: ['state'], message: `checkpoint "${task.id}" is done without a sign-off: no ${missing.map((k) => `state.${k}`).join(' or ')}` });
+      }
+      return hits;
+    },
   }),
   integrity({
     id: 'unknown-rule', severity: 'error',

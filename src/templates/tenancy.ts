@@ -70,6 +70,8 @@ export interface Tenancy {
   fk_indexes: ForeignKeyIndex[];
   /** The names of the indexes the plan builds: the foreign keys' and the re-scoped uniques'. */
   new_indexes: string[];
+  /** The largest owned table's rows: what a statement over every owned table (NOT NULL) is sized by. */
+  max_rows: number;
   /** The re-scoped uniques that are indexes of their own (not a table's UNIQUE constraint). */
   index_uniques: RescopedUnique[];
   /** The names of the re-scoped uniques' (tenant, …) indexes. */
@@ -101,7 +103,7 @@ const scopedByParent = (columns: string[], via: ForeignKeyDef | undefined) => vi
 export function tenancy(schema: DatabaseSchema | undefined, roots: string[], column: string, rows: number): Tenancy {
   if (!schema) {
     const tables = roots.map((name) => ({ name, root: true, parent: '', join: [], nullable_parent: false, key: 'id', keyless: '', rows, depth: 0 }));
-    return { tables, names: roots, roots: tables, unreachable: [], uniques: [], fk_indexes: [], new_indexes: [], index_uniques: [], unique_indexes: [] };
+    return { tables, names: roots, roots: tables, unreachable: [], uniques: [], fk_indexes: [], new_indexes: [], max_rows: rows, index_uniques: [], unique_indexes: [] };
   }
   if (schema.engine === 'mongodb') {
     throw PlanInputError.single('multi-tenant from a schema follows foreign keys, which MongoDB collections do not have', {
@@ -144,7 +146,7 @@ export function tenancy(schema: DatabaseSchema | undefined, roots: string[], col
     tables, names: tables.map((t) => t.name), roots: tables.filter((t) => t.root),
     unreachable: schema.tables.map((t) => t.name).filter((n) => !ownedNames.has(n) && n !== TENANTS_TABLE),
     uniques, fk_indexes: fkIndexes, new_indexes: [...fkIndexes.map((i) => i.name), ...uniques.map((u) => u.new_name)],
-    index_uniques: uniques.filter((u) => !u.constraint), unique_indexes: uniques.map((u) => u.new_name),
+    max_rows: Math.max(rows, ...tables.map((t) => t.rows)), index_uniques: uniques.filter((u) => !u.constraint), unique_indexes: uniques.map((u) => u.new_name),
   };
 }
 

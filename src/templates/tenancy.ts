@@ -151,9 +151,16 @@ export function tenancy(schema: DatabaseSchema | undefined, roots: string[], col
 }
 
 export function tenancyHelpers(binding: SchemaBinding): Record<string, HelperDelegate> {
+  // A template asks for several parts of the same tenancy: computed once per set of arguments.
+  const computed = new Map<string, Tenancy>();
   const of = (roots: string[], column: string, rows: number) => {
-    const t = tenancy(binding.schema, roots, column, rows);
-    for (const name of t.names) binding.touched.add(name);
+    const key = JSON.stringify([roots, column, rows]);
+    let t = computed.get(key);
+    if (!t) {
+      t = tenancy(binding.schema, roots, column, rows);
+      for (const name of t.names) binding.touched.add(name);
+      computed.set(key, t);
+    }
     return t;
   };
   return {

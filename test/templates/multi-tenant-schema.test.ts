@@ -21,7 +21,7 @@ import { startEmbedded } from '../../src/rehearse/postgres.js';
 import { expandTemplate } from '../../src/templates/expand.js';
 import { findTemplate } from '../../src/templates/registry.js';
 import { fixture, ROOT, runCli, tempDir } from '../helpers.js';
-import { serverForBlock } from '../rehearse/servers.js';
+import { serverForBlock, startMariadb } from '../rehearse/servers.js';
 
 const FIXTURE = fixture('schema', 'saas.postgres.json');
 const OWNED = ['accounts', 'projects', 'tasks', 'comments', 'task_labels'];
@@ -246,7 +246,7 @@ describe('plan new --schema and plan check --strict', () => {
 });
 
 /** `plan new --schema` then `plan rehearse` (every up, verify, down; each down restores its snapshot). */
-function rehearse(engine: 'postgres' | 'sqlite', schemaFile: string, url?: string) {
+function rehearse(schemaFile: string, url?: string) {
   const out = join(tempDir(), 'mt.plan.yaml');
   const made = runCli(['new', 'multi-tenant', '--schema', schemaFile, '--tables', 'accounts', '--out', out]);
   expect(made.code, made.stderr).toBe(0);
@@ -280,19 +280,29 @@ const withoutUniques = (engine: Engine) => variant(engine, (s) => {
 describe('plan rehearse on PostgreSQL (embedded)', () => {
   const url = serverForBlock(startEmbedded, (server) => server.stop(false));
   it('the chain, the tenant keys, row-level security and NOT NULL', () => {
-    rehearse('postgres', withoutUniques('postgres'), url());
+    rehearse(withoutUniques('postgres'), url());
   });
   it.runIf(startFromSchema)('the whole fixture, uniques re-scoped', () => {
-    const json = rehearse('postgres', FIXTURE, url());
+    const json = rehearse(FIXTURE, url());
     expect(json.rows.some((r: { task: string }) => r.task === 'K2')).toBe(true);
   });
 });
 
 describe('plan rehearse on SQLite', () => {
   it('the chain, the tenant keys and the NOT NULL triggers', () => {
-    rehearse('sqlite', withoutUniques('sqlite'));
+    rehearse(withoutUniques('sqlite'));
   });
   it.runIf(startFromSchema)('the whole fixture, uniques re-scoped', () => {
-    rehearse('sqlite', variant('sqlite'));
+    rehearse(variant('sqlite'));
+  });
+});
+
+describe('plan rehearse on MySQL: MariaDB via --url', () => {
+  const url = serverForBlock(startMariadb, (server) => server.stop());
+  it('the chain (multi-table UPDATE … JOIN), the tenant keys and NOT NULL', () => {
+    rehearse(withoutUniques('mysql'), url());
+  });
+  it.runIf(startFromSchema)('the whole fixture, uniques re-scoped', () => {
+    rehearse(variant('mysql'), url());
   });
 });

@@ -141,6 +141,9 @@ describe('multi-tenant from a schema (PostgreSQL)', () => {
     const k1 = up(task(plan, 'K1'));
     expect(k1).toContain('ALTER TABLE accounts ADD CONSTRAINT accounts_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenants (id) NOT VALID');
     expect(k1).toContain('ALTER TABLE accounts VALIDATE CONSTRAINT accounts_tenant_id_fkey');
+    // Each committed on its own: in one transaction the ADD's lock would last through the VALIDATE's scan.
+    const own = task(plan, 'K1').sql!.up.map(statementOf).filter((s) => /NOT VALID|VALIDATE/.test(s.run));
+    expect(own.map((s) => s.transaction)).toEqual([false, false]);
     // The self-reference too (tasks.parent_task_id); not accounts.country_id (countries is not owned).
     expect(k1.filter((s) => s.startsWith('CREATE INDEX'))).toEqual([
       'CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_projects_tenant_id_account_id ON projects (tenant_id, account_id)',

@@ -157,6 +157,11 @@ export function carriedWords(facts: ReplacedColumn): string {
   return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
 }
 
+/** A column's NOT NULL, DEFAULT and COMMENT as a MySQL column definition writes them after the type. */
+export function restatedDefinition(facts: Pick<ReplacedColumn, 'not_null' | 'default' | 'comment'>): string {
+  return `${facts.not_null ? ' NOT NULL' : ' NULL'}${facts.default !== null ? ` DEFAULT ${facts.default}` : ''}${facts.comment !== null ? ` COMMENT ${sqlString(facts.comment)}` : ''}`;
+}
+
 /** An SQL string literal: single quotes, a quote doubled. */
 export function sqlString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
@@ -193,6 +198,11 @@ export function columnFactsHelpers(binding: SchemaBinding): Record<string, Helpe
       const gate = rest.length > 1 && typeof rest[0] === 'string' ? rest[0] : '';
       return [...steps, ...(steps.length > 0 ? [gate] : [])].filter((id) => typeof id === 'string' && id !== '');
     },
+    /**
+     * `(restated_definition facts)`: what follows the type in a MySQL MODIFY that must keep the column as it was —
+     * ` NOT NULL DEFAULT 'x' COMMENT 'y'` (NULL when it may be NULL); empty without the schema's facts.
+     */
+    restated_definition: (facts: ReplacedColumn | null) => (facts ? restatedDefinition(facts) : ''),
     /** `(sql_string comment)`: a value as an SQL string literal ('it''s'). */
     sql_string: (value: string) => sqlString(String(value)),
   };

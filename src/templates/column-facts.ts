@@ -76,9 +76,11 @@ function substitute(text: string, column: string, by: string): string {
   return text.replace(new RegExp(`(?<![A-Za-z0-9$])${escape(column)}(?![A-Za-z0-9$])`, 'g'), by);
 }
 
-/** The new index's name: the old one with the column's name replaced, or the new columns appended; within the limit. */
+/** The new index's name: the old one with the column's name replaced, or the new columns appended; within the limit, and unique. */
 export function carriedName(name: string, column: string, newColumns: string[], taken: Set<string>): string {
-  const replaced = name.includes(column) ? name.split(column).join(newColumns.join('_')) : `${name}_${newColumns.join('_')}`;
+  // The column's name as a part of the index's, between underscores (`users_id_idx` for `id`, never inside `idx`).
+  const part = new RegExp(`(^|_)${escape(column)}(?=_|$)`, 'g');
+  const replaced = part.test(name) ? name.replace(part, (_m, lead: string) => `${lead}${newColumns.join('_')}`) : `${name}_${newColumns.join('_')}`;
   let candidate = replaced.slice(0, NAME_LIMIT);
   for (let n = 2; taken.has(candidate); n++) candidate = `${replaced.slice(0, NAME_LIMIT - String(n).length - 1)}_${n}`;
   taken.add(candidate);

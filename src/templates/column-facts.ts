@@ -58,6 +58,11 @@ export interface ReplacedColumn {
   incoming: CarriedKey[];
   /** Foreign keys the plan cannot carry (a type change, a split): listed for the DBA, each side must change. */
   listed_keys: CarriedKey[];
+  /**
+   * A split's unique indexes hold a half that is NULL where the whole had no space: engines take NULLs as distinct,
+   * so two such rows the old unique refused would both pass (PostgreSQL 15+ has NULLS NOT DISTINCT for it).
+   */
+  nulls_distinct_risk: boolean;
   /** The column is part of the primary key: not something a replace can take over online. */
   in_primary_key: boolean;
   /** Whether anything is carried by statements after the backfill (indexes, constraints, NOT NULL, comment). */
@@ -139,6 +144,7 @@ export function replacedColumn(table: TableDef, column: ColumnDef, newColumns: s
     foreign_keys: keysCarried ? outgoing : [],
     incoming: keysCarried ? pointing : [],
     listed_keys: keysCarried ? [] : [...outgoing, ...pointing],
+    nulls_distinct_risk: kind === 'split-column' && [...indexes, ...uniques].some((i) => i.unique),
     in_primary_key: table.primary_key.includes(column.name),
     carries: false,
     retires: false,

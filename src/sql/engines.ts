@@ -103,13 +103,18 @@ const LOADERS: Record<Engine, () => Promise<RawParser>> = {
   },
 };
 
+/** One `DROP INDEX IF EXISTS name` or `DROP FOREIGN KEY IF EXISTS name` clause of MariaDB's ALTER TABLE. */
+const DROP_IF_EXISTS = String.raw`DROP\s+(INDEX|FOREIGN\s+KEY)\s+IF\s+EXISTS\s+\w+`;
+
 /**
- * Whole statements MySQL 8 and MariaDB both run that node-sql-parser 5.4 rejects, matched exactly: the
- * isolation level a consistent archive read needs (at REPEATABLE READ, CREATE TABLE … SELECT share-locks
- * every row it reads).
+ * Whole statements the servers run that node-sql-parser 5.4 rejects, matched exactly: the isolation level a
+ * consistent archive read needs (at REPEATABLE READ, CREATE TABLE … SELECT share-locks every row it reads),
+ * on MySQL 8 and MariaDB; MariaDB's (10.1.4+) idempotent drops of indexes and foreign keys, which templates
+ * emit only for a schema that says MariaDB.
  */
 const MYSQL_GRAMMAR_GAPS = [
   /^\s*SET\s+(SESSION\s+)?TRANSACTION\s+ISOLATION\s+LEVEL\s+(READ\s+UNCOMMITTED|READ\s+COMMITTED|REPEATABLE\s+READ|SERIALIZABLE)\s*;?\s*$/i,
+  new RegExp(String.raw`^\s*ALTER\s+TABLE\s+\w+\s+${DROP_IF_EXISTS}(\s*,\s*${DROP_IF_EXISTS})*(\s*,\s*ALGORITHM\s*=\s*INPLACE)?(\s*,\s*LOCK\s*=\s*NONE)?\s*;?\s*$`, 'i'),
 ];
 
 /**

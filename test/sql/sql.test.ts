@@ -59,6 +59,15 @@ describe('the parsers', () => {
     expect(parseSql('mysql', 'SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED; DROP TABLE users').error).toBeDefined();
   });
 
+  it('MySQL: MariaDB\'s DROP INDEX / FOREIGN KEY IF EXISTS clauses are known; other text around them is not', () => {
+    for (const text of ['ALTER TABLE users DROP INDEX IF EXISTS users_a_idx, DROP INDEX IF EXISTS users_b_key, ALGORITHM=INPLACE, LOCK=NONE',
+      'alter table invites drop foreign key if exists invites_owner_fkey']) {
+      expect(parseSql('mysql', text).error, text).toBeUndefined();
+    }
+    expect(parseSql('mysql', 'ALTER TABLE users DROP INDEX IF EXISTS a, DROP COLUMN IF EXISTS b').error).toBeDefined();
+    expect(parseSql('mysql', 'ALTER TABLE users DROP INDEX IF EXISTS a; DROP TABLE users').error).toBeDefined();
+  });
+
   it('placeholders parse as values on every engine', () => {
     expect(parseSql('postgres', 'UPDATE t SET a = :x WHERE id >= :from AND id < :to').error).toBeUndefined();
     expect(parseSql('mysql', 'UPDATE t SET a = :x WHERE id >= :from AND id < :to').error).toBeUndefined();

@@ -64,7 +64,7 @@ function header(template: TemplateRef, parameters: ParameterValues, schemaRef: s
 function schemaSection(binding: SchemaBinding): string {
   if (!binding.schema) return '';
   const section = planSection(binding.schema, [...binding.touched]);
-  return `${stringify({ schema: section }, { collectionStyle: 'block', lineWidth: 0 })}`;
+  return stringify({ schema: section }, { collectionStyle: 'block', lineWidth: 0, aliasDuplicateObjects: false });
 }
 
 function renderBody(template: TemplateRef, parameters: ParameterValues, binding: SchemaBinding): string {

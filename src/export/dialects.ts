@@ -37,12 +37,17 @@ export function cleoText(body: string): { description: string; notes: string } {
   const more = '\n\n(continued in the note)';
   const room = CLEO_LIMITS.description - length(more);
   const lines = body.split('\n');
-  let head = '';
   let taken = 0;
-  while (taken < lines.length && length(head) + length(lines[taken]!) + (taken ? 1 : 0) <= room) head += (taken++ ? '\n' : '') + lines[taken - 1];
+  let used = 0;
+  for (; taken < lines.length; taken++) {
+    const next = used + (taken > 0 ? 1 : 0) + length(lines[taken]!);
+    if (next > room) break;
+    used = next;
+  }
   const chars = [...body];
   // A first line longer than the room is cut where the room ends.
-  const [description, notes] = taken === 0 ? [chars.slice(0, room).join(''), chars.slice(room).join('')] : [head, lines.slice(taken).join('\n')];
+  const [description, notes] = taken === 0 ? [chars.slice(0, room).join(''), chars.slice(room).join('')]
+    : [lines.slice(0, taken).join('\n'), lines.slice(taken).join('\n')];
   return { description: `${description.trimEnd()}${more}`, notes: notes.replace(/^\n+/, '') };
 }
 
@@ -87,7 +92,7 @@ export const DIALECTS: Dialect[] = [
     refuse: backlogRefusals },
   { name: 'beads', kind: 'script', summary: 'beads `bd create` with --parent, --deps blocked-by:ID, --acceptance' },
   { name: 'beads-jsonl', kind: 'file', summary: 'beads JSONL for `bd import`' },
-  { name: 'github', kind: 'script', summary: 'GitHub `gh issue create`, labels created first, sub-issues (--parent) and --blocked-by',
+  { name: 'github', kind: 'script', summary: 'GitHub `gh issue create`, missing labels created first, sub-issues (--parent) and --blocked-by',
     limits: 'needs a gh recent enough to have `issue create --parent/--blocked-by`', refuse: noNewline('GitHub') },
   { name: 'jira-csv', kind: 'file', summary: 'Jira CSV import: Issue ID, Parent (parents first), repeated "Blocked by" link columns',
     limits: 'map the "Blocked by" columns to the link type "is blocked by" in the import wizard' },

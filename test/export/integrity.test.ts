@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { exportPlan } from '../../src/app/export.js';
 import { PlanInputError } from '../../src/errors.js';
+import { cleoText } from '../../src/export/dialects.js';
 import { ROOT, runCli, tempDir } from '../helpers.js';
 import {
   backlogProject, callsOf, countTaskwarrior, parseCsv, expected, expectedByTitle, exportScript, listBacklog, readBacklog, readBacklogByTitle,
@@ -100,6 +101,23 @@ describe('cleo, through a stand-in that answers as cleo 0.98.4 does', () => {
       }
     }
     expect(criteria).toBeGreaterThan(30);
+  });
+});
+
+describe('cleoText', () => {
+  it('keeps a description within 2,000 characters, whole lines, and puts the rest in the note', () => {
+    const lines = Array.from({ length: 60 }, (_, i) => `- [ ] criterion ${i}, ${'é'.repeat(40)}`);
+    const { description, notes } = cleoText(lines.join('\n'));
+    expect([...description].length).toBeLessThanOrEqual(2000);
+    expect(description).toMatch(/\(continued in the note\)$/);
+    expect(`${description.replace(/\n\n\(continued in the note\)$/, '')}\n${notes}`).toBe(lines.join('\n'));
+  });
+
+  it('cuts a first line longer than 2,000 characters where the room ends', () => {
+    const body = 'x'.repeat(2500);
+    const { description, notes } = cleoText(body);
+    expect([...description].length).toBe(2000);
+    expect(description.replace(/\n\n\(continued in the note\)$/, '') + notes).toBe(body);
   });
 });
 

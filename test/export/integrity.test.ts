@@ -75,6 +75,7 @@ describe('cleo, through a stand-in that answers as cleo 0.98.4 does', () => {
     const r = runScript(await exportScript(writePlan(dir, FIRST), 'cleo', dir), dir, { PLAN_FAKE_LOG: log, PLAN_FAKE_CT_SESSION: 'required' });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain('Session required: start one with ct session start');
+    expect(r.stderr).toContain('hint: cleo refuses adds outside a session by default: run `ct config set session.enforcement warn`');
     expect(stateOf(dir, 'cleo').size).toBe(0);
     expect(callsOf(log)).toHaveLength(1);
   });

@@ -105,6 +105,22 @@ describe('cleo, through a stand-in that answers as cleo 0.98.4 does', () => {
   });
 });
 
+describe('every tracker answer is checked', () => {
+  it.each([
+    ['cleo', 'null'],
+    ['cleo', '{"success":true,"task":{"id":null}}'],
+    ['beads', 'Error: database is locked'],
+    ['beads', ''],
+    ['github', 'could not create issue: HTTP 422'],
+  ])('%s answering %j with exit 0: the script stops with the answer and records nothing', async (to, answer) => {
+    const dir = tempDir();
+    const r = runScript(await exportScript(writePlan(dir, FIRST), to, dir), dir, { PLAN_FAKE_LOG: join(dir, 'calls.log'), PLAN_FAKE_ANSWER: answer });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`plan export: ${to} created nothing for EPIC; it answered: ${answer}`);
+    expect(stateOf(dir, to).size).toBe(0);
+  });
+});
+
 describe('cleoText', () => {
   it('keeps a description within 2,000 characters, whole lines, and puts the rest in the note', () => {
     const lines = Array.from({ length: 60 }, (_, i) => `- [ ] criterion ${i}, ${'é'.repeat(40)}`);

@@ -56,8 +56,10 @@ export async function syncFromTracker(options: SyncOptions): Promise<SyncReport>
 
 /** A line per task (id, status, the tracker's word and id), then the drift. */
 export function formatSync(report: SyncReport): string {
-  const width = Math.max(...report.tasks.map((t) => t.id.length));
-  const lines = report.tasks.map((t) => `${t.id.padEnd(width)}  ${t.status.padEnd(11)}  ${t.trackerId ? `${report.dialect} ${t.trackerId} (${t.trackerStatus})` : '-'}  ${t.title}`);
+  const held = report.tasks.map((t) => (t.trackerId ? `${t.trackerId} (${t.trackerStatus})` : '-'));
+  const idWidth = Math.max(...report.tasks.map((t) => t.id.length));
+  const heldWidth = Math.max(...held.map((h) => h.length));
+  const lines = report.tasks.map((t, i) => `${t.id.padEnd(idWidth)}  ${t.status.padEnd(11)}  ${held[i]!.padEnd(heldWidth)}  ${t.title}`);
   const done = report.tasks.filter((t) => t.status === 'done').length;
   lines.push('', `${done} of ${report.tasks.length} done in ${report.dialect}; ${report.drift.length === 0 ? 'no drift' : `drift (${report.drift.length}):`}`);
   for (const d of report.drift) lines.push(`  ${d.kind}: ${d.message}`);

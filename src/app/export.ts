@@ -61,6 +61,7 @@ export async function exportPlan(options: ExportOptions): Promise<ExportResult> 
     source: basename(options.file),
     // Per plan (outline key): a second plan exported from the same folder keeps its own state.
     stateFile: `.plan-export-${dialect.name}-${model.key}.state`,
+    legacyStateFile: `.plan-export-${dialect.name}-${model.epic.id}.state`,
   });
   const written = Boolean(options.out) && !options.dryRun;
   if (written) writeFileAtomic(options.out!, text, { force: options.force, mode: dialect.kind === 'script' ? 0o755 : 0o644 });

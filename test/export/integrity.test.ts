@@ -68,6 +68,22 @@ describe('two plans exported from one folder', () => {
   });
 });
 
+describe('a state file from before state was per plan', () => {
+  it('stops the script instead of creating the plan again or skipping another plan\'s tasks, and says how to go on', async () => {
+    const dir = tempDir();
+    const log = join(dir, 'calls.log');
+    writeFileSync(join(dir, '.plan-export-beads-EPIC.state'), 'EPIC\tbd-1\nA\tbd-2\n');
+    const script = await exportScript(writePlan(dir, FIRST), 'beads', dir);
+    const r = runScript(script, dir, { PLAN_FAKE_LOG: log });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/\.plan-export-beads-EPIC\.state is the state of an earlier export[\s\S]*hint: if that export was of this plan, rename it: mv \.plan-export-beads-EPIC\.state \.plan-export-beads-[0-9a-f]{12}\.state/);
+    expect(callsOf(log)).toEqual([]);
+    const state = r.stderr.match(/PLAN_EXPORT_STATE=(\S+)/)![1]!;
+    expect(runScript(script, dir, { PLAN_FAKE_LOG: log, PLAN_EXPORT_STATE: state }).status).toBe(0);
+    expect(callsOf(log).filter((c) => c.creating)).toHaveLength(4);
+  });
+});
+
 describe('cleo, through a stand-in that answers as cleo 0.98.4 does', () => {
   it('an add refused under session enforcement ({"success":false} and exit 0) stops the script with cleo\'s message and records nothing', async () => {
     const dir = tempDir();

@@ -44,11 +44,12 @@ export async function exportPlan(options: ExportOptions): Promise<ExportResult> 
   const model = checked.outline;
   const refusals: ErrorDetail[] = [];
   for (const item of [model.epic, ...model.tasks]) {
-    const why = dialect.refuseTitle?.(item);
-    if (!why) continue;
-    const index = plan.tasks.findIndex((t) => t.id === item.id);
-    const path = index >= 0 ? ['tasks', index, 'title'] : ['epic', 'title'];
-    refusals.push({ message: `${why}: "${item.title}"`, location: { ...locate(path), path: path.join('.') }, hint: `change the title, or export --to another tracker` });
+    for (const refusal of dialect.refuse?.(item) ?? []) {
+      const index = plan.tasks.findIndex((t) => t.id === item.id);
+      const path = index >= 0 ? ['tasks', index, refusal.field] : ['epic', refusal.field];
+      const what = refusal.field === 'title' ? `: ${JSON.stringify(item.title)}` : '';
+      refusals.push({ message: `${refusal.message}${what}`, location: { ...locate(path), path: path.join('.') }, hint: `change the ${refusal.field}, or export --to another tracker` });
+    }
   }
   if (refusals.length > 0) throw new PlanInputError(refusals);
 
@@ -58,7 +59,9 @@ export async function exportPlan(options: ExportOptions): Promise<ExportResult> 
     ...model,
     dialect: dialect.name,
     source: basename(options.file),
-    stateFile: `.plan-export-${dialect.name}-${model.epic.id}.state`,
+    // Per plan (outline key): a second plan exported from the same folder keeps its own state.
+    stateFile: `.plan-export-${dialect.name}-${model.key}.state`,
+    legacyStateFile: `.plan-export-${dialect.name}-${model.epic.id}.state`,
   });
   const written = Boolean(options.out) && !options.dryRun;
   if (written) writeFileAtomic(options.out!, text, { force: options.force, mode: dialect.kind === 'script' ? 0o755 : 0o644 });

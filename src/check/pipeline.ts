@@ -4,6 +4,7 @@
  * diagrams, exports and the kickoff document draw from. Each command then states its gate: `check` and
  * `show` report errors; every command that acts on a plan calls `requireNoErrors` first.
  */
+import { basename } from 'node:path';
 import { ExitCode, PlanInputError } from '../errors.js';
 import { analyzePlan, type Analysis } from '../analysis/analyze.js';
 import { readTextFile } from '../io/files.js';
@@ -53,7 +54,7 @@ export async function checkLoaded(file: string, loaded: LoadedPlan, options: Che
   return {
     file, loaded, analysis, rules, result,
     get outline() {
-      outline ??= buildOutline(loaded.plan, analysis);
+      outline ??= buildOutline(loaded.plan, analysis, basename(file));
       return outline;
     },
   };

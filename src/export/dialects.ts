@@ -12,26 +12,88 @@ export interface Dialect {
   summary: string;
   /** Said with every export: what this tracker cannot carry. */
   limits?: string;
-  /** Why the tracker would refuse this title, if it would. */
-  refuseTitle?: (item: OutlineTask | ViewEpic) => string | undefined;
+  /** What the tracker would refuse (or change) in this item: checked at export time, never half-way through a run. */
+  refuse?: (item: OutlineTask | ViewEpic) => Refusal[];
 }
 
-const noNewline = (tracker: string) => (item: OutlineTask | ViewEpic) =>
-  item.title.includes('\n') ? `${tracker} refuses a line break in a title` : undefined;
+/** One thing a tracker would refuse, and the item's field it is in. */
+export interface Refusal {
+  field: 'title' | 'description' | 'phase';
+  message: string;
+}
+
+/** cleo counts characters (bash in a UTF-8 locale), so these count code points. */
+const length = (s: string) => [...s].length;
+
+/** What cleo 0.98.4 holds (its validation.sh): measured in the field notes, "cleo, measured against the real tool". */
+export const CLEO_LIMITS = { title: 120, description: 2000, note: 5000 } as const;
+
+/**
+ * A body as cleo can hold it: a description within its 2,000 characters (whole lines, then a pointer)
+ * and the rest as the task's one note (`--notes`, at most 5,000; more is refused at export time).
+ */
+export function cleoText(body: string): { description: string; notes: string } {
+  if (length(body) <= CLEO_LIMITS.description) return { description: body, notes: '' };
+  const more = '\n\n(continued in the note)';
+  const room = CLEO_LIMITS.description - length(more);
+  const lines = body.split('\n');
+  let taken = 0;
+  let used = 0;
+  for (; taken < lines.length; taken++) {
+    const next = used + (taken > 0 ? 1 : 0) + length(lines[taken]!);
+    if (next > room) break;
+    used = next;
+  }
+  const chars = [...body];
+  // A first line longer than the room is cut where the room ends.
+  const [description, notes] = taken === 0 ? [chars.slice(0, room).join(''), chars.slice(room).join('')]
+    : [lines.slice(0, taken).join('\n'), lines.slice(taken).join('\n')];
+  return { description: `${description.trimEnd()}${more}`, notes: notes.replace(/^\n+/, '') };
+}
+
+function cleoRefusals(item: OutlineTask | ViewEpic): Refusal[] {
+  const out: Refusal[] = [];
+  const title = (message: string) => out.push({ field: 'title', message });
+  const t = item.title;
+  if (t.startsWith('-')) title('cleo refuses a title that starts with "-"');
+  if (/[\r\n]/.test(t)) title('cleo refuses a line break in a title');
+  if (t.includes('\\n')) title('cleo refuses a backslash-n ("\\n") in a title');
+  if (/[\u200b\u200c\u200d\ufeff\u2060\u00ad]/.test(t)) title('cleo refuses zero-width characters in a title');
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(t)) title('cleo refuses control characters in a title');
+  if (length(t) > CLEO_LIMITS.title) title(`cleo refuses a title over ${CLEO_LIMITS.title} characters (${length(t)})`);
+  const notes = length(cleoText(item.body).notes);
+  if (notes > CLEO_LIMITS.note) {
+    out.push({ field: 'description', message: `cleo holds ${CLEO_LIMITS.description} characters of description and ${CLEO_LIMITS.note} of note; this task's text is ${length(item.body)}` });
+  }
+  if ('phase' in item && !/^[a-z][a-z0-9-]*$/.test(item.phase)) {
+    out.push({ field: 'phase', message: `cleo refuses the phase id "${item.phase}" (lowercase letters, digits and "-", starting with a letter)` });
+  }
+  return out;
+}
+
+function backlogRefusals(item: OutlineTask | ViewEpic): Refusal[] {
+  if (item.title.trim() === '') return [{ field: 'title', message: 'Backlog.md refuses a title of spaces' }];
+  if (item.title !== item.title.trim()) return [{ field: 'title', message: 'Backlog.md trims the spaces around a title, so it would not hold it as written' }];
+  return [];
+}
+
+const noNewline = (tracker: string) => (item: OutlineTask | ViewEpic): Refusal[] =>
+  /[\r\n]/.test(item.title) ? [{ field: 'title', message: `${tracker} refuses a line break in a title` }] : [];
 
 export const DIALECTS: Dialect[] = [
-  { name: 'cleo', kind: 'script', summary: 'cleo / claude-todo `ct add` commands, ids captured from --json',
-    limits: 'acceptance criteria and files that contain a comma go in the description (cleo splits those flags on commas)',
-    refuseTitle: (item) => (item.title.startsWith('-') ? 'cleo refuses a title that starts with "-"' : noNewline('cleo')(item)) },
+  { name: 'cleo', kind: 'script', summary: 'cleo / claude-todo `ct add` commands, ids captured from --json and checked',
+    limits: 'acceptance criteria and files that contain a comma or a line break are only in the text (cleo splits those flags on commas); text past 2,000 characters goes in the task\'s note',
+    refuse: cleoRefusals },
   { name: 'taskwarrior', kind: 'script', summary: 'Taskwarrior: one `task import` per task (uuid, depends), titles byte-identical',
     limits: 'Taskwarrior has no parent field: the epic is a task tagged +epic, and each task carries it in the UDA plan_parent and its project' },
   { name: 'taskwarrior-import', kind: 'file', summary: 'Taskwarrior `task import` JSON (uuid + depends)',
     limits: 'Taskwarrior has no parent field: the epic is a task tagged +epic, and each task carries it in the UDA plan_parent and its project' },
-  { name: 'backlog', kind: 'script', summary: 'Backlog.md `backlog task create` with -p parent, --dep, --ac, -l, --priority' },
+  { name: 'backlog', kind: 'script', summary: 'Backlog.md `backlog task create` with -p parent, --dep, --ac, -l, --priority; each task labelled with its plan id',
+    refuse: backlogRefusals },
   { name: 'beads', kind: 'script', summary: 'beads `bd create` with --parent, --deps blocked-by:ID, --acceptance' },
   { name: 'beads-jsonl', kind: 'file', summary: 'beads JSONL for `bd import`' },
-  { name: 'github', kind: 'script', summary: 'GitHub `gh issue create`, labels created first, sub-issues (--parent) and --blocked-by',
-    limits: 'needs a gh recent enough to have `issue create --parent/--blocked-by`', refuseTitle: noNewline('GitHub') },
+  { name: 'github', kind: 'script', summary: 'GitHub `gh issue create`, missing labels created first, sub-issues (--parent) and --blocked-by',
+    limits: 'needs a gh recent enough to have `issue create --parent/--blocked-by`', refuse: noNewline('GitHub') },
   { name: 'jira-csv', kind: 'file', summary: 'Jira CSV import: Issue ID, Parent (parents first), repeated "Blocked by" link columns',
     limits: 'map the "Blocked by" columns to the link type "is blocked by" in the import wizard' },
   { name: 'linear', kind: 'file', summary: 'Linear CSV import: title, description, priority, labels',

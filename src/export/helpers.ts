@@ -5,14 +5,24 @@
  */
 import type { HelperDelegate } from 'handlebars';
 import { args, logicHelpers } from '../handlebars/logic.js';
+import { cleoText } from './dialects.js';
 import { shellQuote } from './shell.js';
 
 type Options = { hash: Record<string, unknown>; fn?: (ctx: unknown) => string };
 
-/** One CSV field (RFC 4180): quoted when it holds a comma, quote or line break. */
+/**
+ * One CSV field (RFC 4180): quoted when it holds a comma, quote or line break. A cell a spreadsheet
+ * would take for a formula (starting with =, +, -, @, a tab or a carriage return) gets a leading `'`.
+ */
 export function csvField(value: unknown): string {
-  const s = value === undefined || value === null ? '' : String(value);
+  const raw = value === undefined || value === null ? '' : String(value);
+  const s = /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** User text inside Markdown: HTML and link syntax shown as text, on one line. */
+export function markdownText(value: unknown): string {
+  return String(value).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/[[\]]/g, '\\$&').replace(/\r?\n|\r/g, ' ');
 }
 
 export const trackerHelpers: Record<string, HelperDelegate> = {
@@ -26,6 +36,10 @@ export const trackerHelpers: Record<string, HelperDelegate> = {
     return shellQuote(a.length === 1 && options.fn ? options.fn(this) : String(a[0]));
   } as HelperDelegate,
   json: (value: unknown) => JSON.stringify(value),
+  /** User text in Markdown: `{{md title}}` (HTML and link syntax escaped). */
+  md: (value: unknown) => markdownText(value),
+  /** User text in a Markdown table cell: as `md`, and a `|` does not end the cell. */
+  md_cell: (value: unknown) => markdownText(value).replace(/\|/g, '\\|'),
   /** One CSV row; array arguments spread into several fields. */
   csv_row: (...a: unknown[]) => args(a).flat().map(csvField).join(','),
   /** `(pick priority "critical=H,high=H,medium=M,low=L")`: a value mapped by a small table. */
@@ -44,6 +58,12 @@ export const trackerHelpers: Record<string, HelperDelegate> = {
   record: (options: Options) => ({ ...options.hash }),
   /** `(append list "x")`: a new list with items added at the end. */
   append: (items: unknown[], ...rest: unknown[]) => [...items, ...args(rest)],
-  /** Items without a comma: for trackers whose list flags split on commas (the rest go in the body). */
-  no_commas: (items: string[]) => items.filter((i) => !i.includes(',')),
+  /**
+   * Items a list flag that splits on commas, and reads one line, keeps whole (cleo's --acceptance,
+   * --files): those without a comma or a line break. The rest are only in the body.
+   */
+  comma_safe: (items: string[]) => items.filter((i) => !/[,\r\n]/.test(i)),
+  /** A body as cleo can hold it: the description part and the note part (src/export/dialects.ts cleoText). */
+  cleo_description: (body: string) => cleoText(body).description,
+  cleo_notes: (body: string) => cleoText(body).notes,
 };

@@ -5,10 +5,11 @@
  * caller passes (explicit partial context), and errors located in the file that made them. The
  * helpers come from the caller: plan templates and tracker dialects have different sets.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import Handlebars, { type HelperDelegate } from 'handlebars';
 import { PlanInputError } from '../errors.js';
+import { readTextFile } from '../io/files.js';
 
 export type Render = (context: object) => string;
 export type Helpers = Record<string, HelperDelegate>;
@@ -28,12 +29,8 @@ type TemplateError = Error & { lineNumber?: number; column?: number; [FILE]?: st
  * shadow earlier ones).
  */
 export function compileTemplate(file: string, partialDirs: readonly PartialDir[], helpers: Helpers): Render {
-  let source: string;
-  try {
-    source = readFileSync(file, 'utf8');
-  } catch {
-    throw PlanInputError.single('cannot read the template', { location: { file } });
-  }
+  // A user's --template goes through the same reader as plans: regular files only, with a byte cap.
+  const source = readTextFile(file);
   // One process may render the same template many times (every export of a run, the fuzz tests): its
   // partials are read and compiled once per helper set, and the template again only when its text changed.
   const byHelpers = compiled.get(helpers) ?? new Map<string, { source: string; render: Render }>();
@@ -107,7 +104,7 @@ function registerPartials(hbs: typeof Handlebars, { dir: root, prefix }: { dir: 
     const file = join(root, entry);
     if (!entry.endsWith('.hbs') || !statSync(file).isFile()) continue;
     const name = prefix + relative(root, file).slice(0, -'.hbs'.length).split(sep).join('/');
-    hbs.registerPartial(name, inFile(hbs.compile(parse(hbs, readFileSync(file, 'utf8')), COMPILE_OPTIONS), file));
+    hbs.registerPartial(name, inFile(hbs.compile(parse(hbs, readTextFile(file)), COMPILE_OPTIONS), file));
   }
 }
 

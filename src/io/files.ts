@@ -3,7 +3,7 @@
  * atomic (temporary file + rename) and never replace a user's file unless asked to.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, fsyncSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PlanInputError } from '../errors.js';
@@ -11,27 +11,54 @@ import { PlanInputError } from '../errors.js';
 /** Plans are text a person edits (a generated 100k-task plan is ~11 MB); anything larger is a mistake or an attack. */
 export const MAX_INPUT_BYTES = 32 * 1024 * 1024;
 
+/**
+ * Reads a plan (or config, schema, stats) file as UTF-8. Only regular files: a FIFO would block the
+ * open until a writer came, and a device such as /dev/zero never ends. The read stops at the byte cap
+ * as it goes, so a file that grows while read (or reports size 0, as /proc does) cannot fill memory.
+ */
 export function readTextFile(file: string): string {
-  let size: number;
+  let fd: number;
   try {
-    const stat = statSync(file);
-    if (stat.isDirectory()) throw PlanInputError.single('is a directory, not a plan file', { location: { file } });
-    size = stat.size;
-  } catch (err) {
-    if (err instanceof PlanInputError) throw err;
-    throw PlanInputError.single(describeFsError(err, 'cannot read'), { location: { file } });
-  }
-  if (size > MAX_INPUT_BYTES) {
-    throw PlanInputError.single(`file is ${Math.round(size / 1024 / 1024)} MiB; plans are limited to ${MAX_INPUT_BYTES / 1024 / 1024} MiB`, {
-      location: { file },
-    });
-  }
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
+    // O_NONBLOCK: a FIFO swapped in after a check must not hang the open; regular files ignore it.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
     throw PlanInputError.single(describeFsError(err, 'cannot read'), { location: { file } });
   }
+  try {
+    return decodeUtf8(readCapped(fd, file), file);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readCapped(fd: number, file: string): Buffer {
+  const stat = fstatSync(fd);
+  if (!stat.isFile()) {
+    const what = stat.isDirectory() ? 'a directory' : stat.isFIFO() ? 'a FIFO' : stat.isCharacterDevice() ? 'a character device'
+      : stat.isBlockDevice() ? 'a block device' : stat.isSocket() ? 'a socket' : 'not a regular file';
+    throw PlanInputError.single(`is ${what}, not a plan file`, { location: { file }, hint: stat.isDirectory() ? undefined : 'save the content to a file and pass that' });
+  }
+  const tooLarge = (size: string) => PlanInputError.single(`file is ${size} MiB; plans are limited to ${MAX_INPUT_BYTES / 1024 / 1024} MiB`, { location: { file } });
+  if (stat.size > MAX_INPUT_BYTES) throw tooLarge(String(Math.round(stat.size / 1024 / 1024)));
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(Math.min(1024 * 1024, MAX_INPUT_BYTES + 1 - total));
+    let n: number;
+    try {
+      n = readSync(fd, chunk, 0, chunk.length, null);
+    } catch (err) {
+      throw PlanInputError.single(describeFsError(err, 'cannot read'), { location: { file } });
+    }
+    if (n === 0) break;
+    chunks.push(chunk.subarray(0, n));
+    total += n;
+    if (total > MAX_INPUT_BYTES) throw tooLarge(`over ${MAX_INPUT_BYTES / 1024 / 1024}`);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+function decodeUtf8(bytes: Buffer, file: string): string {
   try {
     // Fatal decoding: a plan with broken bytes is refused, not silently "repaired" with U+FFFD.
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);

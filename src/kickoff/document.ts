@@ -15,16 +15,23 @@ export type Block =
   /** Progress bars: `done` of `total`, with a label and the counts in words. */
   | { kind: 'bars'; rows: { label: string; done: number; total: number; text: string }[] };
 
+/**
+ * Text for Markdown: HTML and link syntax in it (user text: titles, descriptions) are shown as text.
+ * Code spans are left alone, where Markdown shows everything as written.
+ */
+const escapeMarkdown = (s: string) => s.split(/(`[^`]+`)/).map((part, i) => (i % 2 === 1 ? part
+  : part.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/[[\]]/g, '\\$&'))).join('');
+
 export function toMarkdown(blocks: readonly Block[]): string {
-  const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  const cell = (s: string) => escapeMarkdown(s).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
   const out = blocks.map((b) => {
     switch (b.kind) {
       case 'heading':
-        return `${'#'.repeat(b.level)} ${b.text}`;
+        return `${'#'.repeat(b.level)} ${escapeMarkdown(b.text)}`;
       case 'paragraph':
-        return b.text;
+        return escapeMarkdown(b.text);
       case 'list':
-        return b.items.map((i) => `- ${b.checklist ? '[ ] ' : ''}${i.replace(/\r?\n/g, ' ')}`).join('\n');
+        return b.items.map((i) => `- ${b.checklist ? '[ ] ' : ''}${escapeMarkdown(i).replace(/\r?\n/g, ' ')}`).join('\n');
       case 'table':
         return [`| ${b.header.map(cell).join(' | ')} |`, `|${b.header.map(() => '---').join('|')}|`, ...b.rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
       case 'diagram':

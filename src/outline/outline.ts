@@ -59,6 +59,11 @@ export interface ViewEpic {
 }
 
 export interface Outline {
+  /**
+   * The plan's identity for trackers (see planKey): export state files, Taskwarrior uuids and the
+   * markers that find an item again are per plan, so two plans exported from one folder stay apart.
+   */
+  key: string;
   epic: ViewEpic;
   tasks: OutlineTask[];
   /** Every label in use, epic's included: trackers where labels must exist before use. */
@@ -78,9 +83,21 @@ export function stableUuid(name: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-export function buildOutline(plan: Plan, analysis: Analysis): Outline {
+/**
+ * A plan's identity: a hash of its file name, epic id and title, and the template and parameters it was
+ * generated from. Every plan's epic id is usually `EPIC`, so the id alone would make two plans one;
+ * editing tasks keeps the identity, and renaming the file (or regenerating with other parameters)
+ * makes a new plan for trackers.
+ */
+export function planKey(plan: Plan, fileName: string): string {
+  const identity = JSON.stringify([fileName, plan.epic.id, plan.epic.title, plan.generated_by ?? null]);
+  return createHash('sha256').update(identity).digest('hex').slice(0, 12);
+}
+
+export function buildOutline(plan: Plan, analysis: Analysis, fileName = ''): Outline {
   const phases = new Map(plan.phases.map((p) => [p.id, p]));
-  const scope = `${plan.epic.id}/${plan.epic.title}`;
+  const key = planKey(plan, fileName);
+  const scope = `${key}/${plan.epic.id}`;
   const critical = new Set(analysis.criticalPath.taskIds);
   const ordered = analysis.order
     .map((v) => ({ v, slot: analysis.schedule.get(analysis.taskIds[v]!)! }))
@@ -131,6 +148,7 @@ export function buildOutline(plan: Plan, analysis: Analysis): Outline {
   const epic = plan.epic;
   const waves = [...new Set(tasks.map((t) => t.wave))].map((wave) => ({ wave, tasks: tasks.filter((t) => t.wave === wave) }));
   return {
+    key,
     epic: {
       id: epic.id,
       uuid: stableUuid(scope),

@@ -6,10 +6,11 @@
  * templates are (built-in, `./templates`, each `--templates-dir`); a later folder of the same name
  * replaces an earlier one as a whole.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { didYouMean, PlanInputError } from '../errors.js';
+import { readTextFile } from '../io/files.js';
 import { parseYaml, schemaError } from '../model/load.js';
 import { DatabaseEngine } from '../model/schema.js';
 
@@ -60,7 +61,7 @@ export function loadEngines(roots: readonly string[]): Engines {
 
 function loadEngine(dir: string, name: string): Engine {
   const file = join(dir, ENGINE_FILE);
-  const { data, locate } = parseYaml(readFileSync(file, 'utf8'), file);
+  const { data, locate } = parseYaml(readTextFile(file), file);
   const result = EngineSchema.safeParse(data);
   if (!result.success) throw schemaError(result.error, locate);
   const statements = new Set(readdirSync(dir).filter((f) => f.endsWith('.hbs')).map((f) => f.slice(0, -'.hbs'.length)));

@@ -4,10 +4,10 @@
  * Folders starting with `_` (shared partials, engines) are not templates. The same folders hold the
  * engines (`_engines/`, ./engines.ts).
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { didYouMean, PlanInputError } from '../errors.js';
-import { packageRoot } from '../io/files.js';
+import { packageRoot, readTextFile } from '../io/files.js';
 import { parseYaml, schemaError } from '../model/load.js';
 import { loadEngines, type Engines } from './engines.js';
 import { templateManifestSchema, type TemplateManifest } from './parameters.js';
@@ -77,7 +77,7 @@ export function findTemplate(name: string, extraDirs: readonly string[] = []): T
 
 function loadManifest(dir: string, engines: Engines): TemplateManifest {
   const file = join(dir, MANIFEST_FILE);
-  const { data, locate } = parseYaml(readFileSync(file, 'utf8'), file);
+  const { data, locate } = parseYaml(readTextFile(file), file);
   const result = templateManifestSchema([...engines.keys()]).safeParse(data);
   if (!result.success) throw schemaError(result.error, locate);
   return result.data;

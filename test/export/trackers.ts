@@ -19,11 +19,11 @@ export interface Readback {
 
 export interface PlanSpec {
   epic: string;
-  tasks: { id: string; title: string; depends: string[]; description?: string; acceptance?: string[] }[];
+  tasks: { id: string; title: string; depends: string[]; description?: string; acceptance?: string[]; labels?: string[] }[];
 }
 
-export function writePlan(dir: string, spec: PlanSpec): string {
-  const file = join(dir, 'p.plan.yaml');
+export function writePlan(dir: string, spec: PlanSpec, name = 'p.plan.yaml'): string {
+  const file = join(dir, name);
   writeFileSync(file, JSON.stringify({
     version: 1,
     epic: { id: 'EPIC', title: spec.epic },
@@ -104,15 +104,30 @@ export function backlogProject(dir: string): void {
 }
 
 
-/** The state file an export script keeps: plan id → tracker id (the script's own `@` steps left out). */
+/**
+ * The state file an export script keeps: plan id → tracker id (the script's own `@` steps left out).
+ * One plan per folder here; two plans in one folder keep one state file each.
+ */
 export function stateOf(dir: string, dialect: string): Map<string, string> {
-  const file = join(dir, `.plan-export-${dialect}-EPIC.state`);
-  if (!existsSync(file)) return new Map();
-  return new Map(readFileSync(file, 'utf8').split('\n').filter((l) => l && !l.startsWith('@'))
+  const files = readdirSync(dir).filter((n) => n.startsWith(`.plan-export-${dialect}-`) && n.endsWith('.state'));
+  if (files.length > 1) throw new Error(`more than one ${dialect} state file in ${dir}: ${files.join(', ')}`);
+  if (files.length === 0) return new Map();
+  return new Map(readFileSync(join(dir, files[0]!), 'utf8').split('\n').filter((l) => l && !l.startsWith('@'))
     .map((l) => l.split('\t') as [string, string]));
 }
 
-interface BacklogListed { id: string; title: string; parentTaskId?: string | null }
+interface BacklogListed { id: string; title: string; parentTaskId?: string | null; labels: string[]; status: string }
+
+/** Each Backlog.md task's dependencies (ids), from the front matter of the files Backlog.md wrote. */
+function backlogDependencies(dir: string): Map<string, string[]> {
+  const dependencies = new Map<string, string[]>();
+  const tasksDir = join(dir, 'backlog', 'tasks');
+  for (const name of readdirSync(tasksDir).filter((n) => n.endsWith('.md'))) {
+    const front = parseYaml(readFileSync(join(tasksDir, name), 'utf8').split(/^---$/m)[1]!) as { id: string; dependencies?: string[] };
+    dependencies.set(front.id, front.dependencies ?? []);
+  }
+  return dependencies;
+}
 
 export function listBacklog(dir: string): BacklogListed[] {
   const r = spawnSync(join(NODE_BIN, 'backlog'), ['task', 'list', '--json'], { cwd: dir, encoding: 'utf8' });
@@ -129,12 +144,7 @@ export function readBacklog(dir: string): Readback {
   const ids = stateOf(dir, 'backlog');
   const planId = new Map([...ids].map(([p, b]) => [b, p]));
   const listed = new Map(listBacklog(dir).map((t) => [t.id, t]));
-  const dependencies = new Map<string, string[]>();
-  const tasksDir = join(dir, 'backlog', 'tasks');
-  for (const name of readdirSync(tasksDir).filter((n) => n.endsWith('.md'))) {
-    const front = parseYaml(readFileSync(join(tasksDir, name), 'utf8').split(/^---$/m)[1]!) as { id: string; dependencies?: string[] };
-    dependencies.set(front.id, front.dependencies ?? []);
-  }
+  const dependencies = backlogDependencies(dir);
   const out: Readback = {};
   for (const [plan, id] of ids) {
     const t = listed.get(id);
@@ -145,7 +155,8 @@ export function readBacklog(dir: string): Readback {
   return out;
 }
 
-export interface Call { tool: string; argv: string[]; creating: boolean; id?: number }
+/** One call a stand-in received; `task` is what cleo would hold from a `ct add` (its last --acceptance, split). */
+export interface Call { tool: string; argv: string[]; creating: boolean; id?: number; task?: { title: string; description?: string; notes?: string; acceptance: string[] } }
 
 export function callsOf(log: string): Call[] {
   return existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Call) : [];
@@ -185,4 +196,56 @@ export function failingTool(name: string): string {
   const dir = tempDir();
   symlinkSync(join(STAND_INS, 'fail-shim.sh'), join(dir, name));
   return dir;
+}
+
+/** What a tracker holds as titles only (two plans in one tracker share plan ids): title → its links' titles. */
+export interface TitleReadback {
+  [title: string]: { depends: string[]; parent?: string };
+}
+
+/** The plan as a tracker should hold it, by title. */
+export function expectedByTitle(spec: PlanSpec): TitleReadback {
+  const title = new Map(spec.tasks.map((t) => [t.id, t.title]));
+  const out: TitleReadback = { [spec.epic]: { depends: [] } };
+  for (const t of spec.tasks) out[t.title] = { depends: t.depends.map((d) => title.get(d)!).sort(), parent: spec.epic };
+  return out;
+}
+
+export function readTaskwarriorByTitle(dir: string): TitleReadback {
+  const tasks = JSON.parse(exportTaskwarrior(dir)) as { uuid: string; description: string; depends?: string[] | string; plan_parent?: string }[];
+  const title = new Map(tasks.map((t) => [t.uuid, t.description]));
+  const out: TitleReadback = {};
+  for (const t of tasks) {
+    const deps = Array.isArray(t.depends) ? t.depends : t.depends ? t.depends.split(',') : [];
+    out[t.description] = { depends: deps.map((u) => title.get(u)!).sort(), ...(t.plan_parent ? { parent: title.get(t.plan_parent) } : {}) };
+  }
+  return out;
+}
+
+export function readBacklogByTitle(dir: string): TitleReadback {
+  const listed = listBacklog(dir);
+  const title = new Map(listed.map((t) => [t.id, t.title]));
+  const out: TitleReadback = {};
+  for (const [id, deps] of backlogDependencies(dir)) {
+    const t = listed.find((l) => l.id === id)!;
+    out[t.title] = { depends: deps.map((d) => title.get(d)!).sort(), ...(t.parentTaskId ? { parent: title.get(t.parentTaskId) } : {}) };
+  }
+  return out;
+}
+
+/** RFC 4180, enough for the tests: quoted fields may hold commas, quotes ("") and line breaks. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (c === '"') quoted = false; else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(field); field = ''; } else if (c === '\n') { row.push(field); rows.push(row); row = []; field = ''; } else field += c;
+  }
+  if (field || row.length) { row.push(field); rows.push(row); }
+  return rows;
 }

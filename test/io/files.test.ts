@@ -2,12 +2,13 @@ import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PlanInputError } from '../../src/errors.js';
-import { readTextFile, writeFileAtomic } from '../../src/io/files.js';
-import { tempDir } from '../helpers.js';
+import { spawnSync } from 'node:child_process';
+import { MAX_INPUT_BYTES, readTextFile, writeFileAtomic } from '../../src/io/files.js';
+import { runCli, tempDir } from '../helpers.js';
 
 vi.mock('node:fs', async (importOriginal) => {
   const real = await importOriginal<typeof import('node:fs')>();
-  return { ...real, renameSync: vi.fn(real.renameSync), writeSync: vi.fn(real.writeSync) };
+  return { ...real, renameSync: vi.fn(real.renameSync), writeSync: vi.fn(real.writeSync), fstatSync: vi.fn(real.fstatSync) };
 });
 
 afterEach(() => vi.restoreAllMocks());
@@ -45,5 +46,38 @@ describe('readTextFile', () => {
     const dir = tempDir();
     expect(() => readTextFile(join(dir, 'missing.yaml'))).toThrow(/missing\.yaml: no such file/);
     expect(() => readTextFile(dir)).toThrow(/is a directory/);
+  });
+
+  // /dev/zero never ends: reading it whole grew to 8 GB. A FIFO without a writer blocks an open forever.
+  it.each([
+    ['a character device', () => '/dev/zero', /\/dev\/zero: is a character device, not a plan file/],
+    ['a FIFO', () => {
+      const fifo = join(tempDir(), 'plan.fifo');
+      expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+      return fifo;
+    }, /plan\.fifo: is a FIFO, not a plan file/],
+  ])('refuses %s with exit 2 instead of reading it', (_, make, message) => {
+    const file = make();
+    const error = (() => { try { readTextFile(file); } catch (e) { return e as PlanInputError; } })();
+    expect(error).toBeInstanceOf(PlanInputError);
+    expect(error!.exitCode).toBe(2);
+    expect(error!.message).toMatch(message);
+  });
+
+  it('plan check /dev/zero exits 2 with the reason', () => {
+    const r = runCli(['check', '/dev/zero']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('/dev/zero: is a character device, not a plan file');
+  });
+
+  it('stops reading at the byte cap even when the size said the file was small (a file that grows)', () => {
+    const dir = tempDir();
+    const file = join(dir, 'p.yaml');
+    fs.writeFileSync(file, 'x');
+    const real = fs.fstatSync;
+    // A file that reports a size of 1 but holds more than the cap (a file growing while read, or /proc).
+    fs.writeFileSync(file, Buffer.alloc(MAX_INPUT_BYTES + 10, 0x61));
+    vi.mocked(fs.fstatSync).mockImplementationOnce((fd: number) => Object.assign(real(fd), { size: 1 }));
+    expect(() => readTextFile(file)).toThrow(/plans are limited to 32 MiB/);
   });
 });

@@ -44,7 +44,7 @@ export function startTables(schema: Pick<DatabaseSchema, 'tables'>, engine: Driv
 async function lessEdgy(row: string[], plain: string[], insert: (row: string[]) => Promise<boolean>): Promise<{ row: string[]; inserted: boolean }> {
   for (const [i, value] of plain.entries()) {
     if (value === row[i]) continue;
-    const candidate = row.with(i, value);
+    const candidate = row.map((v, j) => (j === i ? value : v));
     if (await insert(candidate)) return { row: candidate, inserted: true };
   }
   return { row: plain, inserted: false };

@@ -155,11 +155,12 @@ function placeholderValues(plan: Plan, given: Record<string, string>): Record<st
  * Its engine must be the rehearsal's.
  */
 async function startingSchemaOf(plan: Plan, engine: EngineName, schemaFile: string | undefined, locate: (p: (string | number)[]) => SourceLocation): Promise<Pick<DatabaseSchema, 'tables' | 'views'> | undefined> {
-  const schema = schemaFile ? await readSchemaFile(schemaFile, engine) : plan.schema;
+  const schema = schemaFile ? await readSchemaFile(schemaFile) : plan.schema;
   if (!schema) return undefined;
   if (schema.engine !== engine) {
-    throw PlanInputError.single(`the plan's schema section is for ${schema.engine}, but the plan is rehearsed on ${engine}`, {
-      location: locate(['schema', 'engine']), hint: `make the plan again with --db ${schema.engine}, or with the schema of the ${engine} database`,
+    throw PlanInputError.single(`${schemaFile ? 'the schema' : 'the plan\'s schema section'} is for ${schema.engine}, but the plan is rehearsed on ${engine}`, {
+      location: schemaFile ? { file: schemaFile, line: 1 } : locate(['schema', 'engine']),
+      hint: schemaFile ? `give the schema of the ${engine} database` : `make the plan again with --db ${schema.engine}, or with the schema of the ${engine} database`,
     });
   }
   return schema;

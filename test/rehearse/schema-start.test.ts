@@ -232,6 +232,31 @@ describe('on SQLite (in-process)', () => {
   });
 });
 
+describe('plan rehearse --schema FILE (a plan written without one)', () => {
+  const plan = () => {
+    const file = join(tempDir(), 'rename.plan.yaml');
+    const made = runCli(['new', 'rename-column', '--db', 'sqlite', '--out', file, '--set', 'table=teams', '--set', 'column=title', '--set', 'new_column=heading']);
+    expect(made.code, made.stderr).toBe(0);
+    return file;
+  };
+
+  it('starts from the schema file instead of the inferred tables', () => {
+    const r = runCli(['rehearse', plan(), '--schema', fixtureFile('sqlite'), '--json']);
+    const json = JSON.parse(r.stdout);
+    expect(json.ok, json.verdict).toBe(true);
+    expect(json.notes[0]).toBe("starting schema: 4 tables from the plan's schema section");
+    expect(json.schema.find((t: { name: string }) => t.name === 'teams').columns.map((c: { type: string }) => c.type)).toEqual(['INTEGER', 'INTEGER', 'varchar(120)', 'decimal(12,2)', 'boolean']);
+  });
+
+  it('a schema of another engine is bad usage, located in the schema file', () => {
+    const schema = fixtureFile('postgres');
+    const r = runCli(['rehearse', plan(), '--schema', schema]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${schema}:1`);
+    expect(r.stderr).toContain('the schema is for postgres, but the plan is rehearsed on sqlite');
+  });
+});
+
 describe('on MySQL: MariaDB', () => {
   const url = serverForBlock(startMariadb, (server) => server.stop());
 

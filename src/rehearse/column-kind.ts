@@ -38,7 +38,7 @@ const INTEGERS: [RegExp, number][] = [
 /** A few PostgreSQL types with a literal every value of them accepts. */
 const OTHER_LITERALS: [RegExp, string][] = [
   [/^inet\b|^cidr\b/, "'10.0.0.1'"], [/^macaddr/, "'08:00:2b:01:02:03'"], [/^interval\b/, "'1 day'"], [/^money\b/, "'1.00'"],
-  [/^tsvector\b/, "'word'"], [/^xml\b/, "'<a/>'"], [/^point\b/, "'(0,0)'"], [/\[\]$|^array\b/, "'{}'"], [/^(int4|int8|num|ts|tstz|date)range\b/, "'empty'"],
+  [/^tsvector\b/, "'word'"], [/^xml\b/, "'<a/>'"], [/^point\b/, "'(0,0)'"], [/^(int4|int8|num|ts|tstz|date)range\b/, "'empty'"],
 ];
 
 /** The quoted members of `enum('a','b')` (quotes doubled inside). */
@@ -50,9 +50,13 @@ export function columnKind(engine: EngineName, type: string): ColumnKind {
   const t = type.trim().toLowerCase();
   const args = /\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\)/.exec(t);
   if (/^(enum|set)\s*\(/.test(t)) return { kind: 'member', members: quotedLiterals(type) };
+  // An array of anything (PostgreSQL): the empty one.
+  if (/\[\d*\]$|^_/.test(t)) return { kind: 'other', literal: "'{}'" };
   if (engine === 'mysql' && /^tinyint\s*\(\s*1\s*\)/.test(t)) return { kind: 'boolean' };
-  for (const [re, bits] of INTEGERS) {
+  for (const [re, declared] of INTEGERS) {
     if (!re.test(t)) continue;
+    // SQLite stores every integer in up to 8 bytes, whatever the declared type.
+    const bits = engine === 'sqlite' ? 64 : declared;
     if (/\bunsigned\b/.test(t)) return { kind: 'integer', min: 0n, max: (1n << BigInt(bits)) - 1n };
     return { kind: 'integer', min: -(1n << BigInt(bits - 1)), max: (1n << BigInt(bits - 1)) - 1n };
   }

@@ -156,6 +156,22 @@ function comments(engine: EngineName, table: TableDef): string[] {
   ];
 }
 
+/** PostgreSQL row-level security as recorded: enabled, forced (the policies are recorded by name only). */
+function rowSecurity(engine: EngineName, table: TableDef): string[] {
+  if (engine !== 'postgres' || !table.rls?.enabled) return [];
+  const t = quoteName(engine, table.name);
+  return [`ALTER TABLE ${t} ENABLE ROW LEVEL SECURITY`, ...(table.rls.forced ? [`ALTER TABLE ${t} FORCE ROW LEVEL SECURITY`] : [])];
+}
+
+/** What the section records too little of to build: said in notes, so nobody takes the rehearsal for more than it is. */
+function unbuilt(table: TableDef): string[] {
+  const out: string[] = [];
+  if (table.namespace) out.push(`${table.name}: recorded in ${table.namespace}; the rehearsal creates it in the default schema`);
+  if (table.triggers.length) out.push(`${table.name}: its triggers (${table.triggers.map((t) => t.name).join(', ')}) are recorded by name only; the rehearsal runs without them`);
+  if (table.rls?.policies.length) out.push(`${table.name}: its row-level security policies (${table.rls.policies.join(', ')}) are recorded by name only; the rehearsal runs without them`);
+  return out;
+}
+
 /** `CREATE VIEW … AS` its definition, as the source gave it (a whole CREATE statement is kept as it is). */
 function viewDdl(engine: EngineName, view: DatabaseSchema['views'][number]): string | undefined {
   const definition = view.definition?.trim().replace(/;\s*$/, '');
@@ -175,8 +191,10 @@ export function schemaDdl(engine: EngineName, schema: Pick<DatabaseSchema, 'tabl
       createTableDdl(engine, table),
       ...ownIndexes(engine, table).map((i) => createIndexDdl(engine, table, i, notes)),
       ...comments(engine, table),
+      ...rowSecurity(engine, table),
     ],
   }));
+  for (const { table } of tables) notes.push(...unbuilt(table));
   const later: LaterDdl[] = [];
   if (engine !== 'sqlite') {
     for (const { table } of tables) {

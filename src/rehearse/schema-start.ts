@@ -57,7 +57,7 @@ export async function setUpFromSchema(driver: Driver, section: Pick<DatabaseSche
   notes.push(...ddl.notes);
   const planner = new SeedPlanner(engine, ddl.tables.map((t) => t.table), rows);
   for (const { table, create } of ddl.tables) {
-    const label = `create ${table.name} from the plan's schema (${table.columns.map((c) => c.name).join(', ')})`;
+    const label = `create ${table.name} as the schema describes it (${table.columns.length} column${table.columns.length === 1 ? '' : 's'})`;
     let ms = 0;
     for (const sql of create) ms += await exec(label, sql);
     const seeded = planner.rowsOf(table);

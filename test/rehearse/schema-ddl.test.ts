@@ -101,6 +101,18 @@ describe('DDL', () => {
     expect(schemaDdl('sqlite', { tables: [t], views: [] }, 10).later).toEqual([]);
   });
 
+  it('PostgreSQL row-level security as recorded; what the section records by name only is said in notes', () => {
+    const t = table({ ...parent, namespace: 'app', triggers: [{ name: 'orgs_audit' }], rls: { enabled: true, forced: true, policies: ['orgs_tenant'] } });
+    const ddl = schemaDdl('postgres', { tables: [t], views: [{ name: 'v', reads: ['orgs'], materialized: false }] }, 10);
+    expect(ddl.tables[0]!.create.slice(-2)).toEqual(['ALTER TABLE "orgs" ENABLE ROW LEVEL SECURITY', 'ALTER TABLE "orgs" FORCE ROW LEVEL SECURITY']);
+    expect(ddl.notes).toEqual([
+      'orgs: recorded in app; the rehearsal creates it in the default schema',
+      'orgs: its triggers (orgs_audit) are recorded by name only; the rehearsal runs without them',
+      'orgs: its row-level security policies (orgs_tenant) are recorded by name only; the rehearsal runs without them',
+      'view v: the plan\'s schema section has no definition for it; the rehearsal runs without it',
+    ]);
+  });
+
   it('orders tables along foreign keys, parents first; self-references and cycles do not stop it', () => {
     const t = (name: string, ...refs: string[]) => table({ name, columns: [{ name: 'id', type: 'int' }], foreign_keys: refs.map((r) => ({ columns: ['id'], references: r, ref_columns: ['id'] })) });
     expect(keyOrder([t('d', 'c'), t('c', 'b', 'c'), t('b', 'a'), t('a'), t('x', 'y'), t('y', 'x')]).map((x) => x.name)).toEqual(['a', 'b', 'c', 'd', 'x', 'y']);

@@ -89,7 +89,7 @@ export async function rehearsePlan(options: RehearseOptions): Promise<{ result: 
       url = server.url;
     }
     driver = await openDriver(engine, url);
-    const rehearsal = await rehearse({ driver, phases, values, rows: options.rows ?? DEFAULT_ROWS, start: startSchema, probe: options.probe, progress: options.progress });
+    const rehearsal = await rehearse({ driver, phases, values, rows: options.rows ?? DEFAULT_ROWS, start: startSchema, startFrom: options.schemaFile, probe: options.probe, progress: options.progress });
     const where = await driver.close(Boolean(options.keep));
     driver = undefined;
     if (where) kept.push(where);

@@ -35,6 +35,8 @@ export interface RehearsalInput {
    * describes them; tables the statements use that it lacks are inferred from the statements, as without one.
    */
   start?: Pick<DatabaseSchema, 'tables' | 'views'>;
+  /** Where `start` came from, for the notes: the schema file, or (by default) the plan's schema section. */
+  startFrom?: string;
   /** Concurrency probes on each DDL step of a rehearsed phase's first up (PostgreSQL, MySQL/MariaDB). */
   probe?: boolean;
   progress?: (line: string) => void;
@@ -117,7 +119,7 @@ export async function rehearse(input: RehearsalInput): Promise<Rehearsal> {
   const inferred = startingSchema(await readUsage(driver.engine, allStatements(tasks, values, driver.engine), emptyUsage())).filter((t) => !known.has(t.name));
   const schema = [...(input.start ? startTables(input.start, driver.engine) : []), ...inferred];
   if (input.start) {
-    notes.push(`starting schema: ${input.start.tables.length} table${input.start.tables.length === 1 ? '' : 's'} from the plan's schema section` +
+    notes.push(`starting schema: ${input.start.tables.length} table${input.start.tables.length === 1 ? '' : 's'} from ${input.startFrom ?? 'the plan\'s schema section'}` +
       (inferred.length ? `; ${inferred.map((t) => t.name).join(', ')} inferred from the statements (not in the section)` : ''));
   }
 

@@ -241,10 +241,11 @@ describe('plan rehearse --schema FILE (a plan written without one)', () => {
   };
 
   it('starts from the schema file instead of the inferred tables', () => {
-    const r = runCli(['rehearse', plan(), '--schema', fixtureFile('sqlite'), '--json']);
+    const schema = fixtureFile('sqlite');
+    const r = runCli(['rehearse', plan(), '--schema', schema, '--json']);
     const json = JSON.parse(r.stdout);
     expect(json.ok, json.verdict).toBe(true);
-    expect(json.notes[0]).toBe("starting schema: 4 tables from the plan's schema section");
+    expect(json.notes[0]).toBe(`starting schema: 4 tables from ${schema}`);
     expect(json.schema.find((t: { name: string }) => t.name === 'teams').columns.map((c: { type: string }) => c.type)).toEqual(['INTEGER', 'INTEGER', 'varchar(120)', 'decimal(12,2)', 'boolean']);
   });
 

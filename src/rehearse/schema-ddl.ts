@@ -57,18 +57,28 @@ export function keyOrder(tables: TableDef[]): TableDef[] {
   return [...out, ...tables.filter((t) => !done.has(t.name))];
 }
 
+/** What the engine here cannot build of the section: types as the columns write them, and defaults by `table.column`. */
+export interface Unknown { types: ReadonlySet<string>; defaults: ReadonlySet<string> }
+
 /**
- * The section's tables with PostgreSQL types it does not know replaced by text (their defaults dropped:
- * they cast to the unknown type), each said in a note. `unknown` holds the types as the columns write them.
+ * The section's tables with PostgreSQL types the server does not know replaced by text (their defaults
+ * dropped: they cast to the unknown type), and defaults it cannot evaluate dropped (a function from an
+ * extension this server lacks), each said in a note.
  */
-export function withKnownTypes(tables: TableDef[], unknown: ReadonlySet<string>, notes: string[]): TableDef[] {
+export function withKnownTypes(tables: TableDef[], unknown: Unknown, notes: string[]): TableDef[] {
   return tables.map((t) => ({
     ...t,
     columns: t.columns.map((c) => {
-      if (!unknown.has(c.type)) return c;
-      notes.push(`${t.name}.${c.name}: type ${c.type} is not in the plan's schema section (a user-defined type?); the rehearsal creates the column as ${FALLBACK_TYPE}${c.default ? ', without its default' : ''}`);
-      const { default: _dropped, ...rest } = c;
-      return { ...rest, type: FALLBACK_TYPE };
+      const { default: dropped, ...rest } = c;
+      if (unknown.types.has(c.type)) {
+        notes.push(`${t.name}.${c.name}: type ${c.type} is not in the plan's schema section (a user-defined type?); the rehearsal creates the column as ${FALLBACK_TYPE}${c.default ? ', without its default' : ''}`);
+        return { ...rest, type: FALLBACK_TYPE };
+      }
+      if (unknown.defaults.has(`${t.name}.${c.name}`)) {
+        notes.push(`${t.name}.${c.name}: its default ${dropped} cannot be evaluated here (an extension's function?); the rehearsal creates the column without it`);
+        return rest;
+      }
+      return c;
     }),
   }));
 }

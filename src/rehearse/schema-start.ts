@@ -6,7 +6,7 @@
 import type { DatabaseSchema } from '../model/database.js';
 import { columnKind } from './column-kind.js';
 import { quoteName, type Driver } from './driver.js';
-import { schemaDdl, withKnownTypes } from './schema-ddl.js';
+import { schemaDdl, sequenceOf, withKnownTypes, type Unknown } from './schema-ddl.js';
 import { SeedPlanner } from './schema-seed.js';
 import type { StartTable } from './seed.js';
 
@@ -18,15 +18,28 @@ export type Done = (statement: string, ms: number, rows: number | null) => void;
 /** Rows per INSERT. */
 const BATCH = 100;
 
-/** The column types (as written) PostgreSQL does not know; other engines take every type the section can hold. */
-export async function unknownTypes(driver: Driver, schema: Pick<DatabaseSchema, 'tables'>): Promise<Set<string>> {
-  const unknown = new Set<string>();
-  if (driver.engine !== 'postgres') return unknown;
+/**
+ * What PostgreSQL here does not know of the section: column types (to_regtype), and defaults it cannot
+ * plan (EXPLAIN resolves the functions a default calls without running it; a default reads no column).
+ * Other engines take every type and default the section can hold.
+ */
+export async function unknownOf(driver: Driver, schema: Pick<DatabaseSchema, 'tables'>): Promise<Unknown> {
+  const types = new Set<string>();
+  const defaults = new Set<string>();
+  if (driver.engine !== 'postgres') return { types, defaults };
+  const fails = (sql: string) => driver.query(sql).then(() => false, () => true);
   for (const type of new Set(schema.tables.flatMap((t) => t.columns.map((c) => c.type)))) {
     const known = await driver.query(`SELECT to_regtype('${type.replaceAll("'", "''")}') IS NOT NULL`).then((r) => r[0]?.[0] === true, () => false);
-    if (!known) unknown.add(type);
+    if (!known) types.add(type);
   }
-  return unknown;
+  for (const t of schema.tables) {
+    for (const c of t.columns) {
+      // nextval's sequence is created with the table; a default of an unknown type goes with the type.
+      if (c.default === undefined || sequenceOf(c) || types.has(c.type)) continue;
+      if (await fails(`EXPLAIN SELECT ${c.default}`)) defaults.add(`${t.name}.${c.name}`);
+    }
+  }
+  return { types, defaults };
 }
 
 /** The tables as the rehearsal reports them: each column with its type. */
@@ -52,7 +65,7 @@ async function lessEdgy(row: string[], plain: string[], insert: (row: string[]) 
 
 export async function setUpFromSchema(driver: Driver, section: Pick<DatabaseSchema, 'tables' | 'views'>, rows: number, exec: Exec, done: Done, notes: string[]): Promise<void> {
   const engine = driver.engine;
-  const tables = withKnownTypes(section.tables, await unknownTypes(driver, section), notes);
+  const tables = withKnownTypes(section.tables, await unknownOf(driver, section), notes);
   const ddl = schemaDdl(engine, { tables, views: section.views }, rows);
   notes.push(...ddl.notes);
   const planner = new SeedPlanner(engine, ddl.tables.map((t) => t.table), rows);

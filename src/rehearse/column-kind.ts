@@ -90,7 +90,7 @@ export function columnKind(engine: EngineName, type: string): ColumnKind {
 
 /** SQLite takes any type name; its affinity rules say what the column holds. */
 function sqliteAffinity(t: string): ColumnKind {
-  if (t === '' ) return { kind: 'text' };
+  if (t === '') return { kind: 'text' };
   if (/int/.test(t)) return { kind: 'integer', min: -(1n << 63n), max: (1n << 63n) - 1n };
   if (/char|clob|text/.test(t)) return { kind: 'text' };
   if (/real|floa|doub/.test(t)) return { kind: 'float' };

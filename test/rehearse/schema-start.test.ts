@@ -14,6 +14,7 @@ import type { Driver, EngineName } from '../../src/rehearse/driver.js';
 import { openMysql } from '../../src/rehearse/mysql.js';
 import { openPostgres, startEmbedded } from '../../src/rehearse/postgres.js';
 import { setUpFromSchema } from '../../src/rehearse/schema-start.js';
+import { diffSnapshots } from '../../src/rehearse/snapshot.js';
 import { openSqlite } from '../../src/rehearse/sqlite.js';
 import { runCli, tempDir } from '../helpers.js';
 import { serverForBlock, startMariadb } from './servers.js';
@@ -100,6 +101,13 @@ async function setUp(driver: Driver) {
 /** budget >= 0 rejects the negative edge value of every eighth row (4, 12, …, 100): those rows get a plain budget. */
 const CHECK_NOTE = 'teams: 13 of 100 seed rows were rejected with edge values (a CHECK constraint or the type) and seeded with plain values in the columns that rejected them';
 
+/** The snapshot objects a statement changes (what a down that forgot to undo it would leave different). */
+async function changedBy(driver: Driver, sql: string): Promise<string[]> {
+  const before = await driver.snapshot();
+  await driver.run(sql);
+  return diffSnapshots(before, await driver.snapshot()).map((d) => d.object);
+}
+
 const count = async (driver: Driver, sql: string) => Number((await driver.query(sql))[0]![0]);
 
 /** What every engine's seed rows must satisfy: keys, uniqueness, checks, NOT NULL, and the edge values kept. */
@@ -181,6 +189,11 @@ describe('on PostgreSQL (embedded)', () => {
       expect((await driver.query(`SELECT col_description('tasks'::regclass, 4), obj_description('tasks'::regclass, 'pg_class')`))[0]).toEqual(['the first name', 'work items']);
       await assertRows(driver);
       expect(await count(driver, "SELECT count(*) FROM projects WHERE ref = '00000000-0000-0000-0000-000000000000'")).toBe(13);
+      // The snapshot a down is compared with sees comments, identity and defaults.
+      expect(await changedBy(driver, "COMMENT ON COLUMN tasks.fname IS 'changed'")).toEqual(['column tasks.fname']);
+      expect(await changedBy(driver, "COMMENT ON TABLE tasks IS 'changed'")).toEqual(['table tasks']);
+      expect(await changedBy(driver, 'ALTER TABLE orgs ALTER COLUMN id SET GENERATED ALWAYS')).toEqual(['column orgs.id']);
+      expect(await changedBy(driver, 'ALTER TABLE tasks ALTER COLUMN fname DROP DEFAULT')).toEqual(['column tasks.fname']);
       // The identity continues after the seeded ids.
       await driver.run("INSERT INTO orgs (name) VALUES ('new org')");
       expect(await count(driver, "SELECT id FROM orgs WHERE name = 'new org'")).toBe(ROWS + 1);
@@ -284,6 +297,9 @@ describe('on MySQL: MariaDB', () => {
       expect((await driver.query(`SELECT TABLE_COMMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'tasks'`))[0]).toEqual(['work items']);
       await assertRows(driver);
       expect(await count(driver, "SELECT count(*) FROM projects WHERE status = 'closed'")).toBeGreaterThan(1);
+      // The snapshot a down is compared with sees comments.
+      expect(await changedBy(driver, "ALTER TABLE tasks MODIFY fname varchar(120) NOT NULL DEFAULT 'todo' COMMENT 'changed'")).toEqual(['column tasks.fname']);
+      expect(await changedBy(driver, "ALTER TABLE tasks COMMENT = 'changed'")).toEqual(['table tasks']);
     } finally {
       await driver.close(false);
     }

@@ -120,7 +120,7 @@ export async function rehearse(input: RehearsalInput): Promise<Rehearsal> {
   const schema = [...(input.start ? startTables(input.start, driver.engine) : []), ...inferred];
   if (input.start) {
     notes.push(`starting schema: ${input.start.tables.length} table${input.start.tables.length === 1 ? '' : 's'} from ${input.startFrom ?? 'the plan\'s schema section'}` +
-      (inferred.length ? `; ${inferred.map((t) => t.name).join(', ')} inferred from the statements (not in the section)` : ''));
+      (inferred.length ? `; ${inferred.map((t) => t.name).join(', ')} inferred from the statements (not in that schema)` : ''));
   }
 
   const record = (row: Row) => {

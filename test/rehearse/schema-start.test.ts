@@ -269,6 +269,17 @@ describe('plan rehearse --schema FILE (a plan written without one)', () => {
     expect(json.schema.find((t: { name: string }) => t.name === 'teams').columns.map((c: { type: string }) => c.type)).toEqual(['INTEGER', 'INTEGER', 'varchar(120)', 'decimal(12,2)', 'boolean']);
   });
 
+  it('tables the statements use that the schema lacks are inferred, as without one', () => {
+    const file = join(tempDir(), 'rename-users.plan.yaml');
+    expect(runCli(['new', 'rename-column', '--db', 'sqlite', '--out', file]).code).toBe(0);
+    const schema = fixtureFile('sqlite');
+    const json = JSON.parse(runCli(['rehearse', file, '--schema', schema, '--json']).stdout);
+    expect(json.ok, json.verdict).toBe(true);
+    expect(json.notes[0]).toBe(`starting schema: 4 tables from ${schema}; users inferred from the statements (not in that schema)`);
+    expect(json.rows.filter((r: { statement: string }) => r.statement.startsWith('create ')).map((r: { statement: string }) => r.statement))
+      .toEqual(['orgs', 'teams', 'projects', 'tasks'].map((t) => `create ${t} as the schema describes it (${t === 'teams' ? 5 : t === 'tasks' ? 5 : t === 'orgs' ? 3 : 4} columns)`).concat('create users (id, fname text)'));
+  });
+
   it('a schema of another engine is bad usage, located in the schema file', () => {
     const schema = fixtureFile('postgres');
     const r = runCli(['rehearse', plan(), '--schema', schema]);

@@ -37,7 +37,7 @@ export const LAYOUT: Room[] = [
   { path: 'src/diagram', layer: 6, what: 'flow (Mermaid, DOT), Gantt, ASCII, label escaping; the Chromium and Graphviz renderers (loaded only when drawing)' },
   { path: 'src/kickoff', layer: 6, what: 'the kickoff document: its blocks, as Markdown or self-contained HTML' },
   { path: 'src/export', layer: 6, what: 'the export model, `shellQuote`, the tracker helpers, the dialect list (the dialects themselves are templates)' },
-  { path: 'src/rehearse', layer: 6, what: 'rehearsals on real databases: a driver per engine (PostgreSQL embedded or `--url`, SQLite in-process, MySQL `--url`), catalog snapshots and their diff, the starting schema read from the statements, seed rows with edge values, the run, the concurrency probes' },
+  { path: 'src/rehearse', layer: 6, what: 'rehearsals on real databases: a driver per engine (PostgreSQL embedded or `--url`, SQLite in-process, MySQL `--url`), catalog snapshots and their diff, the starting schema (the plan\'s recorded schema as DDL, or read from the statements), seed rows with edge values that the schema accepts, the run, the concurrency probes' },
   { path: 'src/templates', layer: 6, what: 'template expansion: discovery, engines (loaded from `templates/_engines/`), parameters, the plan-template helpers, volume' },
   { path: 'src/app', layer: 7, what: 'what each command does, as functions returning data and the text to print' },
   { path: 'src/cli', layer: 8, what: 'the base command (`--json`, exit codes, errors without stack traces), shared flags, the interactive prompt' },

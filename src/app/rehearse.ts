@@ -7,6 +7,8 @@
 import { checkFile, requireNoErrors, type CheckOptions } from '../check/pipeline.js';
 import { didYouMean, ExitCode, formatLocation, formatPath, PlanInputError, type SourceLocation } from '../errors.js';
 import type { Plan } from '../model/schema.js';
+import type { DatabaseSchema } from '../model/database.js';
+import { readSchemaFile } from '../inspect/read.js';
 import type { Driver, EngineName } from '../rehearse/driver.js';
 import { MONGODB_NOTE, parseMongo } from '../rehearse/mongodb.js';
 import { probesNotApplicable, type ProbeReport } from '../rehearse/probe.js';
@@ -19,6 +21,8 @@ export interface RehearseOptions extends CheckOptions {
   file: string;
   /** A server to rehearse on (a throwaway database is created there and dropped after). */
   url?: string;
+  /** `--schema FILE`: start from this schema instead of the plan's `schema:` section. */
+  schemaFile?: string;
   /** Rows seeded per table. */
   rows?: number;
   /** Rehearse this phase only (the phases before it are rolled forward first). */
@@ -42,7 +46,7 @@ export interface RehearseResult {
   exitCode: number;
   verdict: string;
   rows: Row[];
-  /** The starting schema built from what the statements use. */
+  /** The starting schema: the plan's schema section (or --schema), and tables inferred from what the statements use. */
   schema: StartTable[];
   notes: string[];
   /** With --probe: one report per probed DDL step (empty on engines the probes do not apply to). */
@@ -61,6 +65,7 @@ export async function rehearsePlan(options: RehearseOptions): Promise<{ result: 
   const engine = engineOf(plan, options.url);
   const phases = phasesToRehearse(plan, checked.outline.tasks.map((t) => t.id), options.phase);
   const values = placeholderValues(plan, parseSetFlags(options.set ?? []));
+  const startSchema = engine === 'mongodb' ? undefined : await startingSchemaOf(plan, engine, options.schemaFile, locate);
 
   const notApplicable = options.probe ? probesNotApplicable(engine) : undefined;
   const base = { file: options.file, engine, notes: [] as string[], schema: [] as StartTable[], ...(options.probe ? { probes: [] as ProbeReport[] } : {}) };
@@ -84,7 +89,7 @@ export async function rehearsePlan(options: RehearseOptions): Promise<{ result: 
       url = server.url;
     }
     driver = await openDriver(engine, url);
-    const rehearsal = await rehearse({ driver, phases, values, rows: options.rows ?? DEFAULT_ROWS, probe: options.probe, progress: options.progress });
+    const rehearsal = await rehearse({ driver, phases, values, rows: options.rows ?? DEFAULT_ROWS, start: startSchema, startFrom: options.schemaFile, probe: options.probe, progress: options.progress });
     const where = await driver.close(Boolean(options.keep));
     driver = undefined;
     if (where) kept.push(where);
@@ -142,6 +147,23 @@ function placeholderValues(plan: Plan, given: Record<string, string>): Record<st
     }));
   }
   return Object.fromEntries(plan.placeholders.map((p) => [p.name, given[p.name] ?? p.example]));
+}
+
+/**
+ * The schema the rehearsal starts from: `--schema FILE` when given, otherwise the plan's `schema:`
+ * section; none without either (the starting schema is then inferred from the statements alone).
+ * Its engine must be the rehearsal's.
+ */
+async function startingSchemaOf(plan: Plan, engine: EngineName, schemaFile: string | undefined, locate: (p: (string | number)[]) => SourceLocation): Promise<Pick<DatabaseSchema, 'tables' | 'views'> | undefined> {
+  const schema = schemaFile ? await readSchemaFile(schemaFile) : plan.schema;
+  if (!schema) return undefined;
+  if (schema.engine !== engine) {
+    throw PlanInputError.single(`${schemaFile ? 'the schema' : 'the plan\'s schema section'} is for ${schema.engine}, but the plan is rehearsed on ${engine}`, {
+      location: schemaFile ? { file: schemaFile, line: 1 } : locate(['schema', 'engine']),
+      hint: schemaFile ? `give the schema of the ${engine} database` : `make the plan again with --db ${schema.engine}, or with the schema of the ${engine} database`,
+    });
+  }
+  return schema;
 }
 
 function engineOf(plan: Plan, url: string | undefined): EngineName | 'mongodb' {

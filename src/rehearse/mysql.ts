@@ -50,9 +50,10 @@ const HERE = 'TABLE_SCHEMA = DATABASE()';
 
 /** Each query returns rows of [key, description]. */
 const CATALOG: string[] = [
-  `SELECT CONCAT('table ', TABLE_NAME), TABLE_TYPE FROM information_schema.TABLES WHERE ${HERE}`,
+  `SELECT CONCAT('table ', TABLE_NAME), CONCAT_WS(' ', TABLE_TYPE, CONCAT('comment ', QUOTE(NULLIF(TABLE_COMMENT, '')))) FROM information_schema.TABLES WHERE ${HERE}`,
   `SELECT CONCAT('column ', TABLE_NAME, '.', COLUMN_NAME),
-          CONCAT_WS(' ', COLUMN_TYPE, IF(IS_NULLABLE = 'YES', 'null', 'not null'), CONCAT('default ', COLUMN_DEFAULT), NULLIF(EXTRA, ''))
+          CONCAT_WS(' ', COLUMN_TYPE, IF(IS_NULLABLE = 'YES', 'null', 'not null'), CONCAT('default ', COLUMN_DEFAULT), NULLIF(EXTRA, ''),
+                    CONCAT('as ', NULLIF(GENERATION_EXPRESSION, '')), CONCAT('comment ', QUOTE(NULLIF(COLUMN_COMMENT, ''))))
      FROM information_schema.COLUMNS WHERE ${HERE}`,
   `SELECT CONCAT('index ', TABLE_NAME, '.', INDEX_NAME),
           CONCAT('(', GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX SEPARATOR ', '), ')', IF(NON_UNIQUE = 0, ' unique', ''), ' ', INDEX_TYPE)
@@ -69,7 +70,7 @@ const CATALOG: string[] = [
 async function snapshotMysql(query: (sql: string) => Promise<unknown[][]>): Promise<Snapshot> {
   const snapshot: Snapshot = {};
   for (const sql of CATALOG) for (const [key, value] of await query(sql)) snapshot[String(key)] = String(value);
-  const tables = Object.entries(snapshot).filter(([k, v]) => k.startsWith('table ') && v === 'BASE TABLE').map(([k]) => k.slice('table '.length));
+  const tables = Object.entries(snapshot).filter(([k, v]) => k.startsWith('table ') && v.startsWith('BASE TABLE')).map(([k]) => k.slice('table '.length));
   for (const table of tables) snapshot[`rows ${table}`] = hashRows(await query(`SELECT * FROM ${quoteName('mysql', table)}`));
   return snapshot;
 }

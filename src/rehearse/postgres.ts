@@ -133,10 +133,14 @@ const PUBLIC = `n.nspname = 'public'`;
 /** Each query returns rows of [key, description]. */
 const CATALOG: string[] = [
   `SELECT 'table ' || c.relname, 'table' || CASE WHEN c.relrowsecurity THEN ' with row security' ELSE '' END
+          || coalesce(' comment ' || quote_literal(obj_description(c.oid, 'pg_class')), '')
      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE ${PUBLIC} AND c.relkind IN ('r', 'p')`,
   `SELECT 'column ' || c.relname || '.' || a.attname,
           format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attnotnull THEN ' not null' ELSE ' null' END
           || coalesce(' default ' || pg_get_expr(d.adbin, d.adrelid), '')
+          || CASE a.attidentity WHEN 'a' THEN ' identity always' WHEN 'd' THEN ' identity by default' ELSE '' END
+          || CASE WHEN a.attgenerated <> '' THEN ' generated' ELSE '' END
+          || coalesce(' comment ' || quote_literal(col_description(c.oid, a.attnum)), '')
      FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
      LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
     WHERE ${PUBLIC} AND c.relkind IN ('r', 'p', 'v', 'm') AND a.attnum > 0 AND NOT a.attisdropped`,

@@ -5,10 +5,12 @@
  * again, which proves the phase can be rolled forward after a rollback. The first failure stops the
  * rehearsal: what follows it would rehearse a database the plan never meant.
  */
+import type { DatabaseSchema } from '../model/database.js';
 import { statementOf, type Statement, type TaskSql, type Verification } from '../model/schema.js';
 import type { Driver, EngineName } from './driver.js';
 import { emptyUsage, readUsage } from './references.js';
 import { createTable, seedStatements, startingSchema, type StartTable } from './seed.js';
+import { setUpFromSchema, startTables } from './schema-start.js';
 import { isDdl, probeStep, tableExists, targetOf, type ProbeReport } from './probe.js';
 import { describeDifference, diffSnapshots, type Snapshot } from './snapshot.js';
 import { oneLine, withValues } from './sql-text.js';
@@ -28,6 +30,13 @@ export interface RehearsalInput {
   /** Placeholder values (each declared placeholder's example). */
   values: Record<string, string>;
   rows: number;
+  /**
+   * The schema to start from (the plan's `schema:` section, or `--schema`): its tables are created as it
+   * describes them; tables the statements use that it lacks are inferred from the statements, as without one.
+   */
+  start?: Pick<DatabaseSchema, 'tables' | 'views'>;
+  /** Where `start` came from, for the notes: the schema file, or (by default) the plan's schema section. */
+  startFrom?: string;
   /** Concurrency probes on each DDL step of a rehearsed phase's first up (PostgreSQL, MySQL/MariaDB). */
   probe?: boolean;
   progress?: (line: string) => void;
@@ -106,7 +115,13 @@ export async function rehearse(input: RehearsalInput): Promise<Rehearsal> {
   const notes: string[] = [];
   const probes: ProbeReport[] = [];
   const tasks = input.phases.flatMap((p) => p.tasks);
-  const schema = startingSchema(await readUsage(driver.engine, allStatements(tasks, values, driver.engine), emptyUsage()));
+  const known = new Set(input.start?.tables.map((t) => t.name));
+  const inferred = startingSchema(await readUsage(driver.engine, allStatements(tasks, values, driver.engine), emptyUsage())).filter((t) => !known.has(t.name));
+  const schema = [...(input.start ? startTables(input.start, driver.engine) : []), ...inferred];
+  if (input.start) {
+    notes.push(`starting schema: ${input.start.tables.length} table${input.start.tables.length === 1 ? '' : 's'} from ${input.startFrom ?? 'the plan\'s schema section'}` +
+      (inferred.length ? `; ${inferred.map((t) => t.name).join(', ')} inferred from the statements (not in that schema)` : ''));
+  }
 
   const record = (row: Row) => {
     rows.push(row);
@@ -125,7 +140,12 @@ export async function rehearse(input: RehearsalInput): Promise<Rehearsal> {
   };
 
   const setUp = async () => {
-    for (const table of schema) {
+    if (input.start) {
+      const exec = async (statement: string, sql: string) => (await run({ phase: '-', task: '-', statement, path: [] }, sql)).ms;
+      const done = (statement: string, ms: number, count: number | null) => record({ phase: '-', task: '-', statement, path: [], ms, rows: count, result: 'ok', ok: true });
+      await setUpFromSchema(driver, input.start, input.rows, exec, done, notes);
+    }
+    for (const table of inferred) {
       const statement = `create ${table.name} (id${table.columns.map((c) => `, ${c.name} ${c.numeric ? 'numeric' : 'text'}`).join('')})`;
       let ms = 0;
       for (const sql of [createTable(driver.engine, table), ...seedStatements(driver.engine, table, input.rows)]) ms += (await run({ phase: '-', task: '-', statement, path: [] }, sql)).ms;

@@ -11,7 +11,8 @@
 import { quoteName, type EngineName } from './driver.js';
 import type { Usage } from './references.js';
 
-export interface StartColumn { name: string; numeric: boolean }
+/** `type`: the column's type when it comes from the plan's schema section (the inferred schema's columns are numeric or text). */
+export interface StartColumn { name: string; numeric: boolean; type?: string }
 export interface StartTable { name: string; columns: StartColumn[] }
 
 /** Text columns hold at most this many characters (VARCHAR on MySQL, where TEXT cannot be indexed). */

@@ -38,7 +38,11 @@ export async function openSqlite(): Promise<Driver> {
   };
 }
 
-const normal = (sql: unknown) => String(sql).replace(/\s+/g, ' ').trim();
+/**
+ * A definition as SQLite stores it, compared up to layout and identifier quoting: a down that rebuilds an
+ * index as `ON tasks (code)` restores the one created as `ON "tasks" ("code")`.
+ */
+const normal = (sql: unknown) => String(sql).replace(/\s+/g, ' ').replace(/["`]([A-Za-z_][A-Za-z0-9_]*)["`]/g, '$1').trim();
 
 async function snapshotSqlite(query: (sql: string) => Promise<unknown[][]>): Promise<Snapshot> {
   const snapshot: Snapshot = {};

@@ -34,7 +34,7 @@ function variant(engine: Engine, change: (s: DatabaseSchema) => void = () => {})
   if (engine !== 'postgres') {
     s.engine = engine;
     s.version = engine === 'mysql' ? { text: '10.11.6-MariaDB', num: 101106, flavor: 'mariadb' } : { text: '3.45.1', num: 3045001 };
-    const types: Record<string, string> = engine === 'mysql' ? { bigint: 'bigint', integer: 'int', text: 'text' } : { bigint: 'INTEGER', integer: 'INTEGER', text: 'TEXT' };
+    const types: Record<string, string> = engine === 'mysql' ? { bigint: 'bigint', integer: 'int', text: 'varchar(255)' } : { bigint: 'INTEGER', integer: 'INTEGER', text: 'TEXT' };
     for (const t of s.tables) for (const c of t.columns) c.type = types[c.type] ?? (engine === 'mysql' ? 'varchar(60)' : 'TEXT');
   }
   change(s);

@@ -46,6 +46,8 @@ const LEXICONS: Record<Engine, Lexicon> = {
 const CLOSER: Record<string, string> = { '[': ']' };
 
 export function maskPlaceholders(text: string, engine: Engine): Masked {
+  // Most statements have no colon before a name at all: nothing to lex.
+  if (!/:[A-Za-z_]/.test(text)) return { text, uses: [] };
   const lex = LEXICONS[engine];
   const uses: PlaceholderUse[] = [];
   let out = '';

@@ -35,7 +35,9 @@ const SCRIPT_HOURS = 16;
 /** Assumed cost of one committed batch on top of the pause; only feeds the estimate. */
 const MS_PER_BATCH_ROW = 0.02;
 
-const fmt = (n: number) => n.toLocaleString('en-US');
+/** One formatter: `toLocaleString` builds a new one per call, which shows at thousands of tables. */
+const NUMBER = new Intl.NumberFormat('en-US');
+const fmt = (n: number) => NUMBER.format(n);
 
 export function volumePlan(rows: number, onlineCopy?: EngineDefinition['online_copy']): VolumePlan {
   const volume: VolumeClass = rows < SMALL_TABLE ? 'small' : rows < LARGE_TABLE ? 'medium' : 'large';

@@ -104,3 +104,98 @@ export function definitionHelpers(binding: SchemaBinding): Record<string, Helper
     },
   };
 }
+
+/** A column type's family and size, for comparing a foreign key's column with the one it references. */
+export function typeFamily(type: string): { family: string; size: string } {
+  const t = type.toLowerCase().trim();
+  const base = t.replace(/\(.*$/, '').replace(/\s+(unsigned|signed|zerofill)\b/g, '').trim();
+  const sign = /\bunsigned\b/.test(t) ? ' unsigned' : '';
+  const ints: Record<string, string> = { int: 'int', integer: 'int', int4: 'int', mediumint: 'mediumint', smallint: 'smallint', int2: 'smallint', tinyint: 'tinyint', bigint: 'bigint', int8: 'bigint', serial: 'int', bigserial: 'bigint' };
+  if (ints[base]) return { family: 'integer', size: ints[base] + sign };
+  if (/^(character varying|varchar|char|character|text|nvarchar|nchar|tinytext|mediumtext|longtext|string)$/.test(base)) return { family: 'string', size: '' };
+  if (/^(numeric|decimal)$/.test(base)) return { family: 'decimal', size: t.replace(/^[^(]*/, '') };
+  return { family: base, size: '' };
+}
+
+const sameColumns = (a: string[], b: string[]) => a.length === b.length && a.every((c, i) => c.toLowerCase() === b[i]!.toLowerCase());
+const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((c) => b.some((d) => d.toLowerCase() === c.toLowerCase()));
+
+export function schemaCheckHelpers(binding: SchemaBinding): Record<string, HelperDelegate> {
+  return {
+    /**
+     * `(reference_check table column ref_table ref_column db)`: the referenced column is the primary key or unique
+     * (else exit 2, located), no foreign key on the column already references that table (exit 2), and the types
+     * match (incompatible: exit 2; compatible but different: the sentence returned, for the prose). "" without a schema.
+     */
+    reference_check: (t: string, c: string, rt: string, rc: string, db: string) => {
+      const schema = binding.schema;
+      if (!schema) return '';
+      const table = findTable(schema, t);
+      const ref = findTable(schema, rt);
+      if (!table || !ref) return '';
+      const column = findColumn(table, c);
+      const refColumn = findColumn(ref, rc);
+      if (!column || !refColumn) return '';
+      const at = (line: number | undefined, fallback: number | undefined) => ({ file: schema.source.file, line: line ?? fallback });
+      const keys = [ref.primary_key, ...ref.uniques.map((u) => u.columns), ...ref.indexes.filter((i) => i.unique && !i.where).map((i) => i.columns)];
+      if (!keys.some((k) => sameColumns(k, [refColumn.name]))) {
+        throw PlanInputError.single(`parameter "ref_column": ${ref.name}.${refColumn.name} is neither the primary key nor unique, so no foreign key can reference it`, {
+          location: at(refColumn.line, ref.line),
+          hint: ref.primary_key.length === 1 ? `reference its primary key ${ref.name}.${ref.primary_key[0]}, or make ${refColumn.name} unique first (plan new add-unique-constraint)`
+            : `make ${refColumn.name} unique first (plan new add-unique-constraint)`,
+        });
+      }
+      const existing = table.foreign_keys.find((k) => sameColumns(k.columns, [column.name]) && k.references.toLowerCase() === ref.name.toLowerCase());
+      if (existing) {
+        throw PlanInputError.single(`${table.name}.${column.name} already references ${existing.references} (${existing.ref_columns.join(', ')})${existing.name ? ` through ${existing.name}` : ''}`, {
+          location: at(existing.line, table.line), hint: 'nothing to add; to change what it references, drop that foreign key first',
+        });
+      }
+      const [a, b] = [typeFamily(column.type), typeFamily(refColumn.type)];
+      const refuse = (why: string) => {
+        throw PlanInputError.single(`${table.name}.${column.name} (${column.type}) cannot reference ${ref.name}.${refColumn.name} (${refColumn.type}): ${why}`, {
+          location: at(column.line, table.line), hint: `change ${column.name} to ${refColumn.type} first (plan new change-column-type)`,
+        });
+      };
+      if (a.family !== b.family) refuse('the types are incompatible');
+      if (a.size !== b.size) {
+        // MySQL and MariaDB demand the same integer size and sign, and the same decimal precision; PostgreSQL compares across them.
+        if (db === 'mysql' && a.family !== 'string') refuse('MySQL needs the same size and sign for integer and decimal key columns');
+        return `${table.name}.${column.name} is ${column.type} and ${ref.name}.${refColumn.name} is ${refColumn.type}: the key works, but every join compares across types and ${a.family === 'integer' ? 'the narrower one overflows first' : 'values may not fit both'}; align them when you next change either column.`;
+      }
+      if (column.type.toLowerCase() !== refColumn.type.toLowerCase()) {
+        return `${table.name}.${column.name} is ${column.type} and ${ref.name}.${refColumn.name} is ${refColumn.type}: compatible, but a value longer than ${column.type} allows cannot be referenced.`;
+      }
+      return '';
+    },
+    /** `(leading_index table column)`: an index whose first column is `column` (it serves a foreign key on it), or "". */
+    leading_index: (t: string, c: string) => {
+      const table = binding.schema ? findTable(binding.schema, t) : undefined;
+      return table?.indexes.find((i) => !i.where && i.columns[0]?.toLowerCase() === c.toLowerCase())?.name ?? '';
+    },
+    /**
+     * `(index_check table columns unique)`: an index (or, for `unique`, a primary key, unique constraint or unique
+     * index) on exactly these columns exists → exit 2, located, with its name; an index that starts with them already
+     * serves their lookups → the sentence returned, for the prose. "" without a schema.
+     */
+    index_check: (t: string, columns: string[], unique: unknown) => {
+      const schema = binding.schema;
+      const table = schema ? findTable(schema, t) : undefined;
+      if (!schema || !table) return '';
+      const at = (line: number | undefined) => ({ file: schema.source.file, line: line ?? table.line });
+      const same = unique === true
+        ? [...(sameSet(table.primary_key, columns) ? [{ name: 'the primary key', line: table.line }] : []),
+          ...table.uniques.filter((u) => sameSet(u.columns, columns)).map((u) => ({ name: u.name ?? 'a unique constraint', line: u.line })),
+          ...table.indexes.filter((i) => i.unique && !i.where && sameSet(i.columns, columns)).map((i) => ({ name: i.name, line: i.line }))]
+        : table.indexes.filter((i) => !i.where && sameColumns(i.columns, columns)).map((i) => ({ name: i.name, line: i.line }));
+      if (same.length > 0) {
+        throw PlanInputError.single(`${table.name} (${columns.join(', ')}) already has ${unique === true ? 'a unique' : 'an'} index: ${same[0]!.name}`, {
+          location: at(same[0]!.line), hint: unique === true ? 'the values are already unique; nothing to add' : 'nothing to add; for another order or a partial index, write it by hand',
+        });
+      }
+      const covering = table.indexes.find((i) => !i.where && i.columns.length > columns.length && sameColumns(i.columns.slice(0, columns.length), columns));
+      if (covering && unique !== true) return `${covering.name} (${covering.columns.join(', ')}) already starts with ${columns.join(', ')} and serves the same lookups: keep this index only if the narrower one is measurably faster, and drop it otherwise.`;
+      return '';
+    },
+  };
+}

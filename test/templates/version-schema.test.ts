@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkLoaded } from '../../src/check/pipeline.js';
+import { PlanInputError } from '../../src/errors.js';
 import { expandTemplate } from '../../src/templates/expand.js';
 import { listTemplates } from '../../src/templates/registry.js';
 import { versionFact } from '../../src/templates/version-facts.js';
@@ -179,5 +180,55 @@ describe('drop-column on MySQL and SQLite versions', () => {
   it('sqlite 3.34 has no DROP COLUMN: refused with the version', () => {
     expect(() => expandTemplate(template('drop-column'), { given: { table: 'orders', column: 'status' }, schema: shopSchema(SERVERS['sqlite 3.34']!) }))
       .toThrow(/SQLite 3\.34\.1 has no ALTER TABLE … DROP COLUMN/);
+  });
+});
+
+describe('add-foreign-key, add-unique-constraint, add-index check the schema first', () => {
+  const refused = (name: string, server: string, given: Record<string, string>) => {
+    try {
+      expandTemplate(template(name), { given, schema: shopSchema(SERVERS[server]!) });
+    } catch (e) {
+      expect(e).toBeInstanceOf(PlanInputError);
+      return (e as PlanInputError).details[0]!;
+    }
+    throw new Error('not refused');
+  };
+
+  it('a referenced column that is neither the primary key nor unique: exit 2, located at it, with a hint', () => {
+    const d = refused('add-foreign-key', 'postgres 15', { table: 'orders', column: 'customer_code', ref_table: 'customers', ref_column: 'note' });
+    expect(d.message).toBe('parameter "ref_column": customers.note is neither the primary key nor unique, so no foreign key can reference it');
+    expect(d.location).toMatchObject({ file: 'shop.json', line: 7 });
+    expect(d.hint).toContain('reference its primary key customers.id');
+  });
+
+  it('the foreign key already there: refused, located at it', () => {
+    const d = refused('add-foreign-key', 'postgres 15', { table: 'orders', column: 'customer_id', ref_table: 'customers', ref_column: 'id' });
+    expect(d.message).toBe('orders.customer_id already references customers (id) through orders_customer_id_fkey');
+    expect(d.location).toMatchObject({ line: 17 });
+  });
+
+  it('bigint referencing integer: a warning in the prose on PostgreSQL, refused on MySQL (same size and sign required)', async () => {
+    const given = { table: 'order_items', column: 'order_id', ref_table: 'orders', ref_column: 'id' };
+    const pg = await planOn('add-foreign-key', 'postgres 15', given);
+    expect(pg.loaded.plan.epic!.notes).toContain('order_items.order_id is bigint and orders.id is integer: the key works, but every join compares across types and the narrower one overflows first; align them when you next change either column.');
+    expect(refused('add-foreign-key', 'mysql 8.0.29', given).message).toMatch(/cannot reference orders\.id \(int\): MySQL needs the same size and sign/);
+  });
+
+  it('incompatible types are refused on every engine', () => {
+    const d = refused('add-foreign-key', 'postgres 15', { table: 'orders', column: 'status', ref_table: 'customers', ref_column: 'id' });
+    expect(d.message).toMatch(/orders\.status \(character varying\(20\)\) cannot reference customers\.id \(integer\): the types are incompatible/);
+    expect(d.location).toMatchObject({ line: 16 });
+  });
+
+  it('a unique constraint that exists already: refused with its name; a new one plans', async () => {
+    expect(refused('add-unique-constraint', 'postgres 15', { table: 'customers', columns: 'legacy_code' }).message)
+      .toBe('customers (legacy_code) already has a unique index: customers_legacy_code_key');
+    await planOn('add-unique-constraint', 'postgres 15', { table: 'customers', columns: 'email' });
+  });
+
+  it('an index that exists already: refused; one a composite index starts with: said in the notes', async () => {
+    expect(refused('add-index', 'mysql 8.0.29', { table: 'customers', columns: 'email' }).message).toBe('customers (email) already has an index: idx_customers_email');
+    const plan = await planOn('add-index', 'mysql 8.0.29', { table: 'customers', columns: 'region' });
+    expect(plan.loaded.plan.epic!.notes![0]).toMatch(/^idx_customers_region_email \(region, email\) already starts with region/);
   });
 });

@@ -32,6 +32,18 @@ export function definitionHelpers(binding: SchemaBinding): Record<string, Helper
     return table ? findColumn(table, c) : undefined;
   };
   return {
+    /**
+     * `(tables_rows tables rows)`: the rows of these tables together, from the schema's statistics (a table it has
+     * no count for counts as `rows`); without a schema, `rows` (the one value the user gave for every table).
+     */
+    tables_rows: (tables: string[], fallback: unknown) => {
+      if (!binding.schema) return fallback;
+      return tables.reduce((sum, t) => {
+        const table = findTable(binding.schema!, t);
+        if (table) binding.touched.add(table.name);
+        return sum + (table?.rows ?? Number(fallback));
+      }, 0);
+    },
     /** `(restated_type table column column_type)`: the column's full type from the schema, else the one given. */
     restated_type: (t: string, c: string, fallback: unknown) => column(t, c)?.type ?? fallback,
     /** `(restated_tail table column default_value)`: " DEFAULT … COMMENT '…'" from the schema, else the default given. */

@@ -12,7 +12,12 @@ import { versionFact } from '../../src/templates/version-facts.js';
 import { restatedTail } from '../../src/templates/definitions.js';
 import { statementOf, type Task } from '../../src/model/schema.js';
 import type { DatabaseSchema } from '../../src/model/database.js';
-import { SERVERS, shopSchema } from './schema-fixtures.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startEmbedded } from '../../src/rehearse/postgres.js';
+import { serverForBlock } from '../rehearse/servers.js';
+import { runCli, tempDir } from '../helpers.js';
+import { SERVERS, schemaFile, shopSchema } from './schema-fixtures.js';
 
 const template = (name: string) => listTemplates().find((t) => t.name === name)!;
 
@@ -231,4 +236,49 @@ describe('add-foreign-key, add-unique-constraint, add-index check the schema fir
     const plan = await planOn('add-index', 'mysql 8.0.29', { table: 'customers', columns: 'region' });
     expect(plan.loaded.plan.epic!.notes![0]).toMatch(/^idx_customers_region_email \(region, email\) already starts with region/);
   });
+});
+
+/** `plan new … --schema`, `plan check --strict`, then `plan rehearse` (every up, verify and down; snapshots equal after each down). */
+function rehearsed(name: string, server: string, set: Record<string, string>, url?: string) {
+  const schema = schemaFile(shopSchema(SERVERS[server]!));
+  const file = join(tempDir(), `${name}.plan.yaml`);
+  const made = runCli(['new', name, '--schema', schema, '--out', file, ...Object.entries(set).flatMap(([k, v]) => ['--set', `${k}=${v}`])]);
+  expect(made.code, made.stderr).toBe(0);
+  const checked = runCli(['check', file, '--strict', '--json']);
+  expect(checked.code, checked.stdout + checked.stderr).toBe(0);
+  const r = runCli(['rehearse', file, ...(url ? ['--url', url] : []), '--json']);
+  expect(r.code, r.stdout + r.stderr).toBe(0);
+  const json = JSON.parse(r.stdout);
+  expect(json.ok).toBe(true);
+  const rolledBack = json.rows.filter((row: { statement: string }) => row.statement.startsWith('down: snapshot'));
+  expect(rolledBack.length).toBeGreaterThan(0);
+  expect(rolledBack.every((row: { differences?: string[] }) => (row.differences ?? []).length === 0)).toBe(true);
+  return { text: readFileSync(file, 'utf8'), json };
+}
+
+describe('rehearsed on PostgreSQL (embedded) from a schema of an older server', () => {
+  const url = serverForBlock(startEmbedded, (server) => server.stop(false));
+
+  it('add-column with a default, from PostgreSQL 10: the bare column, its default, the backfill', () => {
+    const { text, json } = rehearsed('add-column', 'postgres 10', { table: 'orders', column: 'discount', column_type: 'integer', default_value: '0' }, url());
+    expect(text).toContain('PostgreSQL 10.23 (< 11)');
+    expect(json.rows.some((r: { task: string }) => r.task === 'T1b')).toBe(true);
+  }, 120_000);
+
+  it('add-not-null-column from PostgreSQL 11: the validated CHECK is the constraint', () => {
+    const { text } = rehearsed('add-not-null-column', 'postgres 11', { table: 'orders', column: 'priority', column_type: 'integer', fill_value: 'id * 2' }, url());
+    expect(text).not.toMatch(/ALTER COLUMN priority SET NOT NULL/);
+    expect(text).toContain('PostgreSQL 11.22 (< 12)');
+  }, 120_000);
+});
+
+describe('rehearsed on SQLite from a schema', () => {
+  it('add-column with a constant default', () => {
+    const { text } = rehearsed('add-column', 'sqlite 3.45', { table: 'orders', column: 'discount', column_type: 'INTEGER', default_value: '0' });
+    expect(text).toContain('SQLite 3.45.1: ADD COLUMN with a constant default only edits the schema');
+  }, 120_000);
+
+  it('add-not-null-column with an expression fill', () => {
+    rehearsed('add-not-null-column', 'sqlite 3.45', { table: 'orders', column: 'priority', column_type: 'INTEGER', fill_value: 'id * 2' });
+  }, 120_000);
 });

@@ -15,6 +15,7 @@ import { bindParameters, bindSchema, schemaHelpers, type SchemaBinding } from '.
 import { tenancyHelpers } from './tenancy.js';
 import { columnFactsHelpers } from './column-facts.js';
 import { versionFactsHelpers } from './version-facts.js';
+import { definitionHelpers, schemaCheckHelpers } from './definitions.js';
 import { planSection } from '../inspect/query.js';
 import type { DatabaseSchema } from '../model/database.js';
 import { BODY_FILE, builtinTemplatesDir, PARTIALS_DIR, type TemplateRef } from './registry.js';
@@ -87,6 +88,6 @@ function renderBody(template: TemplateRef, parameters: ParameterValues, binding:
     ...[...template.engines.values()].map((e) => ({ dir: e.dir, prefix: `${STATEMENT_PREFIX}/${e.name}/` }))];
   return compileTemplate(join(template.dir, BODY_FILE), partials, {
     ...planHelpers(template.engines), ...schemaHelpers(binding), ...tenancyHelpers(binding), ...columnFactsHelpers(binding),
-    ...versionFactsHelpers(binding),
+    ...versionFactsHelpers(binding), ...definitionHelpers(binding), ...schemaCheckHelpers(binding),
   })(parameters);
 }

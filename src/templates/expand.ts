@@ -67,8 +67,8 @@ function header(template: TemplateRef, parameters: ParameterValues, schemaRef: s
  * a change to one shows as one line in a diff, and a thousand tables are written in milliseconds.
  */
 function schemaSection(binding: SchemaBinding): string {
-  if (!binding.schema) return '';
-  const { tables, views, ...head } = planSection(binding.schema, [...binding.touched]);
+  if (!binding.recorded) return '';
+  const { tables, views, ...head } = planSection(binding.recorded, [...binding.touched]);
   const lines = [stringify({ schema: head }, { collectionStyle: 'block', lineWidth: 0, aliasDuplicateObjects: false }).trimEnd(), '  tables:'];
   for (const table of tables) {
     Object.entries(table).forEach(([key, value], i) => {

@@ -15,10 +15,12 @@ export interface SchemaBinding {
   schema: DatabaseSchema | undefined;
   /** Tables named by parameters or asked about while rendering: the plan records these (and what they reference). */
   touched: Set<string>;
+  /** The schema as read: what the plan records (`schema` may differ in the rows the user gave). */
+  recorded: DatabaseSchema | undefined;
 }
 
 export function bindSchema(schema: DatabaseSchema | undefined): SchemaBinding {
-  return { schema, touched: new Set() };
+  return { schema, recorded: schema, touched: new Set() };
 }
 
 /** Runs a check, its error prefixed with the parameter it is about. */
@@ -42,8 +44,13 @@ export function bindParameters(
   given: Record<string, string>,
   binding: SchemaBinding,
 ): ParameterValues {
+  if (!binding.schema) return values;
+  // `--set rows=` stands for every table, over the schema's statistics, wherever a template asks.
+  if (given.rows !== undefined && typeof values.rows === 'number') {
+    const rows = values.rows;
+    binding.schema = { ...binding.schema, tables: binding.schema.tables.map((t) => ({ ...t, rows })) };
+  }
   const { schema } = binding;
-  if (!schema) return values;
   const out: ParameterValues = { ...values };
   const table = (name: string, parameter: string): TableDef => {
     const def = about(parameter, () => requireTable(schema, name));

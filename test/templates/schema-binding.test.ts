@@ -36,8 +36,11 @@ describe('a template expanded against the schema', () => {
   });
 
   it('keeps what the user gave over what the schema says', async () => {
-    const { parameters } = rename(await schema(), { table: 'projects', column: 'fname', new_column: 'first_name', column_type: 'text', rows: '10' });
+    const { parameters, text, loaded } = rename(await schema(), { table: 'projects', column: 'fname', new_column: 'first_name', column_type: 'text', rows: '10' });
     expect(parameters).toMatchObject({ column_type: 'text', rows: 10 });
+    // The rows given stand for the table wherever the template sizes work; the plan records the schema as read.
+    expect(text).toContain('10 rows is a small table');
+    expect(loaded.plan.schema!.tables.find((t) => t.name === 'projects')!.rows).toBe(200_000);
   });
 
   it('spells names as the schema does', async () => {

@@ -3,7 +3,7 @@
  * own CLI, and read it back.
  */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, runCli, tempDir } from '../helpers.js';
@@ -46,6 +46,17 @@ describe('plan sync --from taskwarrior', () => {
     const report = sync(dir, 'taskwarrior', env);
     expect(statuses(report)).toEqual({ EPIC: 'todo', A: 'done', B: 'in-progress', C: 'done', D: 'done' });
     expect(report.drift).toEqual([{ kind: 'done-before-dependency', id: 'D', message: 'D is done in taskwarrior while B is not' }]);
+    // Recorded in the plan: plan status follows the tracker, and the drift stays visible to plan check.
+    const status = runCli(['status', join(dir, 'p.plan.yaml'), '--json']);
+    expect(status.code, status.stderr).toBe(0);
+    const progress = JSON.parse(status.stdout) as { inProgress: { id: string }[]; findings: { rule: string; taskId?: string }[] };
+    expect(progress.inProgress.map((t) => t.id)).toEqual(['B']);
+    expect(progress.findings.map((f) => f.rule)).toContain('done-after-dependencies');
+    const plan = JSON.parse(readFileSync(join(dir, 'p.plan.yaml'), 'utf8')) as { tasks: { id: string; state?: { status: string; by?: string } }[] };
+    expect(Object.fromEntries(plan.tasks.map((t) => [t.id, t.state && [t.state.status, t.state.by]]))).toEqual({
+      A: ['done', 'taskwarrior'], B: ['in-progress', 'taskwarrior'], C: ['done', 'taskwarrior'], D: ['done', 'taskwarrior'] });
+    // A second sync finds nothing new to record.
+    expect((sync(dir, 'taskwarrior', env) as Report & { recorded: unknown[] }).recorded).toEqual([]);
 
     // C leaves the plan: its item in Taskwarrior is one the plan no longer knows.
     writePlan(dir, { ...SPEC, tasks: SPEC.tasks.filter((t) => t.id !== 'C').map((t) => ({ ...t, depends: t.depends.filter((d) => d !== 'C') })) });

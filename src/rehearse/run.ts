@@ -115,7 +115,8 @@ export async function rehearse(input: RehearsalInput): Promise<Rehearsal> {
   const notes: string[] = [];
   const probes: ProbeReport[] = [];
   const tasks = input.phases.flatMap((p) => p.tasks);
-  const known = new Set(input.start?.tables.map((t) => t.name));
+  // The schema's tables and views are there already: a statement using one (a view dropped and restored) infers nothing.
+  const known = new Set([...(input.start?.tables ?? []), ...(input.start?.views ?? [])].map((t) => t.name));
   const inferred = startingSchema(await readUsage(driver.engine, allStatements(tasks, values, driver.engine), emptyUsage())).filter((t) => !known.has(t.name));
   const schema = [...(input.start ? startTables(input.start, driver.engine) : []), ...inferred];
   if (input.start) {

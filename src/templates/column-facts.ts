@@ -167,7 +167,12 @@ export function carriedWords(facts: ReplacedColumn): string {
 
 /** A column's NOT NULL, DEFAULT and COMMENT as a MySQL column definition writes them after the type. */
 export function restatedDefinition(facts: Pick<ReplacedColumn, 'not_null' | 'default' | 'comment'>): string {
-  return `${facts.not_null ? ' NOT NULL' : ' NULL'}${facts.default !== null ? ` DEFAULT ${facts.default}` : ''}${facts.comment !== null ? ` COMMENT ${sqlString(facts.comment)}` : ''}`;
+  return `${facts.not_null ? ' NOT NULL' : ' NULL'}${defaultAndComment(facts.default, facts.comment)}`;
+}
+
+/** ` DEFAULT … COMMENT '…'`: what a MySQL MODIFY must restate after the type, or it drops them. */
+export function defaultAndComment(defaultSql: string | null | undefined, comment: string | null | undefined): string {
+  return `${defaultSql != null ? ` DEFAULT ${defaultSql}` : ''}${comment != null ? ` COMMENT ${sqlString(comment)}` : ''}`;
 }
 
 /** An SQL string literal: single quotes, a quote doubled. */

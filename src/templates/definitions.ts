@@ -5,6 +5,7 @@
  * names and definitions the statements that drop and restore them need. Without a schema, the parameters
  * as given, and no dependents.
  */
+import { defaultAndComment } from './column-facts.js';
 import type { HelperDelegate } from 'handlebars';
 import { PlanInputError } from '../errors.js';
 import type { ColumnDef, ForeignKeyDef } from '../model/database.js';
@@ -12,13 +13,11 @@ import { columnDependents, hasDependents } from '../inspect/dependents.js';
 import { findColumn, findTable } from '../inspect/query.js';
 import type { SchemaBinding } from './schema-binding.js';
 
-/** SQL string literal. */
-const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 /** What follows the type and nullability when a column is restated: DEFAULT and COMMENT, as the schema has them. */
 export function restatedTail(column: ColumnDef | undefined, fallbackDefault: unknown): string {
   if (!column) return typeof fallbackDefault === 'string' && fallbackDefault !== '' ? ` DEFAULT ${fallbackDefault}` : '';
-  return `${column.default !== undefined ? ` DEFAULT ${column.default}` : ''}${column.comment !== undefined ? ` COMMENT ${literal(column.comment)}` : ''}`;
+  return defaultAndComment(column.default, column.comment);
 }
 
 const actions = (k: ForeignKeyDef) => `${k.on_delete ? ` ON DELETE ${k.on_delete}` : ''}${k.on_update ? ` ON UPDATE ${k.on_update}` : ''}`;

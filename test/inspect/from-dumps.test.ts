@@ -162,6 +162,23 @@ describe('from mariadb-dump --no-data', () => {
 });
 
 describe('from sqlite3 .schema', () => {
+  it('drop-column drops the indexes and the view that use the column first, and restores them on the way back', () => {
+    const dir = tempDir();
+    const db = join(dir, 'users.db');
+    run('sqlite3', [db], `CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL, legacy_code TEXT);
+      CREATE INDEX users_legacy_idx ON users (legacy_code); CREATE INDEX users_email_legacy_idx ON users (email, legacy_code);
+      CREATE VIEW legacy_users AS SELECT id, legacy_code FROM users;`);
+    const dump = join(dir, 'users.sql');
+    writeFileSync(dump, run('sqlite3', [db, '.schema']));
+    const { file, plan } = planFrom(dump, 'drop-column', ['--set', 'table=users', '--set', 'column=legacy_code']);
+    const drop = plan.tasks.find((t) => statements(t).some((s) => /DROP COLUMN/i.test(s)))!;
+    const dependents = plan.tasks.find((t) => statements(t).some((s) => /DROP VIEW[^\n]*legacy_users/i.test(s)))!;
+    expect(statements(dependents).join('\n')).toMatch(/DROP INDEX[^\n]*users_legacy_idx[^]*DROP INDEX[^\n]*users_email_legacy_idx|DROP INDEX[^\n]*users_email_legacy_idx[^]*DROP INDEX[^\n]*users_legacy_idx/i);
+    expect(reaches(plan, drop.id, dependents.id)).toBe(true);
+    // The view is in the recorded schema: the rehearsal creates it, and its down restores it.
+    rehearsed(file);
+  });
+
   it('rename-column keeps the type, default and NOT NULL, and rebuilds the index before reads switch', () => {
     const dir = tempDir();
     const db = join(dir, 'people.db');

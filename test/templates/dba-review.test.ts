@@ -1,0 +1,65 @@
+/**
+ * What a DBA reviewing generated plans from a real schema would have hit in production. Each case: our own fixture
+ * (the saas model's JSON, changed where the case needs it), the plan expanded, the statements read.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readSchemaFile } from '../../src/inspect/read.js';
+import type { DatabaseSchema } from '../../src/model/database.js';
+import type { Plan, Task } from '../../src/model/schema.js';
+import { statementOf } from '../../src/model/schema.js';
+import { expandTemplate } from '../../src/templates/expand.js';
+import { findTemplate } from '../../src/templates/registry.js';
+import { fixture, tempDir } from '../helpers.js';
+
+/** The saas fixture on `engine`, changed by `change`, as a schema file. */
+async function schemaWith(engine: 'postgres' | 'mysql', change: (s: DatabaseSchema) => void) {
+  const s = JSON.parse(readFileSync(fixture('schema', 'saas.postgres.json'), 'utf8')) as DatabaseSchema;
+  if (engine === 'mysql') {
+    s.engine = 'mysql';
+    s.version = { text: '10.11.6-MariaDB', num: 101106, flavor: 'mariadb' };
+    for (const t of s.tables) for (const c of t.columns) c.type = c.type === 'text' ? 'varchar(255)' : c.type === 'integer' ? 'int' : c.type;
+  }
+  change(s);
+  const file = join(tempDir(), `review.${engine}.json`);
+  writeFileSync(file, JSON.stringify(s, null, 2));
+  return readSchemaFile(file);
+}
+
+const task = (plan: Plan, id: string): Task | undefined => plan.tasks.find((t) => t.id === id);
+const sql = (t: Task | undefined, part: 'up' | 'down') => (t?.sql?.[part] ?? []).map((s) => statementOf(s).run).join('\n');
+
+describe('multi-tenant: a global unique that a foreign key references', () => {
+  // accounts.slug is UNIQUE (accounts_slug_key); a table outside the closure references it by slug.
+  const referenced = (s: DatabaseSchema) => {
+    s.tables.push({
+      name: 'account_aliases', line: 99, columns: [{ name: 'id', type: 'bigint', nullable: false }, { name: 'account_slug', type: 'text', nullable: false }],
+      primary_key: ['id'], foreign_keys: [{ name: 'account_aliases_account_slug_fkey', columns: ['account_slug'], references: 'accounts', ref_columns: ['slug'] }],
+      uniques: [], indexes: [], checks: [],
+    } as unknown as DatabaseSchema['tables'][number]);
+  };
+
+  for (const engine of ['postgres', 'mysql'] as const) {
+    it(`${engine}: stays global (dropping it fails while the key depends on it) and D1 says why`, async () => {
+      const schema = await schemaWith(engine, referenced);
+      const global = schema.tables.find((t) => t.name === 'accounts')!.uniques.find((u) => u.columns.join() === 'slug')!;
+      const { loaded } = expandTemplate(findTemplate('multi-tenant'), { given: { tables: 'accounts' }, schema });
+      const plan = loaded.plan;
+      const all = plan.tasks.map((t) => `${sql(t, 'up')}\n${sql(t, 'down')}`).join('\n');
+      expect(all).not.toMatch(new RegExp(`DROP (CONSTRAINT|INDEX)( IF EXISTS)? ${global.name}\\b`));
+      expect(all).not.toMatch(/accounts_tenant_id_slug_key/);
+      const d1 = task(plan, 'D1')!;
+      expect(d1.description).toContain(`${global.name} (slug) stays global, because account_aliases(account_slug) references it`);
+      // The uniques nothing references are still re-scoped.
+      expect(sql(task(plan, 'K2'), 'up')).toMatch(/tasks_code/);
+    });
+  }
+
+  it('without the referencing key, the same unique is re-scoped as before', async () => {
+    const schema = await schemaWith('postgres', () => {});
+    const { loaded } = expandTemplate(findTemplate('multi-tenant'), { given: { tables: 'accounts' }, schema });
+    expect(sql(task(loaded.plan, 'K2'), 'up')).toMatch(/DROP CONSTRAINT IF EXISTS accounts_slug_key/);
+    expect(task(loaded.plan, 'D1')!.description).not.toContain('stays global');
+  });
+});

@@ -63,3 +63,45 @@ describe('multi-tenant: a global unique that a foreign key references', () => {
     expect(task(loaded.plan, 'D1')!.description).not.toContain('stays global');
   });
 });
+
+describe('rename-column: a CHECK constraint that uses the column', () => {
+  // projects.title with CHECK (length(title) > 0): dropping title drops the CHECK with it (PostgreSQL, MariaDB).
+  const withCheck = (s: DatabaseSchema) => {
+    const projects = s.tables.find((t) => t.name === 'projects')!;
+    projects.checks = [{ name: 'projects_name_nonempty', expression: 'length(name) > 0' }];
+  };
+  const renamed = async (engine: 'postgres' | 'mysql') => {
+    const schema = await schemaWith(engine, withCheck);
+    const { loaded } = expandTemplate(findTemplate('rename-column'), { given: { table: 'projects', column: 'name', new_column: 'title' }, schema });
+    const plan = loaded.plan;
+    const carry = plan.tasks.find((t) => sql(t, 'up').includes('projects_title_nonempty'));
+    return { plan, carry };
+  };
+
+  it('postgres: re-made on the new column NOT VALID, validated, verified; down takes it off', async () => {
+    const { carry } = await renamed('postgres');
+    expect(carry?.title).toContain('CHECK constraints');
+    const up = carry!.sql!.up!.map((s) => statementOf(s));
+    const add = up.find((s) => s.run.includes('ADD CONSTRAINT projects_title_nonempty'))!;
+    expect(add.run).toBe('ALTER TABLE projects ADD CONSTRAINT projects_title_nonempty CHECK (length(title) > 0) NOT VALID');
+    expect(add.transaction).toBe(false);
+    expect(up.findIndex((s) => s.run === 'ALTER TABLE projects VALIDATE CONSTRAINT projects_title_nonempty')).toBeGreaterThan(up.indexOf(add));
+    expect(JSON.stringify(carry!.sql!.verify)).toContain("k.conname = 'projects_title_nonempty'");
+    expect(sql(carry, 'down')).toContain('DROP CONSTRAINT IF EXISTS projects_title_nonempty');
+  });
+
+  it('mysql: re-made with the table copy ADD CHECK needs, said in the description; down drops it', async () => {
+    const { carry } = await renamed('mysql');
+    expect(sql(carry, 'up')).toContain('ALTER TABLE projects ADD CONSTRAINT projects_title_nonempty CHECK (length(title) > 0), ALGORITHM=COPY, LOCK=SHARED');
+    expect(carry!.description).toContain('ALGORITHM=COPY, LOCK=SHARED');
+    expect(sql(carry, 'down')).toContain('ALTER TABLE projects DROP CONSTRAINT projects_title_nonempty');
+  });
+
+  it('a CHECK on another column is left alone', async () => {
+    const schema = await schemaWith('postgres', (s) => {
+      s.tables.find((t) => t.name === 'projects')!.checks = [{ name: 'projects_named', expression: 'length(account_name) > 0' }];
+    });
+    const { loaded } = expandTemplate(findTemplate('rename-column'), { given: { table: 'projects', column: 'name', new_column: 'title' }, schema });
+    expect(loaded.plan.tasks.map((t) => sql(t, 'up')).join('\n')).not.toContain('CHECK (length(');
+  });
+});

@@ -105,3 +105,30 @@ describe('rename-column: a CHECK constraint that uses the column', () => {
     expect(loaded.plan.tasks.map((t) => sql(t, 'up')).join('\n')).not.toContain('CHECK (length(');
   });
 });
+
+describe('drop-column: a view that reads the column', () => {
+  const withView = (s: DatabaseSchema) => {
+    s.views = [
+      { name: 'project_names', reads: ['projects', 'projects.name'], definition: 'SELECT id, name FROM projects', materialized: false },
+      { name: 'project_ids', reads: ['projects', 'projects.id'], definition: 'SELECT id FROM projects', materialized: false },
+    ] as DatabaseSchema['views'];
+  };
+
+  it('postgres: a step before the drop names the view, verifies no view reads the column, and the drop waits for it', async () => {
+    const schema = await schemaWith('postgres', withView);
+    const { loaded } = expandTemplate(findTemplate('drop-column'), { given: { table: 'projects', column: 'name' }, schema });
+    const plan = loaded.plan;
+    const drop = plan.tasks.find((t) => sql(t, 'up').includes('DROP COLUMN IF EXISTS name'))!;
+    const views = task(plan, `${drop.id}.views`)!;
+    expect(drop.depends).toContain(views.id);
+    expect(views.description).toContain('Views that read name: project_names.');
+    expect(views.description).not.toContain('project_ids');
+    expect(JSON.stringify(views.sql?.verify)).toContain("a.attname = 'name'");
+  });
+
+  it('no step when no view reads the column', async () => {
+    const schema = await schemaWith('postgres', () => {});
+    const { loaded } = expandTemplate(findTemplate('drop-column'), { given: { table: 'projects', column: 'name' }, schema });
+    expect(loaded.plan.tasks.some((t) => t.id.endsWith('.views'))).toBe(false);
+  });
+});

@@ -226,6 +226,14 @@ export function schemaDdl(engine: EngineName, schema: Pick<DatabaseSchema, 'tabl
     }
   }
   for (const view of schema.views) {
+    // A view over a table the section does not record cannot be created; on SQLite one left broken makes every
+    // later ALTER TABLE fail ("error in view …"), so it is left out.
+    // `reads`: tables, and `table.column`s (src/inspect/live-shared.ts viewReads).
+    const missing = [...new Set(view.reads.map((r) => r.split('.')[0]!))].filter((r) => !present.has(r));
+    if (missing.length > 0) {
+      notes.push(`view ${view.name}: it reads ${missing.join(', ')}, which the plan's schema section does not record; the rehearsal runs without it`);
+      continue;
+    }
     const sql = viewDdl(engine, view);
     if (sql) later.push({ what: `view ${view.name}`, sql, optional: true });
     else notes.push(`view ${view.name}: the plan's schema section has no definition for it; the rehearsal runs without it`);

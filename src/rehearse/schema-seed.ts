@@ -232,6 +232,18 @@ export class SeedPlanner {
     return this.row(table, id, false);
   }
 
+  /**
+   * Row `id` with plain values, but the schema's default in each column that has one (not a key's, not a sequence):
+   * a CHECK such as `priority BETWEEN 0 AND 5` refuses the plain value `id` and accepts the default.
+   */
+  defaultRow(table: TableDef, id: number): string[] {
+    const plans = this.plansOf(table);
+    return this.plainRow(table, id).map((value, i) => {
+      const { column, key } = plans[i]!;
+      return !key && column.default !== undefined && !/nextval\(/i.test(column.default) ? `(${column.default})` : value;
+    });
+  }
+
   replace(table: TableDef, id: number, row: string[]): void {
     this.seeded.get(table.name)!.rows[id - 1] = row;
   }

@@ -40,6 +40,15 @@ export interface CarriedKey {
   on_update: string | null;
 }
 
+/** A CHECK constraint that uses the old column, re-made on the new one. */
+export interface CarriedCheck {
+  name: string;
+  new_name: string;
+  /** Its expression over the old column, and over the new one. */
+  old_expression: string;
+  expression: string;
+}
+
 /** What the new column(s) take over from the replaced one, as the schema has it. */
 export interface ReplacedColumn {
   /** The old column's full type, as DDL writes it. */
@@ -56,6 +65,11 @@ export interface ReplacedColumn {
   foreign_keys: CarriedKey[];
   /** Other tables' foreign keys that reference the column: re-pointed at the new one before the old is dropped. */
   incoming: CarriedKey[];
+  /**
+   * CHECK constraints that use the column, re-made on the new one (a rename, a type change): dropping the old column
+   * silently drops them on PostgreSQL and MariaDB, and SQLite refuses the drop while one uses it.
+   */
+  checks: CarriedCheck[];
   /** Foreign keys the plan cannot carry (a type change, a split): listed for the DBA, each side must change. */
   listed_keys: CarriedKey[];
   /**
@@ -76,9 +90,9 @@ export type ReplaceKind = 'rename-column' | 'change-type' | 'split-column';
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** `name` with `column` (as a whole word, or between underscores) replaced by `by`. */
+/** An expression with `column` (as a whole identifier: `account_name` does not hold `name`) replaced by `by`. */
 function substitute(text: string, column: string, by: string): string {
-  return text.replace(new RegExp(`(?<![A-Za-z0-9$])${escape(column)}(?![A-Za-z0-9$])`, 'g'), by);
+  return text.replace(new RegExp(`(?<![A-Za-z0-9_$])${escape(column)}(?![A-Za-z0-9_$])`, 'g'), by);
 }
 
 /** The new index's name: the old one with the column's name replaced, or the new columns appended; within the limit, and unique. */
@@ -131,6 +145,11 @@ export function replacedColumn(table: TableDef, column: ColumnDef, newColumns: s
     old_columns: key.columns, old_ref_columns: key.ref_columns,
     on_delete: key.on_delete ?? null, on_update: key.on_update ?? null,
   }));
+  const mentions = (text: string) => substitute(text, column.name, '\0') !== text;
+  const checks: CarriedCheck[] = kind === 'split-column' ? [] : table.checks.filter((c) => mentions(c.expression)).map((c, n) => {
+    const name = c.name ?? `${table.name}_${column.name}_check${n ? n : ''}`;
+    return { name, new_name: carriedName(name, column.name, newColumns, taken), old_expression: c.expression, expression: substitute(c.expression, column.name, newColumns[0]!) };
+  });
   // Only a rename keeps what a foreign key needs on both sides (the same type, one column for one).
   const keysCarried = kind === 'rename-column';
   const facts: ReplacedColumn = {
@@ -143,13 +162,14 @@ export function replacedColumn(table: TableDef, column: ColumnDef, newColumns: s
     uniques,
     foreign_keys: keysCarried ? outgoing : [],
     incoming: keysCarried ? pointing : [],
+    checks,
     listed_keys: keysCarried ? [] : [...outgoing, ...pointing],
     nulls_distinct_risk: kind === 'split-column' && [...indexes, ...uniques].some((i) => i.unique),
     in_primary_key: table.primary_key.includes(column.name),
     carries: false,
     retires: false,
   };
-  facts.carries = facts.not_null || facts.default !== null || facts.comment !== null || [indexes, uniques, facts.foreign_keys, facts.incoming].some((l) => l.length > 0);
+  facts.carries = facts.not_null || facts.default !== null || facts.comment !== null || [indexes, uniques, facts.foreign_keys, facts.incoming, checks].some((l) => l.length > 0);
   facts.retires = [indexes, uniques, facts.foreign_keys, facts.incoming].some((l) => l.length > 0);
   return facts;
 }
@@ -160,6 +180,7 @@ export function carriedWords(facts: ReplacedColumn): string {
     ...(facts.default !== null ? ['the default'] : []),
     ...(facts.not_null ? ['NOT NULL'] : []),
     ...(facts.foreign_keys.length + facts.incoming.length > 0 ? ['foreign keys'] : []),
+    ...(facts.checks.length > 0 ? ['CHECK constraints'] : []),
     ...(facts.comment !== null ? ['the comment'] : []),
   ];
   return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;

@@ -116,6 +116,16 @@ export function schemaHelpers(binding: SchemaBinding): Record<string, HelperDele
       const def = table(t);
       return (def && findColumn(def, c)) ?? null;
     },
+    /**
+     * `(views_reading "users" "email")`: the views that read the column (name, line, definition): PostgreSQL refuses
+     * to drop a column a view reads, SQLite too, and MySQL leaves the view broken. Empty without a schema.
+     */
+    views_reading: (t: string, c: string) => {
+      const def = table(t);
+      if (!schema || !def) return [];
+      const read = `${def.name}.${findColumn(def, c)?.name ?? c}`;
+      return schema.views.filter((v) => v.reads.includes(read)).map((v) => ({ name: v.name, line: v.line ?? null, definition: v.definition ?? null }));
+    },
     /** `(table_rows "users" rows)`: the table's rows from the schema's statistics, else the fallback. */
     table_rows: (t: string, fallback: unknown) => table(t)?.rows ?? fallback,
     /**

@@ -9,7 +9,7 @@
 import type { HelperDelegate } from 'handlebars';
 import { PlanInputError } from '../errors.js';
 import type { DatabaseSchema, ForeignKeyDef, TableDef } from '../model/database.js';
-import { findColumn, keyNullable, ownedTables } from '../inspect/query.js';
+import { findColumn, keyNullable, ownedTables, referencedBy } from '../inspect/query.js';
 import type { SchemaBinding } from './schema-binding.js';
 import { indexName } from './helpers.js';
 import { SMALL_TABLE } from './volume.js';
@@ -76,6 +76,19 @@ export interface Tenancy {
   index_uniques: RescopedUnique[];
   /** The names of the re-scoped uniques' (tenant, …) indexes. */
   unique_indexes: string[];
+  /**
+   * Global uniques that stay global because a foreign key references them: dropping one fails (PostgreSQL: "other
+   * objects depend on it"; InnoDB: "needed in a foreign key constraint"). Re-pointing the key is the team's decision.
+   */
+  held_uniques: HeldUnique[];
+}
+
+/** A unique a foreign key references, so the plan keeps it global; `referenced_by`: "table(columns)" per key. */
+export interface HeldUnique {
+  table: string;
+  name: string;
+  columns: string[];
+  referenced_by: string[];
 }
 
 const INTEGER_TYPE = /^(tiny|small|medium|big)?int(eger)?\d?\b|^(small|big)?serial\b|^int[248]\b/i;
@@ -100,10 +113,13 @@ const pairs = (key: ForeignKeyDef) => key.columns.map((column, i) => ({ column, 
 /** Whether a unique already holds per tenant: it includes the key to the parent, whose rows each have one tenant. */
 const scopedByParent = (columns: string[], via: ForeignKeyDef | undefined) => via !== undefined && via.columns.every((c) => columns.includes(c));
 
+/** The same set of columns, in any order (a foreign key may list the unique's columns in another order). */
+const sameColumns = (a: string[], b: string[]) => a.length === b.length && a.every((c) => b.includes(c));
+
 export function tenancy(schema: DatabaseSchema | undefined, roots: string[], column: string, rows: number): Tenancy {
   if (!schema) {
     const tables = roots.map((name) => ({ name, root: true, parent: '', join: [], nullable_parent: false, key: 'id', keyless: '', rows, depth: 0 }));
-    return { tables, names: roots, roots: tables, unreachable: [], uniques: [], fk_indexes: [], new_indexes: [], max_rows: rows, index_uniques: [], unique_indexes: [] };
+    return { tables, names: roots, roots: tables, unreachable: [], uniques: [], fk_indexes: [], new_indexes: [], max_rows: rows, index_uniques: [], unique_indexes: [], held_uniques: [] };
   }
   if (schema.engine === 'mongodb') {
     throw PlanInputError.single('multi-tenant from a schema follows foreign keys, which MongoDB collections do not have', {
@@ -128,11 +144,18 @@ export function tenancy(schema: DatabaseSchema | undefined, roots: string[], col
     };
   });
   const uniques: RescopedUnique[] = [];
+  const held: HeldUnique[] = [];
   const fkIndexes: ForeignKeyIndex[] = [];
   for (const o of owned) {
     const t = o.table.name;
+    const incoming = referencedBy(schema, t);
     const rescope = (name: string, columns: string[], constraint: boolean, where = '') => {
       if (columns.includes(column) || scopedByParent(columns, o.via)) return;
+      const keys = incoming.filter((k) => sameColumns(k.key.ref_columns, columns));
+      if (keys.length > 0) {
+        held.push({ table: t, name, columns, referenced_by: keys.map((k) => `${k.table.name}(${k.key.columns.join(', ')})`) });
+        return;
+      }
       uniques.push({ table: t, name, columns, constraint, where, new_name: nameOf(t, column, ...columns.map((c) => c.replace(/\W+/g, '')), 'key') });
     };
     o.table.uniques.forEach((u, i) => rescope(u.name ?? nameOf(t, ...u.columns, 'key', String(i)), u.columns, true));
@@ -147,6 +170,7 @@ export function tenancy(schema: DatabaseSchema | undefined, roots: string[], col
     unreachable: schema.tables.map((t) => t.name).filter((n) => !ownedNames.has(n) && n !== TENANTS_TABLE),
     uniques, fk_indexes: fkIndexes, new_indexes: [...fkIndexes.map((i) => i.name), ...uniques.map((u) => u.new_name)],
     max_rows: Math.max(rows, ...tables.map((t) => t.rows)), index_uniques: uniques.filter((u) => !u.constraint), unique_indexes: uniques.map((u) => u.new_name),
+    held_uniques: held,
   };
 }
 

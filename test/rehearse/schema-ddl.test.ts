@@ -113,6 +113,23 @@ describe('DDL', () => {
     ]);
   });
 
+  it('leaves out a view over a table the section does not record (on SQLite it would break every later ALTER TABLE)', () => {
+    const t = table(parent);
+    const ddl = schemaDdl('sqlite', { tables: [t], views: [{ name: 'open_tasks', reads: ['orgs', 'tasks', 'orgs.id', 'tasks.id'], definition: 'CREATE VIEW open_tasks AS SELECT 1 FROM tasks JOIN orgs', materialized: false }] }, 10);
+    expect(ddl.later).toEqual([]);
+    expect(ddl.notes).toContain('view open_tasks: it reads tasks, which the plan\'s schema section does not record; the rehearsal runs without it');
+  });
+
+  it('a row whose plain values a CHECK refuses falls back to the columns\' defaults (priority BETWEEN 0 AND 5, default 0)', () => {
+    const t = table({ name: 'tasks', columns: [{ name: 'id', type: 'integer', nullable: false }, { name: 'priority', type: 'integer', nullable: false, default: '0' }, { name: 'title', type: 'text', nullable: false }], primary_key: ['id'], checks: [{ expression: 'priority BETWEEN 0 AND 5' }] });
+    const planner = new SeedPlanner('sqlite', [t], 100);
+    expect(planner.plainRow(t, 42)[1]).toBe('42');
+    const fallback = planner.defaultRow(t, 42);
+    expect(fallback[1]).toBe('(0)');
+    expect(fallback[0]).toBe(planner.plainRow(t, 42)[0]);
+    expect(fallback[2]).toBe(planner.plainRow(t, 42)[2]);
+  });
+
   it('orders tables along foreign keys, parents first; self-references and cycles do not stop it', () => {
     const t = (name: string, ...refs: string[]) => table({ name, columns: [{ name: 'id', type: 'int' }], foreign_keys: refs.map((r) => ({ columns: ['id'], references: r, ref_columns: ['id'] })) });
     expect(keyOrder([t('d', 'c'), t('c', 'b', 'c'), t('b', 'a'), t('a'), t('x', 'y'), t('y', 'x')]).map((x) => x.name)).toEqual(['a', 'b', 'c', 'd', 'x', 'y']);

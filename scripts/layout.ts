@@ -38,6 +38,8 @@ export const LAYOUT: Room[] = [
   { path: 'src/kickoff', layer: 6, what: 'the kickoff document: its blocks, as Markdown or self-contained HTML' },
   { path: 'src/export', layer: 6, what: 'the export model, `shellQuote`, the tracker helpers, the dialect list (the dialects themselves are templates)' },
   { path: 'src/rehearse', layer: 6, what: 'rehearsals on real databases: a driver per engine (PostgreSQL embedded or `--url`, SQLite in-process, MySQL `--url`), catalog snapshots and their diff, the starting schema (the plan\'s recorded schema as DDL, or read from the statements), seed rows with edge values that the schema accepts, the run, the concurrency probes' },
+  { path: 'src/diff', layer: 6, what: 'what changed between two plans: tasks, fields, edges, waves, critical path, points of no return; as text, Markdown or JSON' },
+  { path: 'src/scaffold', layer: 6, what: 'migration files from a plan\'s statements, one writer per framework (plain SQL, Django, Alembic, Prisma, Knex), continuing what the migrations folder already holds' },
   { path: 'src/templates', layer: 6, what: 'template expansion: discovery, engines (loaded from `templates/_engines/`), parameters, the plan-template helpers, volume' },
   { path: 'src/app', layer: 7, what: 'what each command does, as functions returning data and the text to print' },
   { path: 'src/cli', layer: 8, what: 'the base command (`--json`, exit codes, errors without stack traces), shared flags, the interactive prompt' },

@@ -14,6 +14,7 @@ import { formatCheck } from '../text/check.js';
 import { readSchemaSource, type SchemaSourceOptions } from '../inspect/source.js';
 import type { Engine } from '../inspect/read.js';
 import { useColor } from '../text/style.js';
+import { baseFileOf } from './update.js';
 
 export interface NewPlanOptions extends CheckOptions {
   template: string;
@@ -56,7 +57,11 @@ export async function newPlan(options: NewPlanOptions): Promise<NewPlanResult> {
   const { result } = await checkLoaded(file, expansion.loaded, options);
   // A template that yields a broken plan is a template bug: report it, write nothing.
   const written = !options.dryRun && result.ok;
-  if (written) writeFileAtomic(file, expansion.text, { force: options.force });
+  if (written) {
+    writeFileAtomic(file, expansion.text, { force: options.force });
+    // The template's own rendering, beside the plan: what `plan update` merges the user's edits from.
+    writeFileAtomic(baseFileOf(file), expansion.text, { force: true });
+  }
   const gaps = read?.gaps ?? [];
   return { template: template.name, parameters: expansion.parameters, file, written, check: result, text: expansion.text, gaps,
     summary: [...gaps.map((g) => `schema: ${g}`), summarize(file, result, written, options.dryRun ?? false)].join('\n') };
@@ -65,7 +70,7 @@ export async function newPlan(options: NewPlanOptions): Promise<NewPlanResult> {
 function summarize(file: string, result: CheckResult, written: boolean, dryRun: boolean): string {
   const lines = [formatCheck(result, useColor())];
   if (written) {
-    lines.unshift(`Wrote ${file}`);
+    lines.unshift(`Wrote ${file} (and ${baseFileOf(file)}, the template's own rendering that plan update merges your edits from: keep both)`);
     lines.push(`\nNext:\n  plan show ${file}            # the plan on one screen\n` +
       `  plan report ${file} --format html --out kickoff.html   # the kickoff document\n` +
       `  plan graph ${file} --format svg --out graph.svg       # the dependency diagram\n` +

@@ -183,6 +183,21 @@ describe('plan update', () => {
     expect(readFileSync(file, 'utf8')).toBe(text);
   });
 
+  it('re-points a hand-added dependency when the task it named is split per table', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'mt.plan.yaml');
+    await newPlan({ template: 'multi-tenant', set: ['tables=users,projects', 'fan_out_above=3'], out: file });
+    expect(task(read(file), 'T4').id).toBe('T4');
+    edit(file, '  - id: T6\n', '  - id: T6\n', `${CUSTOM.replace('"T4.users"', '"T4"')}  - id: T6\n`);
+    const result = await updatePlan({ file, set: ['fan_out_above=1'] });
+    const after = read(file);
+    expect(after.tasks.some((t) => t.id === 'T4')).toBe(false);
+    expect(task(after, 'X1').depends).toEqual(['T4.users', 'T4.projects']);
+    expect(result.notices.join('\n')).toContain('X1: depended on T4');
+    expect(result.conflicts).toEqual([]);
+    expect(result.check.findings.filter((f) => f.severity === 'error')).toEqual([]);
+  });
+
   it('refuses a plan that was not generated, located, exit 2', async () => {
     const dir = tempDir();
     const file = join(dir, 'hand.plan.yaml');

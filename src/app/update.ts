@@ -115,7 +115,7 @@ export async function updatePlan(options: UpdatePlanOptions): Promise<UpdatePlan
     // The template's rendering is the next update's base, even when the file itself did not change.
     if (!existsSync(baseFile) || readTextFile(baseFile) !== theirs.text) writeFileAtomic(baseFile, theirs.text, { force: true });
   }
-  const diff = unifiedDiff(ours, merged.text, { from: file, to: `${file} (updated)` });
+  const diff = unifiedDiff(ours, merged.edits, { from: file, to: `${file} (updated)` });
   const out: UpdatePlanResult = {
     file, template: theirs.template.name, parameters: theirs.parameters, base: base.from,
     templateChanged: theirs.version.recorded !== undefined && theirs.version.recorded !== theirs.version.now,
@@ -178,9 +178,10 @@ async function baseOf(file: string, plan: Plan, theirs: Regenerated, options: Re
   if (existsSync(baseFile)) {
     const text = readTextFile(baseFile);
     // Parameters may differ (edited by hand in generated_by: then they are the new ones); the template may not.
-    const recorded = parsePlan(text, baseFile).plan.generated_by;
-    if (recorded?.template !== provenance.template) {
-      throw PlanInputError.single(`${basename(baseFile)} is not the base of this plan: it was written by template ${recorded?.template ?? '(none)'}`, {
+    // The header is enough to tell (the base is parsed in full by the merge).
+    const recorded = /^generated_by:\r?\n\s+template: (\S+)/m.exec(text)?.[1];
+    if (recorded !== provenance.template) {
+      throw PlanInputError.single(`${basename(baseFile)} is not the base of this plan: it was written by template ${recorded ?? '(none)'}`, {
         location: { file: baseFile }, hint: 'restore the base file that belongs to this plan from version control (plan new and plan update write both)',
       });
     }
@@ -197,12 +198,15 @@ async function baseOf(file: string, plan: Plan, theirs: Regenerated, options: Re
   return { text: again.text, from: 'rendered' };
 }
 
+const SHOWN = 60;
+
 function summarize(r: UpdatePlanResult, dryRun: boolean): string {
   const lines: string[] = [];
   if (r.unchanged) lines.push(`${r.file}: nothing to update (the template writes what it wrote, or your file already has it)`);
   else lines.push(`${dryRun ? 'Would update' : 'Updated'} ${r.file} from template ${r.template}${r.templateChanged ? ' (a newer version of it)' : ''}:`);
-  for (const a of r.applied) lines.push(`  ${a}`);
-  for (const n of r.notices) lines.push(`  note: ${n}`);
+  // A long update (a thousand new tables) lists its first changes; --json has them all.
+  const shown = [...r.applied.map((a) => `  ${a}`), ...r.notices.map((n) => `  note: ${n}`)];
+  lines.push(...shown.slice(0, SHOWN), ...(shown.length > SHOWN ? [`  … and ${shown.length - SHOWN} more (--json lists every one)`] : []));
   if (r.conflicts.length) {
     lines.push(`${r.conflicts.length} conflict${r.conflicts.length > 1 ? 's' : ''}: changed by you and by the template differently; ` +
       'your value stays in the field, the template\'s is under conflicts: in the file. Settle each, then delete its entry.');

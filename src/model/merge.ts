@@ -40,7 +40,12 @@ export interface MergeResult {
   applied: string[];
   /** Worth reading, not conflicts: dependencies re-pointed, template changes to tasks the user deleted. */
   notices: string[];
+  /** The edits of the user's text, in file order and apart: `text` is ours with each applied. */
+  edits: TextEdit[];
 }
+
+/** The text from `from` to `to` (offsets in the old text) replaced with `text`. */
+export interface TextEdit { from: number; to: number; text: string }
 
 type Data = Record<string, unknown>;
 type Path = string[];
@@ -56,14 +61,14 @@ const RAN = new Set(['done', 'in-progress', 'failed']);
 /** Always the template's: where the plan came from. */
 const TEMPLATE_FIELDS = new Set(['generated_by']);
 
-interface Splice { from: number; to: number; text: string }
+type Splice = TextEdit;
 
 export function mergePlanTexts(input: MergeInput): MergeResult {
   const base = dataOf(input.base);
   const theirs = dataOf(input.theirs);
   const ours = dataOf(input.ours);
   // Nothing changed on the template's side: the user's file is the answer, byte for byte.
-  if (isDeepStrictEqual(base, theirs)) return { text: input.ours, conflicts: [], applied: [], notices: [] };
+  if (isDeepStrictEqual(base, theirs)) return { text: input.ours, conflicts: [], applied: [], notices: [], edits: [] };
   const merger = new Merger(input, base, theirs, ours);
   return merger.run();
 }
@@ -83,17 +88,25 @@ const same = (a: unknown, b: unknown) => isDeepStrictEqual(a, b);
 
 /** Items of `ours`, less those the template dropped, plus those it added (after their predecessor in theirs). */
 export function mergeItems(base: readonly string[], theirs: readonly string[], ours: readonly string[]): string[] {
-  const dropped = new Set(base.filter((x) => !theirs.includes(x)));
-  const out = ours.filter((x) => !dropped.has(x));
-  theirs.forEach((x, i) => {
-    if (base.includes(x) || out.includes(x)) return;
-    let at = 0;
-    for (let j = i - 1; j >= 0; j--) {
-      const k = out.indexOf(theirs[j]!);
-      if (k >= 0) { at = k + 1; break; }
-    }
-    out.splice(at, 0, x);
-  });
+  const inBase = new Set(base);
+  const inTheirs = new Set(theirs);
+  const kept = ours.filter((x) => !inBase.has(x) || inTheirs.has(x));
+  const present = new Set(kept);
+  // New items go after the nearest item before them in theirs that the result has (or first): collected
+  // per anchor, then laid out in one pass, so a list of thousands (a step after every table) stays linear.
+  const after = new Map<string, string[]>();
+  let anchor = '';
+  for (const x of theirs) {
+    if (present.has(x)) { anchor = x; continue; }
+    if (inBase.has(x)) continue;
+    const list = after.get(anchor) ?? [];
+    if (!after.has(anchor)) after.set(anchor, list);
+    list.push(x);
+    present.add(x);
+  }
+  if (after.size === 0) return kept;
+  const out = [...(after.get('') ?? [])];
+  for (const x of kept) out.push(x, ...(after.get(x) ?? []));
   return out;
 }
 
@@ -124,7 +137,8 @@ class Merger {
       else this.mergeField([key], this.base[key], this.theirs[key], this.ours[key], oursTop, theirsTop);
     }
     if (this.conflicts.length) this.recordConflicts(oursTop);
-    return { text: this.apply(), conflicts: this.conflicts, applied: this.applied, notices: this.notices };
+    const edits = this.ordered();
+    return { text: applyEdits(this.input.ours, edits), conflicts: this.conflicts, applied: this.applied, notices: this.notices, edits };
   }
 
   /** Keys in the order the user's file has them, then the template's new ones. */
@@ -155,9 +169,7 @@ class Merger {
       const merged = mergeItems((b ?? []) as string[], (t ?? []) as string[], (o ?? []) as string[]);
       if (same(merged, o ?? [])) return;
       this.setList(path, merged, oursMap, theirsMap);
-      const added = merged.filter((x) => !((o ?? []) as string[]).includes(x));
-      const removed = ((o ?? []) as string[]).filter((x) => !merged.includes(x));
-      this.applied.push(`${label(path)}: ${[...added.map((x) => `+ ${x}`), ...removed.map((x) => `- ${x}`)].join(', ')}`);
+      this.applied.push(`${label(path)}: ${listChange((o ?? []) as string[], merged)}`);
       return;
     }
     if (same(o, b)) this.takeTheirs(path, oursMap, theirsMap);
@@ -248,14 +260,31 @@ class Merger {
       const ours = o.get(id);
       merged.set(id, ours ? mergeItems(depsOf(b.get(id)), depsOf(t.get(id)), depsOf(ours)) : depsOf(t.get(id)));
     }
+    // The template's new tasks by every id they extend (`T4.users` extends `T4`), and base's tasks by what they wait for.
+    const splits = new Map<string, string[]>();
+    for (const x of t.keys()) {
+      if (b.has(x) || !ids.has(x)) continue;
+      for (let dot = x.indexOf('.'); dot > 0; dot = x.indexOf('.', dot + 1)) {
+        const prefix = x.slice(0, dot);
+        const list = splits.get(prefix);
+        if (list) list.push(x); else splits.set(prefix, [x]);
+      }
+    }
+    const waiting = new Map<string, string[]>();
+    for (const [x, task] of b) {
+      for (const d of depsOf(task)) {
+        const list = waiting.get(d);
+        if (list) list.push(x); else waiting.set(d, [x]);
+      }
+    }
     const replacement = (gone: string, seen: Set<string>): string[] => {
       if (ids.has(gone)) return [gone];
       if (seen.has(gone)) return [];
       seen.add(gone);
-      const split = [...t.keys()].filter((x) => x.startsWith(`${gone}.`) && !b.has(x) && ids.has(x));
+      const split = splits.get(gone) ?? [];
       if (split.length) return split;
       // Those that took its place: what the tasks after it now wait for that they did not before.
-      const successors = [...t.keys()].filter((x) => depsOf(b.get(x)).includes(gone));
+      const successors = (waiting.get(gone) ?? []).filter((x) => t.has(x));
       const took = new Set(successors.flatMap((x) => depsOf(t.get(x)).filter((d) => !depsOf(b.get(x)).includes(d) && !b.has(d) && ids.has(d))));
       if (took.size) return [...took];
       const before = depsOf(b.get(gone) ?? t.get(gone) ?? o.get(gone));
@@ -263,8 +292,7 @@ class Merger {
     };
     for (const [id, list] of merged) {
       if (list.every((d) => ids.has(d))) continue;
-      const out: string[] = [];
-      for (const d of list) for (const r of replacement(d, new Set())) if (r !== id && !out.includes(r)) out.push(r);
+      const out = [...new Set(list.flatMap((d) => replacement(d, new Set())))].filter((r) => r !== id);
       const gone = list.filter((d) => !ids.has(d));
       this.notices.push(`task ${id}: depended on ${gone.join(', ')}, which no longer exist${gone.length > 1 ? '' : 's'}; now depends on ${out.join(', ') || 'nothing'}`);
       merged.set(id, out);
@@ -277,9 +305,7 @@ class Merger {
     const next = deps.get(id) ?? now;
     if (same(now, next)) return;
     this.setList(['tasks', id, 'depends'], next, node, theirsNode);
-    const added = next.filter((x) => !now.includes(x));
-    const removed = now.filter((x) => !next.includes(x));
-    this.applied.push(`tasks.${id}.depends: ${[...added.map((x) => `+ ${x}`), ...removed.map((x) => `- ${x}`)].join(', ')}`);
+    this.applied.push(`tasks.${id}.depends: ${listChange(now, next)}`);
   }
 
   // ---- edits of the user's text ---------------------------------------------------------------------
@@ -371,19 +397,17 @@ class Merger {
     this.splices.push({ from: at, to: at, text });
   }
 
-  private apply(): string {
-    let out = this.input.ours;
-    // Later offsets first; at one offset, a replaced region before the insertions there (which then keep
-    // the order they were decided in).
-    const ordered = this.splices.map((s, i) => ({ ...s, i }))
-      .sort((a, b) => b.from - a.from || (b.to - b.from) - (a.to - a.from) || b.i - a.i);
-    let limit = Infinity;
-    for (const s of ordered) {
-      if (s.to > limit) throw new Error(`plan update: overlapping edits at offset ${s.from}`);
-      out = out.slice(0, s.from) + s.text + out.slice(s.to);
-      limit = s.from;
-    }
-    return out;
+  /**
+   * The edits in file order; at one offset, the insertions there (in the order they were decided) before
+   * a region that starts there is replaced.
+   */
+  private ordered(): TextEdit[] {
+    const ordered = this.splices.map((s, i) => ({ s, i }))
+      .sort((a, b) => a.s.from - b.s.from || (a.s.to - a.s.from) - (b.s.to - b.s.from) || a.i - b.i).map(({ s }) => s);
+    ordered.forEach((s, k) => {
+      if (k > 0 && s.from < ordered[k - 1]!.to) throw new Error(`plan update: overlapping edits at offset ${s.from}`);
+    });
+    return ordered;
   }
 
   // ---- positions -------------------------------------------------------------------------------------
@@ -492,10 +516,29 @@ function scalar(value: string): string {
   return plain ? value : JSON.stringify(value);
 }
 
+/** `+ a, - b`: what a list gained and lost. */
+function listChange(before: readonly string[], after: readonly string[]): string {
+  const had = new Set(before);
+  const has = new Set(after);
+  return [...after.filter((x) => !had.has(x)).map((x) => `+ ${x}`), ...before.filter((x) => !has.has(x)).map((x) => `- ${x}`)].join(', ');
+}
+
 function label(path: Path): string {
   return path.join('.');
 }
 
 function singular(list: string): string {
   return list.replace(/s$/, '');
+}
+
+/** `text` with the edits (in file order, apart) applied, in one pass. */
+export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  const parts: string[] = [];
+  let at = 0;
+  for (const e of edits) {
+    parts.push(text.slice(at, e.from), e.text);
+    at = e.to;
+  }
+  parts.push(text.slice(at));
+  return parts.join('');
 }

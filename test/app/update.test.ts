@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -151,6 +152,11 @@ describe('plan update', () => {
     expect(result.summary).toContain('+  - id: T4.tasks');
     expect(readFileSync(file, 'utf8')).toBe(text);
     expect(readFileSync(baseFileOf(file), 'utf8')).toBe(base);
+    // The diff is a real one: patch(1) turns the file into the merged plan with it.
+    writeFileSync(join(dir, 'update.diff'), result.diff);
+    const patched = spawnSync('patch', ['-s', '-o', join(dir, 'patched.yaml'), file, join(dir, 'update.diff')], { encoding: 'utf8' });
+    expect(patched.status, patched.stderr + patched.stdout).toBe(0);
+    expect(readFileSync(join(dir, 'patched.yaml'), 'utf8')).toBe(result.text);
   });
 
   it('works when the template changed between generation and update (the base file holds the old one)', async () => {

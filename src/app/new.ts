@@ -2,6 +2,7 @@
  * `plan new`: expand a template with the user's parameters, validate the result, write it atomically,
  * and report what was written (the same report `plan check` gives).
  */
+import { existsSync, statSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { PlanInputError } from '../errors.js';
 import { packageRoot, writeFileAtomic } from '../io/files.js';
@@ -50,6 +51,10 @@ export async function newPlan(options: NewPlanOptions): Promise<NewPlanResult> {
   const given = parseSetFlags(options.set ?? []);
   for (const [name, value] of Object.entries(options.flags ?? {})) if (value !== undefined) given[name] = value;
   const file = options.out ?? `${template.name}.plan.yaml`;
+  if (!options.force && !options.dryRun && existsSync(file) && statSync(file).isFile()) {
+    throw PlanInputError.single('already exists; not overwritten', { location: { file },
+      hint: `to change its parameters and keep your edits: plan update ${file} --set k=v; to start over: --force (your edits are lost)` });
+  }
   const source = options.schema;
   const read = source && (source.schema || source.url || source.stats)
     ? await readSchemaSource({ ...source, db: given.db as Engine | undefined }) : undefined;

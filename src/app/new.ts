@@ -2,6 +2,7 @@
  * `plan new`: expand a template with the user's parameters, validate the result, write it atomically,
  * and report what was written (the same report `plan check` gives).
  */
+import { existsSync, statSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { PlanInputError } from '../errors.js';
 import { packageRoot, writeFileAtomic } from '../io/files.js';
@@ -14,6 +15,7 @@ import { formatCheck } from '../text/check.js';
 import { readSchemaSource, type SchemaSourceOptions } from '../inspect/source.js';
 import type { Engine } from '../inspect/read.js';
 import { useColor } from '../text/style.js';
+import { baseFileOf } from './update.js';
 
 export interface NewPlanOptions extends CheckOptions {
   template: string;
@@ -49,6 +51,10 @@ export async function newPlan(options: NewPlanOptions): Promise<NewPlanResult> {
   const given = parseSetFlags(options.set ?? []);
   for (const [name, value] of Object.entries(options.flags ?? {})) if (value !== undefined) given[name] = value;
   const file = options.out ?? `${template.name}.plan.yaml`;
+  if (!options.force && !options.dryRun && existsSync(file) && statSync(file).isFile()) {
+    throw PlanInputError.single('already exists; not overwritten', { location: { file },
+      hint: `to change its parameters and keep your edits: plan update ${file} --set k=v; to start over: --force (your edits are lost)` });
+  }
   const source = options.schema;
   const read = source && (source.schema || source.url || source.stats)
     ? await readSchemaSource({ ...source, db: given.db as Engine | undefined }) : undefined;
@@ -56,7 +62,11 @@ export async function newPlan(options: NewPlanOptions): Promise<NewPlanResult> {
   const { result } = await checkLoaded(file, expansion.loaded, options);
   // A template that yields a broken plan is a template bug: report it, write nothing.
   const written = !options.dryRun && result.ok;
-  if (written) writeFileAtomic(file, expansion.text, { force: options.force });
+  if (written) {
+    writeFileAtomic(file, expansion.text, { force: options.force });
+    // The template's own rendering, beside the plan: what `plan update` merges the user's edits from.
+    writeFileAtomic(baseFileOf(file), expansion.text, { force: true });
+  }
   const gaps = read?.gaps ?? [];
   return { template: template.name, parameters: expansion.parameters, file, written, check: result, text: expansion.text, gaps,
     summary: [...gaps.map((g) => `schema: ${g}`), summarize(file, result, written, options.dryRun ?? false)].join('\n') };
@@ -65,7 +75,7 @@ export async function newPlan(options: NewPlanOptions): Promise<NewPlanResult> {
 function summarize(file: string, result: CheckResult, written: boolean, dryRun: boolean): string {
   const lines = [formatCheck(result, useColor())];
   if (written) {
-    lines.unshift(`Wrote ${file}`);
+    lines.unshift(`Wrote ${file} (and ${baseFileOf(file)}, the template's own rendering that plan update merges your edits from: keep both)`);
     lines.push(`\nNext:\n  plan show ${file}            # the plan on one screen\n` +
       `  plan report ${file} --format html --out kickoff.html   # the kickoff document\n` +
       `  plan graph ${file} --format svg --out graph.svg       # the dependency diagram\n` +

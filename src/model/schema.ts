@@ -189,11 +189,28 @@ export const EpicSchema = z.strictObject({
   success: z.array(z.string().min(1)).default([]),
 });
 
-/** Where a generated plan came from, so it can be regenerated. */
+/** Where a generated plan came from, so it can be regenerated and updated (`plan update`). */
 export const ProvenanceSchema = z.strictObject({
   template: z.string(),
+  template_version: z.string().regex(/^[0-9a-f]{12}$/).optional()
+    .describe('A hash of the template\'s files (manifest, body, partials, engines): tells whether the template changed since.'),
   parameters: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())])),
+  schema_fingerprint: z.string().optional().describe('The fingerprint of the database schema the plan was generated from.'),
 });
+
+/**
+ * A field that `plan update` found changed both by hand and by the template, differently. The field keeps
+ * the hand-made value; the template's waits here until someone settles it and deletes the entry. Tasks,
+ * phases and placeholders are named by id in `at`, so the entry stays right when the list is reordered.
+ */
+export const ConflictSchema = z.strictObject({
+  at: z.array(z.string()).min(1).describe('The field: `[tasks, T4.users, title]`, `[epic, title]`, `[database]`.'),
+  yours: z.unknown().optional().describe('The value in the file (kept in the field); absent when you deleted it.'),
+  template: z.unknown().optional().describe('What the template now writes; absent when it no longer writes the field.'),
+  base: z.unknown().optional().describe('What the template wrote before: both changed this.'),
+});
+export type Conflict = z.infer<typeof ConflictSchema>;
+export type Provenance = z.infer<typeof ProvenanceSchema>;
 
 export const PLAN_FORMAT_VERSION = 1;
 
@@ -204,6 +221,7 @@ export const PlanSchema = z
     database: DatabaseEngine.optional().describe('The engine; engine-specific rules apply only to it.'),
     schema: PlanSchemaSectionSchema.optional(),
     placeholders: z.array(PlaceholderSchema).default([]).describe('Values the statements need that only whoever runs the plan knows.'),
+    conflicts: z.array(ConflictSchema).optional().describe('Left by `plan update` where you and the template changed a field differently; `plan check` fails until each is settled and deleted.'),
     epic: EpicSchema,
     phases: z.array(PhaseSchema).min(1),
     tasks: z.array(TaskSchema).min(1),

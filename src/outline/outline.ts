@@ -84,13 +84,13 @@ export function stableUuid(name: string): string {
 }
 
 /**
- * A plan's identity: a hash of its file name, epic id and title, and the template and parameters it was
- * generated from. Every plan's epic id is usually `EPIC`, so the id alone would make two plans one;
- * editing tasks keeps the identity, and renaming the file (or regenerating with other parameters)
- * makes a new plan for trackers.
+ * A plan's identity: a hash of its file name, epic id and title, and the template it was generated from.
+ * Every plan's epic id is usually `EPIC`, so the id alone would make two plans one. Editing tasks keeps
+ * the identity, and so does `plan update` (new parameters, a newer template: the same plan, going on);
+ * renaming the file or the epic makes a new plan for trackers.
  */
 export function planKey(plan: Plan, fileName: string): string {
-  const identity = JSON.stringify([fileName, plan.epic.id, plan.epic.title, plan.generated_by ?? null]);
+  const identity = JSON.stringify([fileName, plan.epic.id, plan.epic.title, plan.generated_by?.template ?? null]);
   return createHash('sha256').update(identity).digest('hex').slice(0, 12);
 }
 

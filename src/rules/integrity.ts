@@ -158,6 +158,21 @@ export const integrityRules: Rule[] = [
     },
   }),
   integrity({
+    id: 'update-conflict', severity: 'error', fixed: true,
+    summary: 'No field is left in conflict by `plan update`.',
+    hint: 'settle the field (keep yours, take the template\'s, or write a third value), then delete its entry under conflicts:',
+    why: '`plan update` found the field changed by hand and by the template, differently. The file keeps the hand-made ' +
+      'value, but the template\'s change may be the one that makes the plan safe (a new table\'s statement, a corrected ' +
+      'lock timeout): someone has to decide before the plan runs.',
+    sources: ['git merge conflicts', 'Copier and Cruft template updates (`.rej` files)'],
+    check: (ctx) => (ctx.plan.conflicts ?? []).map((conflict, k): RuleHit => {
+      const path = conflictPath(ctx, conflict.at) ?? ['conflicts', k];
+      const taskId = conflict.at[0] === 'tasks' ? conflict.at[1] : undefined;
+      const template = conflict.template === undefined ? 'no longer writes it' : `writes ${JSON.stringify(conflict.template)}`;
+      return { path, taskId, message: `${conflict.at.join('.')} was changed by you and by the template: the template ${template.length > 160 ? `${template.slice(0, 157)}...` : template} (conflicts[${k}])` };
+    }),
+  }),
+  integrity({
     id: 'unknown-rule', severity: 'error',
     summary: 'A suppression names a rule that exists.',
     hint: 'fix the rule id (plan rules lists them)',
@@ -177,3 +192,16 @@ export const integrityRules: Rule[] = [
     },
   }),
 ];
+
+/** Where a conflict's field stands in the plan: tasks, phases and placeholders by key; undefined when it is gone. */
+function conflictPath(ctx: RuleContext, at: readonly string[]): (string | number)[] | undefined {
+  const [head, id, ...rest] = at;
+  const keyed: Record<string, { items: readonly Record<string, unknown>[]; key: string }> = {
+    tasks: { items: ctx.plan.tasks, key: 'id' }, phases: { items: ctx.plan.phases, key: 'id' },
+    placeholders: { items: ctx.plan.placeholders, key: 'name' },
+  };
+  const list = keyed[head!];
+  if (!list) return at as string[];
+  const index = list.items.findIndex((x) => x[list.key] === id);
+  return index < 0 ? undefined : [head!, index, ...rest];
+}

@@ -17,6 +17,14 @@ export function placeholderName(parts: string[]): string {
   return parts.join('_').toLowerCase().replace(/[^a-z0-9_]/g, '_').replace(/^[^a-z]+/, '').slice(0, 63);
 }
 
+/**
+ * The id of one table's task in a fan-out: the task's id, a dot, the table's name with what an id cannot
+ * hold (a space, a quote) written `_` (`T4.Invoice_Lines`), within an id's 64 characters.
+ */
+export function fanId(id: string, table: string): string {
+  return `${id}.${table.replace(/[^A-Za-z0-9._-]/g, '_')}`.slice(0, 64);
+}
+
 /** PostgreSQL truncates identifiers at 63 bytes; keep generated names within it. */
 export function indexName(table: string, column: string): string {
   return `idx_${table}_${column}`.slice(0, 63);
@@ -131,7 +139,9 @@ export function planHelpers(engines: Engines): Record<string, HelperDelegate> {
      * Ids of a task that fans out per table: `(fan_ids "T4" tables true)` → T4.users, T4.orders;
      * without fan-out, just the id.
      */
-    fan_ids: (id: string, tables: string[], fanOut: boolean) => (fanOut ? tables.map((t) => `${id}.${t}`) : [id]),
+    fan_ids: (id: string, tables: string[], fanOut: boolean) => (fanOut ? tables.map((t) => fanId(id, t)) : [id]),
+    /** `(fan_id "T4" "Invoice Lines")` → `T4.Invoice_Lines`: one table's task of a fan-out. */
+    fan_id: (id: string, table: string) => fanId(id, table),
     /** `(concat_lists (fan_ids "T5" tables true) (list "T6"))`: the lists one after the other, as one list. */
     concat_lists: (...a: unknown[]) => a.slice(0, -1).flatMap((l) => (Array.isArray(l) ? l : [l])),
     /** Labels are lowercase words: `phase-c`, `backfill`. */
@@ -139,7 +149,7 @@ export function planHelpers(engines: Engines): Record<string, HelperDelegate> {
     /** Block for the current table in a fan-out, or the whole list otherwise; keeps partials free of branches. */
     each_target: function (this: unknown, tables: string[], fanOut: boolean, options: Options & { fn: (ctx: unknown) => string }) {
       const groups = fanOut ? tables.map((t) => [t]) : [tables];
-      return groups.map((group) => options.fn({ ...(this as object), targets: group, suffix: fanOut ? `.${group[0]}` : '' })).join('');
+      return groups.map((group) => options.fn({ ...(this as object), targets: group, suffix: fanOut ? fanId('', group[0]!) : '' })).join('');
     } as HelperDelegate,
   };
 }

@@ -4,8 +4,9 @@
  * Folders starting with `_` (shared partials, engines) are not templates. The same folders hold the
  * engines (`_engines/`, ./engines.ts).
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { didYouMean, PlanInputError } from '../errors.js';
 import { packageRoot, readTextFile } from '../io/files.js';
 import { parseYaml, schemaError } from '../model/load.js';
@@ -81,4 +82,24 @@ function loadManifest(dir: string, engines: Engines): TemplateManifest {
   const result = templateManifestSchema([...engines.keys()]).safeParse(data);
   if (!result.success) throw schemaError(result.error, locate);
   return result.data;
+}
+
+/**
+ * The template's version: a hash of every file its rendering reads (its folder, the shared partials, the
+ * engines' statements), by path relative to its root. `generated_by.template_version` records it, so
+ * `plan update` can tell whether the template changed since the plan was generated.
+ */
+export function templateVersion(template: TemplateRef): string {
+  const hash = createHash('sha256');
+  const dirs = [template.dir, join(builtinTemplatesDir(), PARTIALS_DIR), ...[...template.engines.values()].map((e) => e.dir)];
+  for (const dir of dirs) {
+    for (const file of filesUnder(dir)) hash.update(`${relative(dir, file)}\0`).update(readFileSync(file)).update('\0');
+  }
+  return hash.digest('hex').slice(0, 12);
+}
+
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : e.isFile() ? [join(dir, e.name)] : []));
 }

@@ -61,7 +61,7 @@ const CASES: Case[] = [
   { name: 'an output path that is a directory', setup: (d) => mkdirSync(join(d, 'out')), args: (d) => ['new', 'multi-tenant', '--out', join(d, 'out')],
     exit: 2, message: /out: is a directory; give a file name with --out/ },
   { name: 'an output file that exists', setup: (d) => writeFileSync(join(d, 'multi-tenant.plan.yaml'), 'mine\n'), args: () => ['new', 'multi-tenant'],
-    exit: 2, message: /multi-tenant\.plan\.yaml: already exists; not overwritten\n  hint: pass --force/ },
+    exit: 2, message: /multi-tenant\.plan\.yaml: already exists; not overwritten\n  hint: to change its parameters and keep your edits: plan update multi-tenant\.plan\.yaml --set k=v; to start over: --force/ },
   { name: 'a template that uses an unknown variable', args: () => ['new', 'unknown-variable', '--templates-dir', fixture('templates')],
     exit: 2, message: /unknown-variable\/plan\.yaml\.hbs:11:\d+: template error: "colunm" not defined/ },
   { name: 'a parameter of the wrong type', args: () => ['new', 'multi-tenant', '--set', 'rows=lots'], exit: 2, message: /parameter "rows": "lots" is not an integer/ },
@@ -111,7 +111,8 @@ describe('the bad-input corpus', () => {
     mkdirSync(join(dir, 'sub'));
     const r = runCli(['new', 'multi-tenant', '--out', '../up.plan.yaml'], { cwd: join(dir, 'sub') });
     expect(r.code).toBe(0);
-    expect(readdirSync(dir).sort()).toEqual(['sub', 'up.plan.yaml']);
+    // The plan, and the template's own rendering beside it (what plan update merges from).
+    expect(readdirSync(dir).sort()).toEqual(['sub', 'up.plan.base.yaml', 'up.plan.yaml']);
     expect(readdirSync(join(dir, 'sub'))).toEqual([]);
   });
 

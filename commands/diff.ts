@@ -1,6 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import { DIFF_FORMATS, diffPlanFiles } from '../src/app/diff.js';
-import type { PlanDiff } from '../src/diff/diff.js';
+import { DIFF_FORMATS, diffPlanFiles, type PlanDiff } from '../src/app/diff.js';
 import { BaseCommand } from '../src/cli/base-command.js';
 import { configFlag } from '../src/cli/flags.js';
 

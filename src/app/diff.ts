@@ -10,6 +10,8 @@ import { formatDiffText } from '../diff/text.js';
 import { PlanInputError } from '../errors.js';
 import type { LoadedPlan } from '../model/load.js';
 
+export type { PlanDiff } from '../diff/diff.js';
+
 export const DIFF_FORMATS = ['text', 'md', 'json'] as const;
 export type DiffFormat = (typeof DIFF_FORMATS)[number];
 

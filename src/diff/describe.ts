@@ -19,10 +19,17 @@ export function summaryLine(diff: PlanDiff, separator = '; '): string {
   return parts.join(separator);
 }
 
-/** A value as a reader wants it: text as it is, an absent field as such, anything else as compact JSON. */
+/**
+ * A value as a reader wants it: text as it is, an absent field as such, an object (a statement, a check)
+ * as `key: value` pairs, anything else as compact JSON.
+ */
 export function show(value: JsonValue): string {
   if (value === null) return '(absent)';
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  if (typeof value === 'string') return value;
+  if (typeof value === 'object' && !Array.isArray(value)) {
+    return Object.entries(value).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' · ');
+  }
+  return JSON.stringify(value);
 }
 
 /**

@@ -106,7 +106,7 @@ export interface PlanDiff {
 }
 
 /** What the comparison reads of each plan: the check pipeline's result. */
-export type DiffInput = Pick<CheckedPlan, 'file' | 'loaded' | 'analysis' | 'result' | 'outline'>;
+export type DiffInput = Pick<CheckedPlan, 'file' | 'loaded' | 'analysis' | 'result'>;
 
 const PLAN_SKIP = new Set(['epic', 'phases', 'tasks']);
 const TASK_SKIP = new Set(['id', 'state']);
@@ -215,10 +215,18 @@ function byId(tasks: readonly Task[]): Map<string, Task> {
  */
 function ranking(first: DiffInput, second: DiffInput): (id: string) => number {
   const rank = new Map<string, number>();
-  for (const ids of [first.outline.tasks.map((t) => t.id), second.outline.tasks.map((t) => t.id), first.analysis.taskIds, second.analysis.taskIds]) {
+  for (const ids of [scheduled(first), scheduled(second), first.analysis.taskIds, second.analysis.taskIds]) {
     for (const id of ids) if (!rank.has(id)) rank.set(id, rank.size);
   }
   return (id) => rank.get(id) ?? rank.size;
+}
+
+/** Scheduled tasks in the outline's order (src/outline), without building the outline's bodies and uuids. */
+function scheduled({ analysis }: DiffInput): string[] {
+  const slot = (v: number) => analysis.schedule.get(analysis.taskIds[v]!)!;
+  return [...analysis.order]
+    .sort((a, b) => slot(a).wave - slot(b).wave || slot(a).step - slot(b).step || a - b)
+    .map((v) => analysis.taskIds[v]!);
 }
 
 function diffPhases(before: readonly { id: string; name: string }[], after: readonly { id: string; name: string }[]): PlanDiff['phases'] {

@@ -46,7 +46,8 @@ export function canonical(value: unknown): string {
 }
 
 function diffValue(field: string, before: unknown, after: unknown, out: FieldChange[]): void {
-  if (canonical(before) === canonical(after)) return;
+  // Parsed plans list keys in the schema's order, so plain JSON settles most comparisons without sorting keys.
+  if (JSON.stringify(before) === JSON.stringify(after) || canonical(before) === canonical(after)) return;
   if (Array.isArray(before) && Array.isArray(after)) {
     diffList(field, before, after, out);
   } else if (isObject(before) && isObject(after)) {

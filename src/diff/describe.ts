@@ -14,7 +14,9 @@ export function summaryLine(diff: PlanDiff, separator = '; '): string {
   if (s.statesChanged) parts.push(`${plural(s.statesChanged, 'state')} changed`);
   if (s.pointsOfNoReturnMoved) parts.push(`${plural(s.pointsOfNoReturnMoved, 'point')} of no return moved`);
   const { before, after } = diff.criticalPath;
-  parts.push(diff.criticalPath.changed ? `critical path ${before.estimate} → ${after.estimate}` : `critical path unchanged (${after.estimate})`);
+  parts.push(!diff.criticalPath.changed ? `critical path unchanged (${after.estimate})`
+    : before.estimate !== after.estimate ? `critical path ${before.estimate} → ${after.estimate}`
+      : `critical path through other tasks (${after.estimate})`);
   if (diff.before.waves !== diff.after.waves) parts.push(`waves ${diff.before.waves} → ${diff.after.waves}`);
   return parts.join(separator);
 }
@@ -121,3 +123,12 @@ export function changedWaves(diff: PlanDiff): { wave: number; before: string[]; 
 }
 
 export const waveText = (w: number | null) => (w === null ? '-' : String(w));
+
+/** Dependencies added and removed, grouped by the task that depends (in the diff's order). */
+export function edgesByTask(diff: PlanDiff): { task: string; added: string[]; removed: string[] }[] {
+  const groups = new Map<string, { task: string; added: string[]; removed: string[] }>();
+  const group = (task: string) => groups.get(task) ?? groups.set(task, { task, added: [], removed: [] }).get(task)!;
+  for (const [dependency, task] of diff.edges.added) group(task).added.push(dependency);
+  for (const [dependency, task] of diff.edges.removed) group(task).removed.push(dependency);
+  return [...groups.values()];
+}

@@ -4,7 +4,7 @@
  * `<details>` (a diff block each), so a long SQL edit does not bury the summary.
  */
 import type { FieldChange, PlanDiff } from './diff.js';
-import { changedWaves, changeLines, describePointMove, summaryLine, waveText } from './describe.js';
+import { changedWaves, changeLines, describePointMove, edgesByTask, summaryLine, waveText } from './describe.js';
 
 export function formatDiffMarkdown(diff: PlanDiff): string {
   const out: string[] = [
@@ -28,10 +28,8 @@ export function formatDiffMarkdown(diff: PlanDiff): string {
     ]);
   }
   if (edges.added.length + edges.removed.length) {
-    section('Dependencies', table(['', 'Task', 'Depends on'], [
-      ...edges.added.map(([d, t]) => ['added', code(t), code(d)]),
-      ...edges.removed.map(([d, t]) => ['removed', code(t), code(d)]),
-    ]));
+    section('Dependencies', table(['Task', 'Now depends on', 'No longer depends on'],
+      edgesByTask(diff).map((g) => [code(g.task), ids(g.added), ids(g.removed)])));
   }
   if (diff.states.length) {
     section('States', table(['Task', 'Before', 'After', 'By'], diff.states.map((s) => [code(s.id), s.from, s.to, cell(s.after?.by ?? '')])));

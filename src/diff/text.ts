@@ -3,7 +3,7 @@
  * to fit the width (80 columns by default), continuation lines indented under their first.
  */
 import type { FieldChange, PlanDiff } from './diff.js';
-import { changedWaves, changeLines, describePointMove, inlineChange, summaryLine, waveText } from './describe.js';
+import { changedWaves, changeLines, describePointMove, edgesByTask, inlineChange, summaryLine, waveText } from './describe.js';
 
 export function formatDiffText(diff: PlanDiff, width = 80): string {
   const out: string[] = [];
@@ -35,8 +35,12 @@ export function formatDiffText(diff: PlanDiff, width = 80): string {
       fields(6, t.fields);
     }));
   }
-  if (edges.added.length) section('Dependencies added:', () => edges.added.forEach(([d, t]) => line(2, `+ ${t} depends on ${d}`)));
-  if (edges.removed.length) section('Dependencies removed:', () => edges.removed.forEach(([d, t]) => line(2, `- ${t} depends on ${d}`)));
+  if (edges.added.length + edges.removed.length) {
+    section('Dependencies:', () => edgesByTask(diff).forEach((g) => {
+      if (g.added.length) line(2, `+ ${g.task} now depends on ${g.added.join(', ')}`);
+      if (g.removed.length) line(2, `- ${g.task} no longer depends on ${g.removed.join(', ')}`);
+    }));
+  }
   if (diff.states.length) section('States:', () => diff.states.forEach((s) => line(2, `${s.id}: ${s.from} → ${s.to}${s.after?.by ? ` (by ${s.after.by})` : ''}`)));
 
   const waves = changedWaves(diff);

@@ -155,7 +155,11 @@ describe('formats', () => {
     expect(summaryLine(diff, ' · ')).toMatch(new RegExp(`^${diff.tasks.added.length} tasks added, 0 removed, ${diff.tasks.changed.length} changed`));
     expect(text).toContain('| Task | Title | Phase | Wave |');
     for (const t of diff.tasks.added) expect(text).toContain(`| \`${t.id}\` |`);
-    for (const [d, t] of diff.edges.added) expect(text).toContain(`| added | \`${t}\` | \`${d}\` |`);
+    // Each task that depends on something new: one row, its new dependencies in the second column.
+    for (const t of new Set(diff.edges.added.map(([, x]) => x))) {
+      const row = lines.slice(lines.indexOf('#### Dependencies')).find((l) => l.startsWith(`| \`${t}\` | `));
+      expect(row?.split(' | ')[1]).toBe(diff.edges.added.filter(([, x]) => x === t).map(([d]) => `\`${d}\``).join(', '));
+    }
     expect(text.match(/<details>/g)).toHaveLength(diff.tasks.changed.length + (diff.epic.length ? 1 : 0) + (diff.plan.length ? 1 : 0));
     expect(text.match(/<details>/g)?.length).toBe(text.match(/<\/details>/g)?.length);
   });

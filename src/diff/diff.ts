@@ -33,7 +33,7 @@ export interface PhaseChange {
   fields: FieldChange[];
 }
 
-/** A task whose recorded state differs (status, or who, when, why); a task without `state` is todo, `null` here. */
+/** A task both plans have whose recorded state differs (status, or who, when, why); no `state` (todo) is `null` here. */
 export interface StateChange {
   id: string;
   from: TaskStatusName;

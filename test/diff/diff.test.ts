@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYamlText, stringify } from 'yaml';
 import { diffPlanFiles } from '../../src/app/diff.js';
+import { checkFile } from '../../src/check/pipeline.js';
 import { newPlan } from '../../src/app/new.js';
 import { summaryLine } from '../../src/diff/describe.js';
 import type { PlanDiff } from '../../src/diff/diff.js';
@@ -134,6 +135,23 @@ describe('hand edits', () => {
     expect(text).toContain(`title: ${oldTitle} → Reviewed by the DBA`);
     expect(text).toContain(`${task.id}: todo → done (by ana)`);
     for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+  });
+
+  it('a point of no return freed of its dependencies moves to wave 0: a wave move and a point of no return moved', async () => {
+    const data = parseYamlText(texts['two.yaml']!) as RawPlan;
+    const point = data.tasks.find((t) => t.point_of_no_return && (t.depends ?? []).length > 0)!;
+    const oldDepends = point.depends!;
+    point.depends = [];
+    const edited = write('freed.yaml', stringify(data));
+    const diff = await diffJson(two, edited);
+    const waveIn = async (file: string) => new Map((await checkFile(file)).result.tasks.map((t) => [t.id, t.wave]));
+    const [before, after] = [await waveIn(two), await waveIn(edited)];
+    expect(before.get(point.id)).toBeGreaterThan(0);
+    expect(diff.waves.moved).toContainEqual({ id: point.id, from: before.get(point.id), to: 0 });
+    expect(new Set(diff.waves.moved.map((m) => m.id))).toEqual(new Set([...after.keys()].filter((id) => before.get(id) !== after.get(id))));
+    expect(diff.pointsOfNoReturn.moved).toContainEqual({ id: point.id, before: { pointOfNoReturn: true, wave: before.get(point.id) }, after: { pointOfNoReturn: true, wave: 0 } });
+    expect(new Set(diff.edges.removed.map(([d, t]) => `${d}→${t}`))).toEqual(new Set(oldDepends.map((d) => `${d}→${point.id}`)));
+    expect(diff.tasks.changed).toEqual([{ id: point.id, title: point.title, fields: [{ field: 'depends', kind: 'list', added: [], removed: oldDepends, reordered: false }] }]);
   });
 
   it('a reordered statement list is a change; reordered acceptance criteria are not', async () => {

@@ -6,7 +6,25 @@
 import type { FieldChange, PlanDiff } from './diff.js';
 import { changedWaves, changeLines, describePointMove, edgesByTask, summaryLine, waveText } from './describe.js';
 
-export function formatDiffMarkdown(diff: PlanDiff): string {
+/**
+ * Characters of folded field changes one comment holds: GitHub refuses a comment over 65,536, and the
+ * tables must stay. Past it, a folded block says where the rest is instead of holding it.
+ */
+export const FOLDED_BUDGET = 50_000;
+
+export function formatDiffMarkdown(diff: PlanDiff, budget = FOLDED_BUDGET): string {
+  let left = budget;
+  const details = (summary: string, changes: FieldChange[]): string[] => {
+    const block = folded(summary, changes);
+    const size = block.join('\n').length;
+    if (size <= left) {
+      left -= size;
+      return block;
+    }
+    left = 0;
+    return ['', `<details><summary>${escape(summary)}</summary>`, '',
+      `Too long for this comment: ${code(`plan diff ${diff.before.file} ${diff.after.file}`)} shows it.`, '', '</details>'];
+  };
   const out: string[] = [
     `### Plan diff: ${code(diff.before.file)} → ${code(diff.after.file)}`,
     '',
@@ -71,7 +89,7 @@ function table(header: string[], rows: string[][]): string[] {
 }
 
 /** Field changes folded: one diff block per field, its path as the block's first line. */
-function details(summary: string, changes: FieldChange[]): string[] {
+function folded(summary: string, changes: FieldChange[]): string[] {
   const body = changes.flatMap((c) => [`@@ ${c.field} @@`, ...changeLines(c)]);
   const fence = '`'.repeat(Math.max(3, longestRun(body.join('\n'), '`') + 1));
   return ['', `<details><summary>${escape(summary)}</summary>`, '', `${fence}diff`, ...body, fence, '', '</details>'];

@@ -6,6 +6,7 @@ import { diffPlanFiles } from '../../src/app/diff.js';
 import { checkFile } from '../../src/check/pipeline.js';
 import { newPlan } from '../../src/app/new.js';
 import { summaryLine } from '../../src/diff/describe.js';
+import { formatDiffMarkdown } from '../../src/diff/markdown.js';
 import type { PlanDiff } from '../../src/diff/diff.js';
 import { PlanInputError } from '../../src/errors.js';
 import { parsePlan } from '../../src/model/load.js';
@@ -180,6 +181,15 @@ describe('formats', () => {
     }
     expect(text.match(/<details>/g)).toHaveLength(diff.tasks.changed.length + (diff.epic.length ? 1 : 0) + (diff.plan.length ? 1 : 0));
     expect(text.match(/<details>/g)?.length).toBe(text.match(/<\/details>/g)?.length);
+  });
+
+  it('Markdown past its budget of folded changes points to the full diff instead of holding it', async () => {
+    const { diff, text } = await diffPlanFiles({ before: twoUnfanned, after: three, format: 'md' });
+    const small = formatDiffMarkdown(diff, 2_000);
+    expect(small.length).toBeLessThan(text.length);
+    expect(small).toContain('Too long for this comment');
+    expect(text).not.toContain('Too long for this comment');
+    expect(small.match(/<details>/g)?.length).toBe(text.match(/<details>/g)?.length);
   });
 
   it('text fits 80 columns', async () => {

@@ -132,3 +132,9 @@ export function edgesByTask(diff: PlanDiff): { task: string; added: string[]; re
   for (const [dependency, task] of diff.edges.removed) group(task).removed.push(dependency);
   return [...groups.values()];
 }
+
+/** Sides `plan check` finds errors in: compared all the same, but a reviewer must know (`plan check FILE` lists them). */
+export function errorNotes(diff: PlanDiff): string[] {
+  return [diff.before, diff.after].filter((side) => side.errors > 0)
+    .map((side) => `${side.file} has ${plural(side.errors, 'error')} (plan check ${side.file})`);
+}

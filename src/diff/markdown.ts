@@ -4,7 +4,7 @@
  * `<details>` (a diff block each), so a long SQL edit does not bury the summary.
  */
 import type { FieldChange, PlanDiff } from './diff.js';
-import { changedWaves, changeLines, describePointMove, edgesByTask, summaryLine, waveText } from './describe.js';
+import { changedWaves, changeLines, describePointMove, edgesByTask, errorNotes, summaryLine, waveText } from './describe.js';
 
 /**
  * Characters of folded field changes one comment holds: GitHub refuses a comment over 65,536, and the
@@ -29,6 +29,7 @@ export function formatDiffMarkdown(diff: PlanDiff, budget = FOLDED_BUDGET): stri
     `### Plan diff: ${code(diff.before.file)} → ${code(diff.after.file)}`,
     '',
     `**${escape(summaryLine(diff, ' · '))}**`,
+    ...errorNotes(diff).map((note) => `\n> [!WARNING]\n> ${escape(note)}`),
   ];
   const section = (title: string, lines: string[]) => out.push('', `#### ${title}`, '', ...lines);
   const { tasks, edges } = diff;

@@ -3,7 +3,7 @@
  * to fit the width (80 columns by default), continuation lines indented under their first.
  */
 import type { FieldChange, PlanDiff } from './diff.js';
-import { changedWaves, changeLines, describePointMove, edgesByTask, inlineChange, summaryLine, waveText } from './describe.js';
+import { changedWaves, changeLines, describePointMove, edgesByTask, errorNotes, inlineChange, summaryLine, waveText } from './describe.js';
 
 export function formatDiffText(diff: PlanDiff, width = 80): string {
   const out: string[] = [];
@@ -26,6 +26,7 @@ export function formatDiffText(diff: PlanDiff, width = 80): string {
 
   line(0, `plan diff: ${diff.before.file} → ${diff.after.file}`);
   line(0, summaryLine(diff));
+  for (const note of errorNotes(diff)) line(0, `Note: ${note}`);
   const { tasks, edges } = diff;
   if (tasks.added.length) section('Tasks added:', () => tasks.added.forEach((t) => line(2, `+ ${t.id}  ${t.title} (wave ${waveText(t.wave)})`)));
   if (tasks.removed.length) section('Tasks removed:', () => tasks.removed.forEach((t) => line(2, `- ${t.id}  ${t.title} (wave ${waveText(t.wave)})`)));

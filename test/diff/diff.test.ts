@@ -155,6 +155,19 @@ describe('hand edits', () => {
     expect(diff.tasks.changed).toEqual([{ id: point.id, title: point.title, fields: [{ field: 'depends', kind: 'list', added: [], removed: oldDepends, reordered: false }] }]);
   });
 
+  it('a plan with errors (a cycle) is compared all the same, with a note; its tasks in the cycle have no wave', async () => {
+    const data = parseYamlText(texts['two.yaml']!) as RawPlan;
+    const [first, last] = [data.tasks[0]!, data.tasks[data.tasks.length - 1]!];
+    first.depends = [...(first.depends ?? []), last.id];
+    const cyclic = write('cycle.yaml', stringify(data));
+    const { diff, text } = await diffPlanFiles({ before: two, after: cyclic });
+    expect(diff.after.errors).toBeGreaterThan(0);
+    expect(diff.edges.added).toEqual([[last.id, first.id]]);
+    expect(diff.waves.moved).toContainEqual(expect.objectContaining({ id: first.id, from: 0, to: null }));
+    expect(text).toContain(`Note: ${cyclic} has ${diff.after.errors} error`);
+    expect(diff.before.errors).toBe(0);
+  });
+
   it('a reordered statement list is a change; reordered acceptance criteria are not', async () => {
     const data = parseYamlText(texts['two.yaml']!) as RawPlan & { tasks: (RawTask & { sql?: { up: unknown[] } })[] };
     const task = data.tasks.find((t) => (t.sql?.up.length ?? 0) > 1 && (t.acceptance ?? []).length > 1)!;

@@ -63,7 +63,7 @@ export function formatDiffMarkdown(diff: PlanDiff, budget = FOLDED_BUDGET): stri
   }
   const { before, after } = diff.criticalPath;
   section(diff.criticalPath.changed ? 'Critical path' : 'Critical path (unchanged)', table(['', 'Tasks', 'Estimate'], [
-    ['before', cell(before.tasks.join(' → ')), before.estimate],
+    [diff.criticalPath.changed ? 'before' : 'both', cell(before.tasks.join(' → ')), before.estimate],
     ...(diff.criticalPath.changed ? [['after', cell(after.tasks.join(' → ')), after.estimate]] : []),
   ]));
   if (diff.pointsOfNoReturn.moved.length) {

@@ -12,7 +12,7 @@ import { PlanInputError } from '../../src/errors.js';
 import { parsePlan } from '../../src/model/load.js';
 import { runCli, tempDir } from '../helpers.js';
 
-interface RawTask { id: string; title: string; depends?: string[]; acceptance?: string[]; labels?: string[]; point_of_no_return?: boolean; state?: object }
+interface RawTask { id: string; title: string; depends?: string[]; acceptance?: string[]; labels?: string[]; point_of_no_return?: boolean; state?: object; sql?: { up: unknown[] } }
 interface RawPlan { tasks: RawTask[]; phases: unknown[] }
 
 const dir = tempDir();
@@ -169,7 +169,7 @@ describe('hand edits', () => {
   });
 
   it('a reordered statement list is a change; reordered acceptance criteria are not', async () => {
-    const data = parseYamlText(texts['two.yaml']!) as RawPlan & { tasks: (RawTask & { sql?: { up: unknown[] } })[] };
+    const data = parseYamlText(texts['two.yaml']!) as RawPlan;
     const task = data.tasks.find((t) => (t.sql?.up.length ?? 0) > 1 && (t.acceptance ?? []).length > 1)!;
     task.sql!.up.reverse();
     task.acceptance!.reverse();

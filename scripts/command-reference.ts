@@ -6,6 +6,7 @@
 import type { Command } from '@oclif/core';
 import { withSection } from './readme-section.js';
 import Check from '../commands/check.js';
+import Diff from '../commands/diff.js';
 import Export from '../commands/export.js';
 import Graph from '../commands/graph.js';
 import Inspect from '../commands/inspect.js';
@@ -24,7 +25,7 @@ import TemplatesCheck from '../commands/templates/check.js';
 import Templates from '../commands/templates/index.js';
 import TemplatesShow from '../commands/templates/show.js';
 
-const COMMANDS: [string, Command.Class][] = [['new', New], ['check', Check], ['show', Show], ['graph', Graph], ['report', Report],
+const COMMANDS: [string, Command.Class][] = [['new', New], ['check', Check], ['show', Show], ['diff', Diff], ['graph', Graph], ['report', Report],
   ['export', Export], ['rehearse', Rehearse], ['inspect', Inspect], ['status', Status], ['next', Next], ['start', Start], ['done', Done], ['skip', Skip], ['fail', Fail], ['rules', Rules], ['templates', Templates], ['templates show', TemplatesShow], ['templates check', TemplatesCheck]];
 
 interface FlagInfo { char?: string; description?: string; default?: unknown; options?: readonly string[]; type?: string; multiple?: boolean }

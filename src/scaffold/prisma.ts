@@ -37,13 +37,15 @@ export function nextStamps(latest: string | undefined, now: Date, count: number)
   return Array.from({ length: count }, (_, i) => timestampOf(new Date(start + i * 1000)));
 }
 
-/** migration.sql of a step: its statements; a step outside a transaction is its one statement alone. */
+/** Whether the step's up is one statement that must not run in a transaction (or a loop): migration.sql must hold it alone. */
+const alone = (step: MigrationStep) => step.up.length === 1 && (!step.up[0]!.transaction || step.up[0]!.loop !== undefined);
+
+/** migration.sql of a step: its statements (a transactional run, or one statement alone). */
 function migrationSql(step: MigrationStep, r: Render): string[] {
-  if (step.atomic) return step.up.map((s) => terminated(rendered(s.run, r).text));
   const [only] = step.up;
-  if (!only?.loop) return [terminated(rendered(only!.run, r).text)];
   // The loop's `remaining` check goes to verify.sql: migration.sql must stay one statement.
-  return [loopStatements({ ...only, loop: only.loop }, r).texts[0]!];
+  if (only?.loop) return [loopStatements({ ...only, loop: only.loop }, r).texts[0]!];
+  return step.up.map((s) => terminated(rendered(s.run, r).text));
 }
 
 export const prismaWriter: FrameworkWriter = {
@@ -62,7 +64,7 @@ export const prismaWriter: FrameworkWriter = {
       const title = `${step.task.id}: ${step.task.title.replaceAll('\n', ' ')}${step.parts > 1 ? ` (step ${step.part} of ${step.parts})` : ''}`;
       const head = [`-- ${markerOf(step)}`, `-- ${title}`];
       const migration = [...head,
-        ...(step.atomic ? [] : ['-- One statement alone: it must not run in a transaction, and Prisma runs a single statement outside one.']),
+        ...(!alone(step) ? [] : ['-- One statement alone: it must not run in a transaction, and Prisma runs a single statement outside one.']),
         ...migrationSql(step, r)];
       const down = scriptOf(step.down, r);
       const downSql = [...head,

@@ -34,8 +34,8 @@ export function failWhenNot(engine: Engine, condition: string, message: string):
   switch (engine) {
     // The cast applies to the CASE's result, so it is evaluated (and fails, naming the check) only when the condition does not hold.
     case 'postgres': return `SELECT (CASE WHEN coalesce(${condition}, false) THEN NULL ELSE ${quoted(message)} END)::int;`;
-    // json() of malformed text is an error that quotes nothing; the message is the malformed text.
-    case 'sqlite': return `SELECT json(CASE WHEN coalesce(${condition}, 0) THEN '1' ELSE ${quoted(message)} END);`;
+    // SQLite has no RAISE outside triggers: a JSON path that is not one is an error that quotes it ("JSON path error near '…'").
+    case 'sqlite': return `SELECT json_extract('{}', CASE WHEN coalesce(${condition}, 0) THEN '$' ELSE ${quoted(message)} END);`;
     // MySQL has no SIGNAL outside stored programs: a subquery of two rows is the error, evaluated only on failure.
     case 'mysql': return `SELECT IF(coalesce(${condition}, 0), 1, (SELECT ${quoted(message)} UNION ALL SELECT '')) INTO @plan_check;`;
     default: throw PlanInputError.single(`no SQL migrations for ${engine}`);

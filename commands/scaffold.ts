@@ -1,8 +1,7 @@
 import { Args, Flags } from '@oclif/core';
-import { scaffoldPlan, type ScaffoldResult } from '../src/app/scaffold.js';
+import { FRAMEWORKS, scaffoldPlan, type ScaffoldResult } from '../src/app/scaffold.js';
 import { BaseCommand } from '../src/cli/base-command.js';
 import { configFlag } from '../src/cli/flags.js';
-import { FRAMEWORKS } from '../src/scaffold/writers.js';
 
 export default class Scaffold extends BaseCommand {
   static override summary = 'Write the migration files for the plan\'s statements, in a framework\'s format, after what DIR already holds.';

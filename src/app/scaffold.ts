@@ -16,6 +16,9 @@ import { migrationSteps, scaffoldedKeys, type ExistingFile, type FrameworkWriter
 import { FRAMEWORKS, WRITERS } from '../scaffold/writers.js';
 import { parseSetFlags } from '../templates/parameters.js';
 
+/** The frameworks `--framework` accepts. */
+export { FRAMEWORKS };
+
 export interface ScaffoldOptions extends CheckOptions {
   file: string;
   /** Where the migrations live (default: the current directory). */

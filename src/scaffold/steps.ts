@@ -51,7 +51,7 @@ export const MAX_NAME = 60;
 
 /** `T3` + `Add tenant_id to orders` → `t3_add_tenant_id_to_orders`, cut at a word within `max`. */
 export function stemOf(text: string, max = MAX_NAME): string {
-  const stem = text.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '') || 'step';
+  const stem = text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '') || 'step';
   if (stem.length <= max) return stem;
   const cut = stem.slice(0, max);
   const word = cut.lastIndexOf('_');

@@ -18,7 +18,7 @@ function howToRun(engine: Render['engine'], path: string, names: string[]): stri
   switch (engine) {
     case 'postgres': return `psql -v ON_ERROR_STOP=1${names.map((n) => ` -v ${n}=VALUE`).join('')} -f ${path}`;
     case 'sqlite': return `sqlite3 -bail DATABASE${names.map((n) => ` ".parameter set :${n} VALUE"`).join('')} ".read ${path}"`;
-    default: return `mysql DATABASE < ${path}${names.length ? ` (after SET ${names.map((n) => `@${n} = VALUE`).join(', ')})` : ''}`;
+    default: return `mysql DATABASE < ${path} (not the client's source command, which does not stop on an error)${names.length ? ` (after SET ${names.map((n) => `@${n} = VALUE`).join(', ')})` : ''}`;
   }
 }
 

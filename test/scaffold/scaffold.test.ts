@@ -23,7 +23,8 @@ import { openSqlite } from '../../src/rehearse/sqlite.js';
 import { diffSnapshots } from '../../src/rehearse/snapshot.js';
 import type { Driver } from '../../src/rehearse/driver.js';
 import { runCli, tempDir } from '../helpers.js';
-import { serverForBlock, startDebianPostgres } from '../rehearse/servers.js';
+import { openMysql } from '../../src/rehearse/mysql.js';
+import { serverForBlock, startDebianPostgres, startMariadb } from '../rehearse/servers.js';
 
 const ROWS = 20;
 
@@ -240,5 +241,38 @@ describe('plain SQL on SQLite, run by the sqlite3 shell', () => {
     expect(failed.stderr).toMatch(/verify failed/);
 
     expect((await scaffoldPlan({ file, dir })).result.written).toEqual([]);
+  });
+});
+
+describe('plain SQL on MariaDB 10.11, run by the mariadb client', () => {
+  const url = serverForBlock(startMariadb, (s) => s.stop());
+
+  it('add-not-null-column: the loop as a procedure, forward, verify, back to the start', async () => {
+    const { file, plan } = newPlan('add-not-null-column', 'mysql');
+    const dir = tempDir();
+    await scaffoldPlan({ file, dir });
+    const steps = stems(dir);
+    const driver = await openMysql(url());
+    try {
+      await startTables(plan, driver);
+      const db = String((await driver.query('SELECT DATABASE()'))[0]![0]);
+      const socket = new URL(url()).searchParams.get('socketPath')!;
+      const vars = Object.entries(examples(plan)).map(([k, v]) => `SET @${k} = '${v.replaceAll("'", "''")}';\n`).join('');
+      // The file on stdin after the values (the client's `source` would not fail the run on an error).
+      const client = (script: string) => spawnSync('mariadb', ['--socket', socket, '-u', 'root', db], { cwd: dir, input: vars + readFileSync(join(dir, script), 'utf8'), encoding: 'utf8' });
+      const before = await driver.snapshot();
+      for (const s of steps) {
+        ok(client(`deploy/${s}`), `deploy ${s}`);
+        ok(client(`verify/${s}`), `verify ${s}`);
+      }
+      expect((await driver.snapshot())['column users.email_verified']).toMatch(/not null/i);
+      for (const s of [...steps].reverse()) ok(client(`revert/${s}`), `revert ${s}`);
+      expect(diffSnapshots(before, await driver.snapshot())).toEqual([]);
+      const failed = client(`verify/${steps.at(-1)!}`);
+      expect(failed.status).not.toBe(0);
+      expect(failed.stderr).toMatch(/Subquery returns more than 1 row/);
+    } finally {
+      await driver.close(false);
+    }
   });
 });

@@ -1,0 +1,136 @@
+/**
+ * Django migrations written from plans, run by Django itself (Debian's python3-django) on Debian's
+ * PostgreSQL and on SQLite: forward (the verify checks run inside), then back to the project's own
+ * last migration, and the database must be as it was (catalog and rows). The project's migrations
+ * graph must stay one chain with one leaf.
+ */
+import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { newPlan } from '../../src/app/new.js';
+import { parsePlan } from '../../src/model/load.js';
+import { diffSnapshots } from '../../src/rehearse/snapshot.js';
+import { django, djangoExisting } from '../../src/scaffold/django.js';
+import { migrationSteps, type FrameworkWriter } from '../../src/scaffold/steps.js';
+import { PlanInputError } from '../../src/errors.js';
+import { tempDir } from '../helpers.js';
+import { serverForBlock, startDebianPostgres, type TestServer } from '../rehearse/servers.js';
+import { djangoProject, execute, filesUnder, postgresTarget, python, SEED, snapshotOf, sqliteTarget, type Ran } from './python-projects.js';
+
+const OWNER = '00000000-0000-4000-8000-000000000001';
+
+/** A plan as `plan new TEMPLATE --db ENGINE` writes it. */
+async function planFor(template: string, db: 'postgres' | 'sqlite') {
+  const out = join(tempDir(), `${template}.plan.yaml`);
+  const made = await newPlan({ template, flags: { db }, out });
+  expect(made.written, made.summary).toBe(true);
+  return parsePlan(readFileSync(out, 'utf8'), out).plan;
+}
+
+/** What `plan scaffold` does, in-process: the steps, what DIR holds, the writer's files written (never over one). */
+function scaffold(writer: FrameworkWriter, dir: string, plan: Awaited<ReturnType<typeof planFor>>, app?: string): string[] {
+  const files = writer.write(migrationSteps(plan), writer.existing(filesUnder(dir)), {
+    engine: plan.database ?? 'postgres', ...(app ? { app } : {}), now: new Date('2026-11-23T20:00:00Z'), placeholders: plan.placeholders, values: {},
+  });
+  for (const f of files) {
+    const path = join(dir, f.path);
+    expect(existsSync(path), f.path).toBe(false);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, f.text);
+  }
+  return files.map((f) => f.path);
+}
+
+const ok = (r: Ran) => expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+
+describe('Django on PostgreSQL', () => {
+  let server: TestServer | undefined;
+  serverForBlock(async () => (server = await startDebianPostgres()), (s) => s.stop());
+
+  it('multi-tenant: migrate forward (checks pass), back to 0002, and the database is as it was', async () => {
+    const target = await postgresTarget(server!.url, server!.socketDir!, 'django_multi_tenant');
+    const dir = djangoProject(target);
+    ok(python(dir, ['manage.py', 'migrate', '--no-input']));
+    await execute(target, SEED);
+    const before = await snapshotOf(target);
+
+    const written = scaffold(django, dir, await planFor('multi-tenant', 'postgres'));
+    expect(written[0]).toMatch(/^core\/migrations\/0003_t1_/);
+    // Non-transactional statements each alone, in a migration that is not atomic.
+    const concurrently = written.filter((p) => readFileSync(join(dir, p), 'utf8').includes('CREATE INDEX CONCURRENTLY'));
+    expect(concurrently.length).toBe(3);
+    for (const p of concurrently) expect(readFileSync(join(dir, p), 'utf8')).toMatch(/^ {4}atomic = False/m);
+
+    ok(python(dir, ['manage.py', 'makemigrations', '--check', '--dry-run', 'core']));
+    const shown = python(dir, ['manage.py', 'showmigrations', 'core']);
+    ok(shown);
+    expect(shown.stdout).toContain(`[ ] ${written.at(-1)!.replace(/^.*\//, '').replace(/\.py$/, '')}`);
+
+    // Without the placeholder's value the first migration that needs it stops, naming it.
+    const missing = python(dir, ['manage.py', 'migrate', 'core']);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain('PLAN_OWNER_TENANT');
+    ok(python(dir, ['manage.py', 'migrate', 'core', '0002'], { PLAN_OWNER_TENANT: OWNER }));
+
+    ok(python(dir, ['manage.py', 'migrate', 'core'], { PLAN_OWNER_TENANT: OWNER }));
+    const after = await snapshotOf(target);
+    expect(after['column users.tenant_id']).toBe('uuid not null');
+    expect(after['policy tasks.tasks_tenant_isolation']).toBeDefined();
+
+    ok(python(dir, ['manage.py', 'migrate', 'core', '0002'], { PLAN_OWNER_TENANT: OWNER }));
+    expect(diffSnapshots(before, await snapshotOf(target))).toEqual([]);
+  }, 180_000);
+});
+
+describe('Django on SQLite', () => {
+  it('add-not-null-column: forward, back, as it was; a second plan continues the chain with one leaf', async () => {
+    const dir = tempDir();
+    const target = sqliteTarget(dir);
+    djangoProject(target, dir);
+    ok(python(dir, ['manage.py', 'migrate', '--no-input']));
+    await execute(target, SEED);
+    const before = await snapshotOf(target);
+
+    const plan = await planFor('add-not-null-column', 'sqlite');
+    const first = scaffold(django, dir, plan);
+    expect(first[0]).toMatch(/^core\/migrations\/0003_/);
+    ok(python(dir, ['manage.py', 'migrate', 'core']));
+    const after = await snapshotOf(target);
+    expect(after['column users.email_verified']).toBe('boolean null default false');
+    expect(after['trigger users_email_verified_not_null_insert']).toBeDefined();
+    ok(python(dir, ['manage.py', 'migrate', 'core', '0002']));
+    expect(diffSnapshots(before, await snapshotOf(target))).toEqual([]);
+
+    // Scaffolding again into the same app continues after what is there, from its leaf.
+    const again = scaffold(django, dir, plan);
+    const next = Number(/(\d{4})_/.exec(first.at(-1)!)![1]) + 1;
+    expect(again[0]).toContain(`/${String(next).padStart(4, '0')}_`);
+    expect(readFileSync(join(dir, again[0]!), 'utf8')).toContain(`("core", "${first.at(-1)!.replace(/^.*\//, '').replace(/\.py$/, '')}")`);
+    ok(python(dir, ['manage.py', 'makemigrations', '--check', '--dry-run', 'core']));
+  }, 120_000);
+});
+
+describe('what DIR already holds', () => {
+  const file = (path: string, deps: string) => ({ path, text: `class Migration(migrations.Migration):\n    dependencies = [${deps}]\n` });
+
+  it('finds the app\'s leaf from the dependencies, not from the highest number', () => {
+    const found = djangoExisting([
+      file('shop/migrations/0001_initial.py', ''),
+      file('shop/migrations/0003_b.py', "('shop', '0001_initial')"),
+      file('shop/migrations/0002_a.py', "('shop', '0003_b'), ('auth', '0012_x')"),
+    ]);
+    expect(found.head).toBe('0002_a');
+    expect(found.next).toBe(4);
+  });
+
+  it('refuses an app that already has two leaves, located, with the merge command', () => {
+    const files = [file('shop/migrations/0001_initial.py', ''), file('shop/migrations/0002_a.py', "('shop', '0001_initial')"), file('shop/migrations/0002_b.py', "('shop', '0001_initial')")];
+    expect(() => djangoExisting(files)).toThrow(PlanInputError);
+    expect(() => djangoExisting(files)).toThrow(/0002_a, 0002_b/);
+  });
+
+  it('asks which app when DIR has migrations for several', () => {
+    const existing = djangoExisting([file('a/migrations/0001_initial.py', ''), file('b/migrations/0001_initial.py', '')]);
+    expect(() => django.write([], existing, { engine: 'postgres', now: new Date(), placeholders: [], values: {} })).toThrow(/--app/);
+  });
+});

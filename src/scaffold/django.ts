@@ -242,12 +242,13 @@ function operationsOf(step: MigrationStep, engine: WriteOptions['engine']): Oper
   return ops;
 }
 
-/** Why a step is not atomic, in the words of its statement. */
+/** Why a step is not atomic: its statement that must run outside a transaction, on one line. */
 function whyNotAtomic(step: MigrationStep): string {
   const all: StepStatement[] = [...step.up, ...step.down];
-  if (all.some((s) => s.loop)) return 'a batched loop commits batch by batch';
-  const first = all.find((s) => !s.transaction)!;
-  return `${first.run.split(/\s+/).slice(0, 4).join(' ')} must not run in a transaction`;
+  const first = all.find((s) => s.loop) ?? all.find((s) => !s.transaction)!;
+  if (first.loop) return 'a batched loop: each batch commits on its own';
+  const text = first.run.replace(/\s+/g, ' ');
+  return `outside a transaction: ${text.length > 60 ? `${text.slice(0, 59)}…` : text}`;
 }
 
 function migrationText(step: MigrationStep, dependency: [string, string] | undefined, options: WriteOptions): string {

@@ -4,44 +4,15 @@
  * last migration, and the database must be as it was (catalog and rows). The project's migrations
  * graph must stay one chain with one leaf.
  */
-import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { newPlan } from '../../src/app/new.js';
-import { parsePlan } from '../../src/model/load.js';
+import { PlanInputError } from '../../src/errors.js';
 import { diffSnapshots } from '../../src/rehearse/snapshot.js';
 import { django, djangoExisting } from '../../src/scaffold/django.js';
-import { migrationSteps, type FrameworkWriter } from '../../src/scaffold/steps.js';
-import { PlanInputError } from '../../src/errors.js';
 import { tempDir } from '../helpers.js';
 import { serverForBlock, startDebianPostgres, type TestServer } from '../rehearse/servers.js';
-import { djangoProject, execute, filesUnder, postgresTarget, python, SEED, snapshotOf, sqliteTarget, type Ran } from './python-projects.js';
-
-const OWNER = '00000000-0000-4000-8000-000000000001';
-
-/** A plan as `plan new TEMPLATE --db ENGINE` writes it. */
-async function planFor(template: string, db: 'postgres' | 'sqlite') {
-  const out = join(tempDir(), `${template}.plan.yaml`);
-  const made = await newPlan({ template, flags: { db }, out });
-  expect(made.written, made.summary).toBe(true);
-  return parsePlan(readFileSync(out, 'utf8'), out).plan;
-}
-
-/** What `plan scaffold` does, in-process: the steps, what DIR holds, the writer's files written (never over one). */
-function scaffold(writer: FrameworkWriter, dir: string, plan: Awaited<ReturnType<typeof planFor>>, app?: string): string[] {
-  const files = writer.write(migrationSteps(plan), writer.existing(filesUnder(dir)), {
-    engine: plan.database ?? 'postgres', ...(app ? { app } : {}), now: new Date('2026-11-23T20:00:00Z'), placeholders: plan.placeholders, values: {},
-  });
-  for (const f of files) {
-    const path = join(dir, f.path);
-    expect(existsSync(path), f.path).toBe(false);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, f.text);
-  }
-  return files.map((f) => f.path);
-}
-
-const ok = (r: Ran) => expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+import { djangoProject, execute, ok, OWNER, planFor, postgresTarget, python, scaffold, SEED, snapshotOf, sqliteTarget } from './python-projects.js';
 
 describe('Django on PostgreSQL', () => {
   let server: TestServer | undefined;

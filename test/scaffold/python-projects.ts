@@ -9,10 +9,14 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { dirname, join, relative } from 'node:path';
 import initSqlJs from 'sql.js';
 import pg from 'pg';
+import { expect } from 'vitest';
+import { newPlan } from '../../src/app/new.js';
+import { parsePlan } from '../../src/model/load.js';
+import type { Plan } from '../../src/model/schema.js';
 import { snapshotPostgres } from '../../src/rehearse/postgres.js';
 import type { Snapshot } from '../../src/rehearse/snapshot.js';
 import { snapshotSqlite } from '../../src/rehearse/sqlite.js';
-import type { ExistingFile } from '../../src/scaffold/steps.js';
+import { migrationSteps, type ExistingFile, type FrameworkWriter } from '../../src/scaffold/steps.js';
 import { tempDir } from '../helpers.js';
 
 /** Debian's interpreter: a pyenv or venv python3 earlier on PATH would not see the Debian packages. */
@@ -39,6 +43,37 @@ export function sqliteTarget(dir: string): Target {
 }
 
 export interface Ran { code: number | null; stdout: string; stderr: string }
+
+/** Asserts a command succeeded, showing its output when it did not. */
+export const ok = (r: Ran) => expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+
+/** The value the multi-tenant plan's placeholder gets. */
+export const OWNER = '00000000-0000-4000-8000-000000000001';
+
+/** A plan as `plan new TEMPLATE --db ENGINE` writes it. */
+export async function planFor(template: string, db: 'postgres' | 'sqlite'): Promise<Plan> {
+  const out = join(tempDir(), `${template}.plan.yaml`);
+  const made = await newPlan({ template, flags: { db }, out });
+  expect(made.written, made.summary).toBe(true);
+  return parsePlan(readFileSync(out, 'utf8'), out).plan;
+}
+
+/**
+ * What `plan scaffold` does, in-process: the plan's steps, what DIR holds, the writer's files written
+ * (asserting none was there). Returns their paths.
+ */
+export function scaffold(writer: FrameworkWriter, dir: string, plan: Plan, app?: string): string[] {
+  const files = writer.write(migrationSteps(plan), writer.existing(filesUnder(dir)), {
+    engine: plan.database ?? 'postgres', ...(app ? { app } : {}), now: new Date('2026-11-23T20:00:00Z'), placeholders: plan.placeholders, values: {},
+  });
+  for (const f of files) {
+    const path = join(dir, f.path);
+    expect(existsSync(path), f.path).toBe(false);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, f.text);
+  }
+  return files.map((f) => f.path);
+}
 
 /** Runs Debian's python3 in `cwd`; the result, and a message fit for an assertion. */
 export function python(cwd: string, args: string[], env: Record<string, string> = {}): Ran {

@@ -9,9 +9,10 @@ import initSqlJs from 'sql.js';
 import { quoteName, type Driver } from './driver.js';
 import { hashRows, type Snapshot } from './snapshot.js';
 
-export async function openSqlite(): Promise<Driver> {
+/** An in-memory database: empty, or a copy of a database file's bytes (to describe a file another tool changed). */
+export async function openSqlite(bytes?: Uint8Array): Promise<Driver> {
   const SQL = await initSqlJs();
-  const db = new SQL.Database();
+  const db = new SQL.Database(bytes);
   const query = async (sql: string) => db.exec(sql)[0]?.values ?? [];
   // total_changes() counts every row any statement changed: the difference is this statement's rows
   // (changes() would still report the last DML after a DDL statement).

@@ -1,0 +1,199 @@
+/**
+ * `plan scaffold` for real: the files written for multi-tenant (PostgreSQL) and add-not-null-column
+ * (SQLite) are run by the tools they are written for — plain SQL through `psql` (Debian PostgreSQL 15,
+ * one server for the file, a database per test) and the `sqlite3` shell — forward, verify, back, and the
+ * catalog snapshot (src/rehearse's) equals the one taken before. Prisma's engines download binaries at
+ * install and cannot run here: its migration.sql files are sent with `psql -c` (one batch, as Prisma
+ * sends them, so several statements share one implicit transaction). Knex is not installed in this
+ * project, so its files are only loaded by Node and not run (see the report of the change).
+ * Placeholder values are the plan's examples.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { scaffoldPlan } from '../../src/app/scaffold.js';
+import { parsePlan } from '../../src/model/load.js';
+import type { Plan } from '../../src/model/schema.js';
+import { openPostgres } from '../../src/rehearse/postgres.js';
+import { emptyUsage, readUsage } from '../../src/rehearse/references.js';
+import { allStatements } from '../../src/rehearse/run.js';
+import { createTable, seedStatements, startingSchema } from '../../src/rehearse/seed.js';
+import { openSqlite } from '../../src/rehearse/sqlite.js';
+import { diffSnapshots } from '../../src/rehearse/snapshot.js';
+import type { Driver } from '../../src/rehearse/driver.js';
+import { runCli, tempDir } from '../helpers.js';
+import { serverForBlock, startDebianPostgres } from '../rehearse/servers.js';
+
+const ROWS = 20;
+
+/** `plan new TEMPLATE --db DB` into a temp folder: the plan file and the plan. */
+function newPlan(template: string, db: string): { file: string; plan: Plan } {
+  const file = join(tempDir(), `${template}.plan.yaml`);
+  const made = runCli(['new', template, '--db', db, '--out', file]);
+  expect(made.code, made.stderr).toBe(0);
+  return { file, plan: parsePlan(readFileSync(file, 'utf8'), file).plan };
+}
+
+const examples = (plan: Plan) => Object.fromEntries(plan.placeholders.map((p) => [p.name, p.example]));
+
+/** The tables the statements use, created and seeded as a rehearsal would. */
+async function startTables(plan: Plan, driver: Driver) {
+  const tasks = plan.tasks.flatMap((t, index) => (t.sql ? [{ id: t.id, index, sql: t.sql }] : []));
+  const usage = await readUsage(driver.engine, allStatements(tasks, examples(plan), driver.engine), emptyUsage());
+  for (const table of startingSchema(usage)) for (const sql of [createTable(driver.engine, table), ...seedStatements(driver.engine, table, ROWS)]) await driver.run(sql);
+}
+
+function ok(r: ReturnType<typeof spawnSync>, what: string) {
+  expect(r.status, `${what}\n${String(r.stdout)}\n${String(r.stderr)}`).toBe(0);
+}
+
+const stems = (dir: string) => readdirSync(join(dir, 'deploy')).sort();
+
+describe('plain SQL and Prisma on PostgreSQL 15, run by psql', () => {
+  const url = serverForBlock(startDebianPostgres, (s) => s.stop());
+
+  /** A fresh database with the start tables; the URL psql reaches it by. */
+  async function database(plan: Plan) {
+    const driver = await openPostgres(url());
+    await startTables(plan, driver);
+    const target = new URL(url());
+    target.pathname = `/${String((await driver.query('SELECT current_database()'))[0]![0])}`;
+    return { driver, target: target.toString() };
+  }
+
+  const psql = (target: string, vars: Record<string, string>, args: string[], cwd: string) =>
+    spawnSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', ...Object.entries(vars).flatMap(([k, v]) => ['-v', `${k}=${v}`]), '-d', target, ...args], { cwd, encoding: 'utf8' });
+
+  it('multi-tenant: deploy and verify each step, revert newest first, and the schema is as it was; a second scaffold writes nothing', async () => {
+    const { file, plan } = newPlan('multi-tenant', 'postgres');
+    const dir = tempDir();
+    const { result } = await scaffoldPlan({ file, dir });
+    expect(result.framework).toBe('sql');
+    const steps = stems(dir);
+    // The concurrent index builds each get a step of their own, not wrapped in BEGIN / COMMIT.
+    const concurrent = steps.filter((s) => /CREATE INDEX CONCURRENTLY/.test(readFileSync(join(dir, 'deploy', s), 'utf8')));
+    expect(concurrent).toHaveLength(3);
+    for (const s of concurrent) expect(readFileSync(join(dir, 'deploy', s), 'utf8')).not.toMatch(/BEGIN/);
+
+    const { driver, target } = await database(plan);
+    try {
+      const before = await driver.snapshot();
+      const vars = examples(plan);
+      // A missing placeholder stops the script before it changes anything.
+      const unset = steps.find((s) => /owner_tenant/.test(readFileSync(join(dir, 'deploy', s), 'utf8')))!;
+      expect(psql(target, {}, ['-f', `deploy/${unset}`], dir).stderr).toMatch(/placeholder owner_tenant is not set/);
+      for (const s of steps) {
+        ok(psql(target, vars, ['-f', `deploy/${s}`], dir), `deploy ${s}`);
+        ok(psql(target, vars, ['-f', `verify/${s}`], dir), `verify ${s}`);
+      }
+      const after = await driver.snapshot();
+      expect(after['policy users.users_tenant_isolation']).toBeDefined();
+      expect(after['column users.tenant_id']).toMatch(/not null/);
+      expect(Number((await driver.query('SELECT count(*) FROM users WHERE tenant_id IS NULL'))[0]![0])).toBe(0);
+      for (const s of [...steps].reverse()) ok(psql(target, vars, ['-f', `revert/${s}`], dir), `revert ${s}`);
+      expect(diffSnapshots(before, await driver.snapshot())).toEqual([]);
+      // A check that does not hold stops psql with its note: the last step's, once everything is reverted.
+      expect(psql(target, vars, ['-f', `verify/${steps.at(-1)!}`], dir).stderr).toMatch(/verify failed: NOT NULL on every table/);
+    } finally {
+      await driver.close(false);
+    }
+
+    const again = await scaffoldPlan({ file, dir });
+    expect(again.result.written).toEqual([]);
+    expect(again.text).toMatch(/^Nothing new: all \d+ steps of the plan are already in/);
+  });
+
+  it('Prisma: migration.sql sent as one batch each, after the existing folders; down.sql back to the start; values written in', async () => {
+    const { file, plan } = newPlan('multi-tenant', 'postgres');
+    const dir = tempDir();
+    const init = join(dir, 'prisma', 'migrations', '20300101000000_init');
+    mkdirSync(init, { recursive: true });
+    writeFileSync(join(init, 'migration.sql'), 'CREATE TABLE app_settings (key text PRIMARY KEY, value text);\n');
+
+    // Without the value, refused: located at the placeholder's declaration, naming it.
+    await expect(scaffoldPlan({ file, dir, framework: 'prisma' })).rejects.toThrow(/placeholder owner_tenant has no value[\s\S]*--set owner_tenant=VALUE/);
+    const set = Object.entries(examples(plan)).map(([k, v]) => `${k}=${v}`);
+    const { result } = await scaffoldPlan({ file, dir, framework: 'prisma', set, now: new Date('2026-11-23T20:00:00Z') });
+    expect(result.existing).toEqual(['prisma/migrations/20300101000000_init/migration.sql']);
+    const folders = readdirSync(join(dir, 'prisma', 'migrations')).sort();
+    expect(folders[0]).toBe('20300101000000_init');
+    expect(folders[1]).toMatch(/^20300101000001_t1_/);
+
+    const { driver, target } = await database(plan);
+    try {
+      ok(psql(target, {}, ['-f', join(init, 'migration.sql')], dir), 'init');
+      const before = await driver.snapshot();
+      for (const f of folders.slice(1)) {
+        const at = join(dir, 'prisma', 'migrations', f);
+        ok(psql(target, {}, ['-c', readFileSync(join(at, 'migration.sql'), 'utf8')], dir), `migration ${f}`);
+        ok(psql(target, {}, ['-f', join(at, 'verify.sql')], dir), `verify ${f}`);
+      }
+      expect((await driver.snapshot())['column projects.tenant_id']).toMatch(/not null/);
+      for (const f of folders.slice(1).reverse()) ok(psql(target, {}, ['-f', join(dir, 'prisma', 'migrations', f, 'down.sql')], dir), `down ${f}`);
+      expect(diffSnapshots(before, await driver.snapshot())).toEqual([]);
+    } finally {
+      await driver.close(false);
+    }
+  });
+});
+
+describe('plain SQL on SQLite, run by the sqlite3 shell', () => {
+  it('add-not-null-column: numbering continues after the folder\'s own migration; forward, verify, back to the start', async () => {
+    const { file, plan } = newPlan('add-not-null-column', 'sqlite');
+    const dir = tempDir();
+    for (const [kind, sql] of [['deploy', 'CREATE TABLE app_settings (key text PRIMARY KEY, value text);'], ['revert', 'DROP TABLE app_settings;'], ['verify', 'SELECT key FROM app_settings WHERE 0;']]) {
+      mkdirSync(join(dir, kind!), { recursive: true });
+      writeFileSync(join(dir, kind!, '001_app_settings.sql'), `${sql}\n`);
+    }
+    const { result } = await scaffoldPlan({ file, dir });
+    expect(result.existing).toHaveLength(3);
+    const steps = stems(dir);
+    expect(steps[0]).toBe('001_app_settings.sql');
+    expect(steps[1]).toMatch(/^002_t1_/);
+
+    const db = join(dir, 'app.sqlite');
+    const sqlite = (script: string) => spawnSync('sqlite3', ['-bail', db, `.read ${script}`], { cwd: dir, encoding: 'utf8' });
+    const snapshot = async () => {
+      const d = await openSqlite(readFileSync(db));
+      try {
+        return await d.snapshot();
+      } finally {
+        await d.close(false);
+      }
+    };
+    // The start: the tables the statements use, seeded as a rehearsal would (in sql.js), copied in by the shell; then the folder's own migration.
+    const seed = await openSqlite();
+    await startTables(plan, seed);
+    const dump = (await seed.query(`SELECT sql FROM sqlite_master WHERE type = 'table'`)).map((r) => `${String(r[0])};`);
+    const rows = (await seed.query(`SELECT name FROM sqlite_master WHERE type = 'table'`)).map((r) => String(r[0]));
+    const inserts: string[] = [];
+    for (const table of rows) {
+      for (const row of await seed.query(`SELECT * FROM "${table}"`)) {
+        inserts.push(`INSERT INTO "${table}" VALUES (${row.map((v) => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : `'${String(v).replaceAll("'", "''")}'`)).join(', ')});`);
+      }
+    }
+    await seed.close(false);
+    writeFileSync(join(dir, 'start.sql'), [...dump, ...inserts].join('\n'));
+    ok(spawnSync('sqlite3', ['-bail', db, '.read start.sql'], { cwd: dir, encoding: 'utf8' }), 'start');
+    ok(sqlite('deploy/001_app_settings.sql'), 'own migration');
+
+    const before = await snapshot();
+    expect(before['column users.email_verified']).toBeUndefined();
+    for (const s of steps.slice(1)) {
+      ok(sqlite(`deploy/${s}`), `deploy ${s}`);
+      ok(sqlite(`verify/${s}`), `verify ${s}`);
+    }
+    expect((await snapshot())['column users.email_verified']).toBeDefined();
+    for (const s of steps.slice(1).reverse()) ok(sqlite(`revert/${s}`), `revert ${s}`);
+    expect(diffSnapshots(before, await snapshot())).toEqual([]);
+
+    // A check that does not hold stops the shell with its note.
+    const last = steps.at(-1)!;
+    const failed = sqlite(`verify/${last}`);
+    expect(failed.status).not.toBe(0);
+    expect(failed.stderr).toMatch(/verify failed/);
+
+    expect((await scaffoldPlan({ file, dir })).result.written).toEqual([]);
+  });
+});

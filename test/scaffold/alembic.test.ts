@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PlanInputError } from '../../src/errors.js';
 import { diffSnapshots } from '../../src/rehearse/snapshot.js';
-import { alembic as writer, alembicExisting } from '../../src/scaffold/alembic.js';
+import { alembicExisting } from '../../src/scaffold/alembic.js';
 import { tempDir } from '../helpers.js';
 import { serverForBlock, startDebianPostgres, type TestServer } from '../rehearse/servers.js';
 import { ALEMBIC_HEAD, alembic, alembicProject, execute, ok, OWNER, planFor, postgresTarget, scaffold, SEED, snapshotOf, sqliteTarget } from './python-projects.js';
@@ -26,7 +26,7 @@ describe('Alembic on PostgreSQL', () => {
     await execute(target, SEED);
     const before = await snapshotOf(target);
 
-    const written = scaffold(writer, dir, await planFor('multi-tenant', 'postgres'));
+    const written = await scaffold('alembic', dir, await planFor('multi-tenant', 'postgres'));
     expect(readFileSync(join(dir, written[0]!), 'utf8')).toContain(`down_revision = "${ALEMBIC_HEAD}"`);
     for (const p of written.filter((f) => readFileSync(join(dir, f), 'utf8').includes('CREATE INDEX CONCURRENTLY'))) {
       expect(readFileSync(join(dir, p), 'utf8')).toMatch(/with op\.get_context\(\)\.autocommit_block\(\):\n {8}op\.execute\(sa\.text\("CREATE INDEX CONCURRENTLY/);
@@ -60,14 +60,15 @@ describe('Alembic on SQLite', () => {
     const before = await snapshotOf(target);
 
     const plan = await planFor('add-not-null-column', 'sqlite');
-    const first = scaffold(writer, dir, plan);
+    const first = await scaffold('alembic', dir, plan);
     ok(alembic(dir, ['upgrade', 'head']));
     const after = await snapshotOf(target);
     expect(after['column users.email_verified']).toBe('boolean null default false');
     ok(alembic(dir, ['downgrade', ALEMBIC_HEAD]));
     expect(diffSnapshots(before, await snapshotOf(target))).toEqual([]);
 
-    const again = scaffold(writer, dir, plan);
+    expect(await scaffold('alembic', dir, plan)).toEqual([]);
+    const again = await scaffold('alembic', dir, await planFor('add-not-null-column', 'sqlite', ['column=archived'], 'ARCHIVE'));
     expect(readFileSync(join(dir, again[0]!), 'utf8')).toContain(`down_revision = "${revisionOf(first.at(-1)!)}"`);
     const heads = alembic(dir, ['heads']);
     ok(heads);

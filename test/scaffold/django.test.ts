@@ -4,7 +4,7 @@
  * last migration, and the database must be as it was (catalog and rows). The project's migrations
  * graph must stay one chain with one leaf.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PlanInputError } from '../../src/errors.js';
@@ -25,7 +25,7 @@ describe('Django on PostgreSQL', () => {
     await execute(target, SEED);
     const before = await snapshotOf(target);
 
-    const written = scaffold(django, dir, await planFor('multi-tenant', 'postgres'));
+    const written = await scaffold('django', dir, await planFor('multi-tenant', 'postgres'));
     expect(written[0]).toMatch(/^core\/migrations\/0003_t1_/);
     // Non-transactional statements each alone, in a migration that is not atomic.
     const concurrently = written.filter((p) => readFileSync(join(dir, p), 'utf8').includes('CREATE INDEX CONCURRENTLY'));
@@ -63,7 +63,7 @@ describe('Django on SQLite', () => {
     const before = await snapshotOf(target);
 
     const plan = await planFor('add-not-null-column', 'sqlite');
-    const first = scaffold(django, dir, plan);
+    const first = await scaffold('django', dir, plan);
     expect(first[0]).toMatch(/^core\/migrations\/0003_/);
     ok(python(dir, ['manage.py', 'migrate', 'core']));
     const after = await snapshotOf(target);
@@ -72,13 +72,34 @@ describe('Django on SQLite', () => {
     ok(python(dir, ['manage.py', 'migrate', 'core', '0002']));
     expect(diffSnapshots(before, await snapshotOf(target))).toEqual([]);
 
-    // Scaffolding again into the same app continues after what is there, from its leaf.
-    const again = scaffold(django, dir, plan);
-    const next = Number(/(\d{4})_/.exec(first.at(-1)!)![1]) + 1;
-    expect(again[0]).toContain(`/${String(next).padStart(4, '0')}_`);
-    expect(readFileSync(join(dir, again[0]!), 'utf8')).toContain(`("core", "${first.at(-1)!.replace(/^.*\//, '').replace(/\.py$/, '')}")`);
+    // The same plan again: nothing new. Another plan: numbered after what is there, from its leaf.
+    expect(await scaffold('django', dir, plan)).toEqual([]);
+    const other = await scaffold('django', dir, await planFor('add-not-null-column', 'sqlite', ['column=archived'], 'ARCHIVE'));
+    const leaf = first.at(-1)!.replace(/^.*\//, '').replace(/\.py$/, '');
+    expect(other[0]).toContain(`/${String(Number(leaf.slice(0, 4)) + 1).padStart(4, '0')}_`);
+    expect(readFileSync(join(dir, other[0]!), 'utf8')).toContain(`("core", "${leaf}")`);
     ok(python(dir, ['manage.py', 'makemigrations', '--check', '--dry-run', 'core']));
+    ok(python(dir, ['manage.py', 'migrate', 'core']));
+    expect((await snapshotOf(target))['column users.archived']).toBe('boolean null default false');
   }, 120_000);
+});
+
+describe('a verify that does not hold', () => {
+  it('stops migrate at its migration, which is rolled back, naming the check', async () => {
+    const dir = tempDir();
+    const target = sqliteTarget(dir);
+    djangoProject(target, dir);
+    ok(python(dir, ['manage.py', 'migrate', '--no-input']));
+    const file = await planFor('add-not-null-column', 'sqlite');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('expect: 1', 'expect: 2'));
+    const [first] = await scaffold('django', dir, file);
+    const run = python(dir, ['manage.py', 'migrate', 'core']);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain('verify failed');
+    expect(run.stderr).toContain('expected 2, got 1');
+    expect(python(dir, ['manage.py', 'showmigrations', 'core']).stdout).toContain(`[ ] ${first!.replace(/^.*\//, '').replace(/\.py$/, '')}`);
+    expect((await snapshotOf(target))['column users.email_verified']).toBeUndefined();
+  }, 60_000);
 });
 
 describe('what DIR already holds', () => {

@@ -5,18 +5,16 @@
  * touch (users, projects, tasks), so scaffolded migrations must continue their chain.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import initSqlJs from 'sql.js';
 import pg from 'pg';
 import { expect } from 'vitest';
 import { newPlan } from '../../src/app/new.js';
-import { parsePlan } from '../../src/model/load.js';
-import type { Plan } from '../../src/model/schema.js';
+import { scaffoldPlan } from '../../src/app/scaffold.js';
 import { snapshotPostgres } from '../../src/rehearse/postgres.js';
 import type { Snapshot } from '../../src/rehearse/snapshot.js';
 import { snapshotSqlite } from '../../src/rehearse/sqlite.js';
-import { migrationSteps, type ExistingFile, type FrameworkWriter } from '../../src/scaffold/steps.js';
 import { tempDir } from '../helpers.js';
 
 /** Debian's interpreter: a pyenv or venv python3 earlier on PATH would not see the Debian packages. */
@@ -50,32 +48,25 @@ export const ok = (r: Ran) => expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0)
 /** The value the multi-tenant plan's placeholder gets. */
 export const OWNER = '00000000-0000-4000-8000-000000000001';
 
-/** A plan as `plan new TEMPLATE --db ENGINE` writes it. */
-export async function planFor(template: string, db: 'postgres' | 'sqlite'): Promise<Plan> {
-  const out = join(tempDir(), `${template}.plan.yaml`);
-  const made = await newPlan({ template, flags: { db }, out });
-  expect(made.written, made.summary).toBe(true);
-  return parsePlan(readFileSync(out, 'utf8'), out).plan;
-}
-
 /**
- * What `plan scaffold` does, in-process: the plan's steps, what DIR holds, the writer's files written
- * (asserting none was there). Returns their paths.
+ * A plan file as `plan new TEMPLATE --db ENGINE [--set …]` writes it; `epic` renames its epic (the
+ * scaffold's markers are EPIC/TASK, so a second plan into the same DIR needs an epic of its own).
  */
-export function scaffold(writer: FrameworkWriter, dir: string, plan: Plan, app?: string): string[] {
-  const files = writer.write(migrationSteps(plan), writer.existing(filesUnder(dir)), {
-    engine: plan.database ?? 'postgres', ...(app ? { app } : {}), now: new Date('2026-11-23T20:00:00Z'), placeholders: plan.placeholders, values: {},
-  });
-  for (const f of files) {
-    const path = join(dir, f.path);
-    expect(existsSync(path), f.path).toBe(false);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, f.text);
-  }
-  return files.map((f) => f.path);
+export async function planFor(template: string, db: 'postgres' | 'sqlite', set: string[] = [], epic?: string): Promise<string> {
+  const out = join(tempDir(), `${template}.plan.yaml`);
+  const made = await newPlan({ template, flags: { db }, set, out });
+  expect(made.written, made.summary).toBe(true);
+  if (epic) writeFileSync(out, readFileSync(out, 'utf8').replace(/^ {2}id: EPIC$/m, `  id: ${epic}`));
+  return out;
 }
 
-/** Runs Debian's python3 in `cwd`; the result, and a message fit for an assertion. */
+/** `plan scaffold FILE --dir DIR --framework F [--app A]`, in-process; the files written, relative to DIR. */
+export async function scaffold(framework: 'django' | 'alembic', dir: string, file: string, app?: string): Promise<string[]> {
+  const { result } = await scaffoldPlan({ file, dir, framework, ...(app ? { app } : {}), now: new Date('2026-11-23T20:00:00Z') });
+  return result.written;
+}
+
+/** Runs Debian's python3 in `cwd`. */
 export function python(cwd: string, args: string[], env: Record<string, string> = {}): Ran {
   const r = spawnSync(PYTHON, args, { cwd, encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', ...env } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -86,21 +77,6 @@ function write(root: string, files: Record<string, string>) {
     mkdirSync(dirname(join(root, path)), { recursive: true });
     writeFileSync(join(root, path), text);
   }
-}
-
-/** Every file under `root`, as the scaffold's writers read a directory (paths relative, with `/`). */
-export function filesUnder(root: string): ExistingFile[] {
-  const out: ExistingFile[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) {
-        if (name !== '__pycache__') walk(path);
-      } else if (name.endsWith('.py')) out.push({ path: relative(root, path), text: readFileSync(path, 'utf8') });
-    }
-  };
-  walk(root);
-  return out;
 }
 
 const DJANGO_MODELS = `from django.db import models

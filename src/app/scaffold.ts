@@ -55,10 +55,12 @@ const SKIP = new Set(['.git', 'node_modules', '__pycache__', '.venv', 'venv']);
 const MIGRATION_FILE = /\.(sql|py|js|cjs|mjs|ts)$/;
 const MAX_FILES = 5000;
 const MAX_FILE_BYTES = 1024 * 1024;
+const MAX_TOTAL_BYTES = 64 * 1024 * 1024;
 
 /** DIR's possible migration files, relative paths with `/`; a folder too large to be a project's migrations is an error. */
 export function readMigrationsDir(dir: string): ExistingFile[] {
   const out: ExistingFile[] = [];
+  let total = 0;
   const walk = (at: string) => {
     let names: string[];
     try {
@@ -73,7 +75,11 @@ export function readMigrationsDir(dir: string): ExistingFile[] {
       if (!stat) continue;
       if (stat.isDirectory()) walk(path);
       else if (stat.isFile() && MIGRATION_FILE.test(name) && stat.size <= MAX_FILE_BYTES) {
-        if (out.length >= MAX_FILES) throw PlanInputError.single(`more than ${MAX_FILES} source files under it`, { location: { file: dir }, hint: 'give --dir the folder that holds the migrations' });
+        total += stat.size;
+        if (out.length >= MAX_FILES || total > MAX_TOTAL_BYTES) {
+          throw PlanInputError.single(`more than ${out.length >= MAX_FILES ? `${MAX_FILES} source files` : `${MAX_TOTAL_BYTES / 1024 / 1024} MB of source files`} under it`,
+            { location: { file: dir }, hint: 'give --dir the folder that holds the migrations' });
+        }
         out.push({ path: relative(dir, path).split(sep).join('/'), text: readTextFile(path) });
       }
     }

@@ -6,6 +6,10 @@
  * transaction. Placeholders are Knex named bindings whose values come from the environment
  * (`PLAN_<NAME>`), checked before anything runs. `exports.verify(knex)` throws when a check does not hold
  * (Knex has no verify step of its own: call it after `knex migrate:latest`).
+ *
+ * A step runs the session settings its task's earlier steps made (`SET lock_timeout`) first. Without a
+ * transaction Knex takes each statement's connection from its pool, so a setting holds for the next
+ * statement only on a pool of one connection: the file says so.
  */
 import { PlanInputError } from '../errors.js';
 import { renderPlaceholders } from '../sql/render.js';
@@ -69,7 +73,7 @@ export const knexWriter: FrameworkWriter = {
     const stamps = nextStamps(existing.head, options.now, steps.length);
     return steps.map((step, i) => {
       const own = !step.atomic;
-      const up = body(step.up, options.engine, own);
+      const up = body([...step.settings, ...step.up], options.engine, own);
       const down = step.irreversible
         ? { lines: [`  throw new Error(${js(`${step.task.id} cannot be undone: ${step.irreversible}`)});`], names: [] }
         : body(step.down, options.engine, own);
@@ -102,7 +106,10 @@ export const knexWriter: FrameworkWriter = {
         '  if (!ok) throw new Error(`verify failed: ${what} (expected ${JSON.stringify(expect)}, got ${JSON.stringify(value)})`);',
         `};`,
         '',
-        ...(own ? ['exports.config = { transaction: false };', ''] : []),
+        ...(own ? [
+          ...(step.settings.length || step.up.some((s) => /^\s*SET\s/i.test(s.run))
+            ? ['// Session settings (SET) hold for the statements after them only on one connection: run these migrations with pool: { min: 1, max: 1 }.'] : []),
+          'exports.config = { transaction: false };', ''] : []),
         'exports.up = async function up(knex) {', '  const values = placeholders();', ...up.lines, '};', '',
         'exports.down = async function down(knex) {', '  const values = placeholders();', ...down.lines, '};', '',
         'exports.verify = async function verify(knex) {', '  const values = placeholders();', ...checks.map((c) => c.line), '};',

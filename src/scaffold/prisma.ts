@@ -40,8 +40,21 @@ export function nextStamps(latest: string | undefined, now: Date, count: number)
 /** Whether the step's up is one statement that must not run in a transaction (or a loop): migration.sql must hold it alone. */
 const alone = (step: MigrationStep) => step.up.length === 1 && (!step.up[0]!.transaction || step.up[0]!.loop !== undefined);
 
-/** migration.sql of a step: its statements (a transactional run, or one statement alone). */
+/**
+ * migration.sql of a step: its statements (a transactional run, or one statement alone). The settings
+ * the task's earlier steps made come first, except before a statement that must stay alone: there they
+ * are named in a comment, to be set on the role or the connection instead.
+ */
 function migrationSql(step: MigrationStep, r: Render): string[] {
+  const settings = step.settings.map((s) => terminated(rendered(s.run, r).text));
+  if (alone(step) && settings.length) {
+    return [`-- Prisma runs this statement alone: the task's session settings (${settings.join(' ')}) must be set on the role or in the connection URL (options=-c name=value).`,
+      ...migrationStatement(step, r)];
+  }
+  return [...settings, ...migrationStatement(step, r)];
+}
+
+function migrationStatement(step: MigrationStep, r: Render): string[] {
   const [only] = step.up;
   // The loop's `remaining` check goes to verify.sql: migration.sql must stay one statement.
   if (only?.loop) return [loopStatements({ ...only, loop: only.loop }, r).texts[0]!];

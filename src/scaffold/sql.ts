@@ -67,7 +67,8 @@ export const sqlWriter: FrameworkWriter = {
     return steps.flatMap((step, i) => {
       const stem = `${String(existing.next + i).padStart(width, '0')}_${step.name}`;
       const guarded = (script: { lines: string[]; names: string[] }) => [...placeholderGuard([...new Set(script.names)], r.syntax), ...script.lines];
-      const up = scriptOf(step.up, r);
+      // The settings earlier steps of the task made: this file runs in a session of its own.
+      const up = scriptOf([...step.settings, ...step.up], r);
       const deploy = [
         ...header(step, 'Deploys'),
         `-- Run: ${howToRun(r.engine, `deploy/${stem}.sql`, [...new Set(up.names)])}`,

@@ -14,6 +14,12 @@
  * back all its steps in reverse order (as every framework does) therefore runs the no-ops first and the
  * whole down last, which restores the state before the task; the verify runs once everything it checks
  * has run. A task's down is written against the state after its whole up, so it cannot be cut per step.
+ *
+ * Each step may run in a session of its own (a psql run, a Django migration, a pooled Knex connection),
+ * so the session settings a task's earlier steps made (`SET lock_timeout = '5s'`) would be lost before a
+ * later step: `settings` repeats the ones in force, and writers run them first. Without it, an
+ * `ADD CONSTRAINT … NOT VALID` split off after `SET lock_timeout` would wait for its lock with no
+ * timeout, blocking every query queued behind it.
  */
 import { analyzePlan } from '../analysis/analyze.js';
 import { statementOf, type Plan, type Task, type Verification } from '../model/schema.js';
@@ -44,6 +50,17 @@ export interface MigrationStep {
   irreversible?: string;
   /** `EPIC/TASK` (with `#part` when split): what the marker comment in each written file names. */
   key: string;
+  /**
+   * Session settings (`SET name = …`, not `SET LOCAL`) the task's earlier steps made, the latest per
+   * name, in order: to run at the start of this step's session, before `up`. Empty for a task's first step.
+   */
+  settings: StepStatement[];
+}
+
+/** `SET lock_timeout = '5s'` → `lock_timeout` (a session setting; `SET LOCAL` ends with its transaction). */
+function settingOf(s: StepStatement): string | undefined {
+  const m = /^\s*SET\s+(?:SESSION\s+)?(?!LOCAL\b)([A-Za-z_][\w.]*)\s*(?:=|TO\b)/i.exec(s.run);
+  return m ? m[1]!.toLowerCase() : undefined;
 }
 
 /** The longest file-name stem a step gets. */
@@ -51,7 +68,7 @@ export const MAX_NAME = 60;
 
 /** `T3` + `Add tenant_id to orders` → `t3_add_tenant_id_to_orders`, cut at a word within `max`. */
 export function stemOf(text: string, max = MAX_NAME): string {
-  const stem = text.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '') || 'step';
+  const stem = text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '') || 'step';
   if (stem.length <= max) return stem;
   const cut = stem.slice(0, max);
   const word = cut.lastIndexOf('_');
@@ -86,8 +103,17 @@ export function migrationSteps(plan: Plan): MigrationStep[] {
     const groups = cut(task.sql.up.map(statementOf));
     const down = task.sql.down.map(statementOf);
     const base = stemOf(`${task.id} ${task.title}`, MAX_NAME - (groups.length > 1 ? `_${groups.length}of${groups.length}`.length : 0));
+    const inForce = new Map<string, StepStatement>();
     groups.forEach((up, i) => {
       const part = i + 1;
+      const settings = [...inForce.values()];
+      for (const s of up) {
+        const name = settingOf(s);
+        if (name) {
+          inForce.delete(name);
+          inForce.set(name, s);
+        }
+      }
       const stepDown = part === 1 ? down : [];
       const split = groups.length > 1;
       steps.push({
@@ -102,6 +128,7 @@ export function migrationSteps(plan: Plan): MigrationStep[] {
         parts: groups.length,
         ...(task.sql!.irreversible ? { irreversible: task.sql!.irreversible } : {}),
         key: `${plan.epic.id}/${task.id}${split ? `#${part}` : ''}`,
+        settings,
       });
     });
   }

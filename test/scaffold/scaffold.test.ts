@@ -74,7 +74,12 @@ describe('plain SQL and Prisma on PostgreSQL 15, run by psql', () => {
     // The concurrent index builds each get a step of their own, not wrapped in BEGIN / COMMIT.
     const concurrent = steps.filter((s) => /CREATE INDEX CONCURRENTLY/.test(readFileSync(join(dir, 'deploy', s), 'utf8')));
     expect(concurrent).toHaveLength(3);
-    for (const s of concurrent) expect(readFileSync(join(dir, 'deploy', s), 'utf8')).not.toMatch(/BEGIN/);
+    for (const s of concurrent) {
+      const text = readFileSync(join(dir, 'deploy', s), 'utf8');
+      // After BEGIN; SET …; COMMIT; (the task's settings, for this file's own session) and never in a transaction.
+      expect(text.split('CREATE INDEX CONCURRENTLY')[0]).toMatch(/SET lock_timeout = 0;\n(SET statement_timeout = 0;\n)?COMMIT;\n$/);
+      expect(text.split('CREATE INDEX CONCURRENTLY')[1]).not.toMatch(/BEGIN|COMMIT/);
+    }
 
     const { driver, target } = await database(plan);
     try {
@@ -136,7 +141,47 @@ describe('plain SQL and Prisma on PostgreSQL 15, run by psql', () => {
       await driver.close(false);
     }
   });
+  it('a batched loop runs batch by batch: psql \\gexec (plain SQL) and a committing DO block (Prisma), over every key', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'loop.plan.yaml');
+    writeFileSync(file, JSON.stringify({
+      version: 1, database: 'postgres', epic: { id: 'E', title: 'loop' },
+      phases: [{ id: 'p', name: 'p', rollback: 'r', risk: 'low' }],
+      placeholders: [{ name: 'mark', description: 'the mark', example: '5' }],
+      tasks: [{ id: 'T1', title: 'Mark the items', phase: 'p', type: 'data', sql: {
+        up: [{ run: 'UPDATE items SET flag = :mark WHERE id >= :from AND id < :to', loop: { key: 'id', batch: 3, bounds: 'SELECT min(id), max(id) FROM items', remaining: 'SELECT count(*) FROM items WHERE flag IS DISTINCT FROM :mark' } }],
+        verify: [{ query: 'SELECT count(*) FROM items WHERE flag = :mark', expect: 20 }],
+        down: ['UPDATE items SET flag = NULL'] } }],
+    }));
+    const plain = join(dir, 'sql');
+    const prisma = join(dir, 'prisma-project');
+    await scaffoldPlan({ file, dir: plain });
+    await scaffoldPlan({ file, dir: prisma, framework: 'prisma', set: ['mark=5'] });
+    const [step] = stems(plain);
+    const [folder] = readdirSync(join(prisma, 'prisma', 'migrations'));
+    const driver = await openPostgres(url());
+    try {
+      await driver.run('CREATE TABLE items (id int PRIMARY KEY, flag int)');
+      await driver.run('INSERT INTO items SELECT g, NULL FROM generate_series(1, 20) AS g');
+      const target = new URL(url());
+      target.pathname = `/${String((await driver.query('SELECT current_database()'))[0]![0])}`;
+      const flagged = async () => Number((await driver.query('SELECT count(*) FROM items WHERE flag = 5'))[0]![0]);
+      ok(psql(target.toString(), { mark: '5' }, ['-f', `deploy/${step}`], plain), 'deploy');
+      ok(psql(target.toString(), { mark: '5' }, ['-f', `verify/${step}`], plain), 'verify');
+      expect(await flagged()).toBe(20);
+      ok(psql(target.toString(), { mark: '5' }, ['-f', `revert/${step}`], plain), 'revert');
+      expect(await flagged()).toBe(0);
+      const at = join(prisma, 'prisma', 'migrations', folder!);
+      expect(readFileSync(join(at, 'migration.sql'), 'utf8')).toMatch(/COMMIT;/);
+      ok(psql(target.toString(), {}, ['-c', readFileSync(join(at, 'migration.sql'), 'utf8')], dir), 'prisma migration');
+      ok(psql(target.toString(), {}, ['-f', join(at, 'verify.sql')], dir), 'prisma verify');
+      expect(await flagged()).toBe(20);
+    } finally {
+      await driver.close(false);
+    }
+  });
 });
+
 
 describe('plain SQL on SQLite, run by the sqlite3 shell', () => {
   it('add-not-null-column: numbering continues after the folder\'s own migration; forward, verify, back to the start', async () => {

@@ -1,0 +1,32 @@
+/**
+ * `plan scaffold` as a user runs it (one plan, a few runs): --dry-run --json lists the files and their
+ * text and writes nothing; then the files are written; an unknown framework is bad usage (exit 2).
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, tempDir } from '../helpers.js';
+
+describe('plan scaffold', () => {
+  it('dry run, then write, then an unknown framework', () => {
+    const dir = tempDir();
+    const file = join(dir, 'plan.yaml');
+    expect(runCli(['new', 'add-index', '--db', 'postgres', '--out', file]).code).toBe(0);
+
+    const dry = runCli(['scaffold', file, '--dir', join(dir, 'db'), '--dry-run', '--json']);
+    expect(dry.code, dry.stderr).toBe(0);
+    const json = JSON.parse(dry.stdout);
+    expect(json.dryRun).toBe(true);
+    expect(json.written.length).toBeGreaterThan(0);
+    expect(json.files[0].text).toMatch(/^-- plan-scaffold /);
+    expect(existsSync(join(dir, 'db'))).toBe(false);
+
+    const real = runCli(['scaffold', file, '--dir', join(dir, 'db')]);
+    expect(real.code, real.stderr).toBe(0);
+    expect(real.stdout).toMatch(/^Wrote \d+ files for sql in /);
+    expect(readdirSync(join(dir, 'db', 'deploy')).length).toBe(json.written.length / 3);
+
+    const bad = runCli(['scaffold', file, '--framework', 'rails']);
+    expect(bad.code).toBe(2);
+  });
+});

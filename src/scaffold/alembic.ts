@@ -10,6 +10,7 @@
  *   commits on its own, each loop batch too). The rest of the revision stays transactional.
  * - A batched loop is a Python loop over the key range `bounds` returns; then `remaining` must be 0.
  * - The step's verify queries run at the end of `upgrade()` and raise when a value differs.
+ * - A step split off from its task first repeats the session settings the task's earlier steps made.
  * - An irreversible step's `downgrade()` raises, with the plan's reason.
  *
  * Revision ids are the first 12 hex digits of a hash of the step's key and the revision it revises:
@@ -129,7 +130,8 @@ function body(list: StepStatement[], engine: WriteOptions['engine']): Lines {
 }
 
 function revisionText(step: MigrationStep, revision: string, down: string | undefined, options: WriteOptions): string {
-  const up = body(step.up, options.engine);
+  // The session settings the task's earlier steps made come first: this revision may run in a session of its own.
+  const up = body([...step.settings, ...step.up], options.engine);
   const checks = step.verify.map((v) => {
     const q = text(v.query, options.engine);
     return { line: `    (${q.python}, ${pyValue(v.expect)}, ${pyString(v.note ?? v.query)}),`, names: q.names };

@@ -17,6 +17,8 @@
  * - A step whose down is not one run of plain statements gets one operation per run: the down's runs
  *   first with a no-op forward (Django reverses operations last to first, so they run last, in order),
  *   then the up's runs with a no-op reverse.
+ * - A step split off from its task first repeats the session settings (`SET lock_timeout …`) the task's
+ *   earlier steps made: `migrate core 0014` may start a new session there.
  * - An irreversible step leaves its reverse out, so `migrate app <earlier>` refuses it (IrreversibleError).
  */
 import { PlanInputError } from '../errors.js';
@@ -217,7 +219,8 @@ function runOperation(run: Run, engine: WriteOptions['engine'], direction: 'forw
 }
 
 function operationsOf(step: MigrationStep, engine: WriteOptions['engine']): Operation[] {
-  const up = runsOf(step.up);
+  // The session settings the task's earlier steps made come first: this migration may run in a session of its own.
+  const up = runsOf([...step.settings, ...step.up]);
   const down = runsOf(step.down);
   const refuse = step.irreversible !== undefined;
   const ops: Operation[] = [];

@@ -32,6 +32,11 @@ describe('Django on PostgreSQL', () => {
     expect(concurrently.length).toBe(3);
     for (const p of concurrently) expect(readFileSync(join(dir, p), 'utf8')).toMatch(/^ {4}atomic = False/m);
 
+    // A step split off from its task still runs under the task's lock_timeout (its own session may be new).
+    const validate = readFileSync(join(dir, written.find((p) => readFileSync(join(dir, p), 'utf8').includes('VALIDATE CONSTRAINT users_tenant_id_not_null'))!), 'utf8');
+    expect(validate.indexOf("SET lock_timeout = '5s'")).toBeGreaterThan(-1);
+    expect(validate.indexOf("SET lock_timeout = '5s'")).toBeLessThan(validate.lastIndexOf('VALIDATE CONSTRAINT'));
+
     ok(python(dir, ['manage.py', 'makemigrations', '--check', '--dry-run', 'core']));
     const shown = python(dir, ['manage.py', 'showmigrations', 'core']);
     ok(shown);

@@ -85,14 +85,17 @@ export function djangoExisting(files: ExistingFile[]): DjangoExisting {
 /** The app the migrations go to: `--app` (a label or a folder), or the only app DIR has migrations for. */
 function targetApp(existing: ExistingMigrations, app: string | undefined): AppMigrations {
   const apps = (existing as Partial<DjangoExisting>).apps ?? [];
+  // DIR may be the app's own folder (migrations/ right in it): its label is then only known from --app.
+  const own = apps.find((a) => a.folder === '');
   if (app) {
-    const found = apps.find((a) => a.folder === app || a.label === app);
+    const found = apps.find((a) => a.folder === app || a.label === app) ?? (own && apps.length === 1 ? { ...own, label: app } : undefined);
     return found ?? { folder: app, label: app.split('/').at(-1)!, files: [], next: 1 };
   }
-  if (apps.length === 1) return apps[0]!;
+  if (apps.length === 1 && !own) return apps[0]!;
   throw PlanInputError.single(apps.length === 0
     ? 'no Django app to write migrations for: DIR has no <app>/migrations/NNNN_*.py'
-    : `DIR has migrations for ${apps.length} apps (${apps.map((a) => a.label).join(', ')}): which one?`, {
+    : own ? 'DIR is a Django app folder (migrations/ in it): which app label do its migrations have?'
+      : `DIR has migrations for ${apps.length} apps (${apps.map((a) => a.label).join(', ')}): which one?`, {
     hint: 'name the app with --app LABEL (its folder relative to DIR also works)',
   });
 }

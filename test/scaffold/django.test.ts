@@ -10,7 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { PlanInputError } from '../../src/errors.js';
 import { diffSnapshots } from '../../src/rehearse/snapshot.js';
 import { django, djangoExisting } from '../../src/scaffold/django.js';
-import { tempDir } from '../helpers.js';
+import { parsePlan } from '../../src/model/load.js';
+import { migrationSteps } from '../../src/scaffold/steps.js';
+import { ROOT, tempDir } from '../helpers.js';
 import { serverForBlock, startDebianPostgres, type TestServer } from '../rehearse/servers.js';
 import { djangoProject, execute, ok, OWNER, planFor, postgresTarget, python, scaffold, SEED, snapshotOf, sqliteTarget } from './python-projects.js';
 
@@ -124,6 +126,16 @@ describe('what DIR already holds', () => {
     const files = [file('shop/migrations/0001_initial.py', ''), file('shop/migrations/0002_a.py', "('shop', '0001_initial')"), file('shop/migrations/0002_b.py', "('shop', '0001_initial')")];
     expect(() => djangoExisting(files)).toThrow(PlanInputError);
     expect(() => djangoExisting(files)).toThrow(/0002_a, 0002_b/);
+  });
+
+  it('takes DIR for the app folder itself when --app names its label', () => {
+    const existing = djangoExisting([file('migrations/0001_initial.py', ''), file('migrations/0002_a.py', "('shop', '0001_initial')")]);
+    const options = { engine: 'postgres' as const, now: new Date(), placeholders: [], values: {} };
+    expect(() => django.write([], existing, options)).toThrow(/--app/);
+    const steps = migrationSteps(parsePlan(readFileSync(join(ROOT, 'examples/add-column/add-column.plan.yaml'), 'utf8'), 'add-column.plan.yaml').plan);
+    const [written] = django.write(steps, existing, { ...options, app: 'shop' });
+    expect(written!.path).toMatch(/^migrations\/0003_/);
+    expect(written!.text).toContain('("shop", "0002_a")');
   });
 
   it('asks which app when DIR has migrations for several', () => {

@@ -86,6 +86,10 @@ describe('Django on SQLite', () => {
     expect(other[0]).toContain(`/${String(Number(leaf.slice(0, 4)) + 1).padStart(4, '0')}_`);
     expect(readFileSync(join(dir, other[0]!), 'utf8')).toContain(`("core", "${leaf}")`);
     ok(python(dir, ['manage.py', 'makemigrations', '--check', '--dry-run', 'core']));
+    // One leaf, as Django's own loader sees the graph: the second plan's last migration.
+    const leaves = python(dir, ['manage.py', 'shell', '-c', 'from django.db.migrations.loader import MigrationLoader; print(MigrationLoader(None).graph.leaf_nodes("core"))']);
+    ok(leaves);
+    expect(leaves.stdout.trim()).toBe(`[('core', '${other.at(-1)!.replace(/^.*\//, '').replace(/\.py$/, '')}')]`);
     ok(python(dir, ['manage.py', 'migrate', 'core']));
     expect((await snapshotOf(target))['column users.archived']).toBe('boolean null default false');
   }, 120_000);

@@ -14,6 +14,8 @@
  *   batch (each its own transaction in the non-atomic migration), then `remaining` must return 0.
  * - The step's verify queries are a `RunPython` after its statements that raises when a value differs,
  *   so `migrate` stops at the step that did not do what the plan says.
+ * - In a migration that is not atomic, statements that may share a transaction still do: two or more
+ *   of them are one `RunPython(_statements(…), atomic=True)`.
  * - A step whose down is not one run of plain statements gets one operation per run: the down's runs
  *   first with a no-op forward (Django reverses operations last to first, so they run last, in order),
  *   then the up's runs with a no-op reverse.
@@ -175,6 +177,16 @@ const BATCHES_PY = `def _batches(statement, bounds, remaining, batch, pause_ms):
 
     return run`;
 
+const STATEMENTS_PY = `def _statements(*statements):
+    """Statements that share one transaction (the RunPython is atomic) in a migration that is not."""
+
+    def run(apps, schema_editor):
+        with schema_editor.connection.cursor() as cursor:
+            for sql, params in statements:
+                cursor.execute(sql, params)
+
+    return run`;
+
 const VERIFY_PY = `def _verify(*checks):
     """The task's verify queries: each one's first value must be what the plan expects."""
 
@@ -213,30 +225,56 @@ function batches(run: Extract<Run, { kind: 'loop' }>, engine: WriteOptions['engi
   };
 }
 
+/**
+ * In a migration that is not atomic, a run's statements that may share a transaction are one group
+ * (run in one by an atomic RunPython), each other statement alone (autocommit).
+ */
+function byTransaction(runs: Run[]): Run[] {
+  return runs.flatMap((run): Run[] => {
+    if (run.kind === 'loop') return [run];
+    const groups: StepStatement[][] = [];
+    for (const s of run.statements) {
+      const last = groups.at(-1);
+      if (s.transaction && last?.[0]?.transaction) last.push(s);
+      else groups.push([s]);
+    }
+    return groups.map((statements) => ({ kind: 'sql', statements }));
+  });
+}
+
+/** Statements that must share a transaction where the migration gives none: `_statements(…)` in an atomic RunPython. */
+function atomicGroup(statements: StepStatement[], engine: WriteOptions['engine']): Operation {
+  const list = statements.map((s) => query(s.run, engine));
+  return { python: `_statements(\n${list.map((q) => `    ${q.python},`).join('\n')}\n)`, names: list.flatMap((q) => q.names) };
+}
+
 /** One run as an operation doing it one way and nothing the other (or refusing to: `refuse`). */
-function runOperation(run: Run, engine: WriteOptions['engine'], direction: 'forward' | 'reverse', refuse = false): Operation {
-  const done = run.kind === 'sql' ? sqlList(run.statements, engine) : batches(run, engine);
-  const [kind, noop] = run.kind === 'sql' ? ['RunSQL', NOOP_SQL] : ['RunPython', NOOP_PYTHON];
+function runOperation(run: Run, engine: WriteOptions['engine'], direction: 'forward' | 'reverse', refuse = false, atomic = true): Operation {
+  const grouped = !atomic && run.kind === 'sql' && run.statements.length > 1;
+  const done = grouped ? atomicGroup(run.statements, engine) : run.kind === 'sql' ? sqlList(run.statements, engine) : batches(run, engine);
+  const [kind, noop] = run.kind === 'sql' && !grouped ? ['RunSQL', NOOP_SQL] : ['RunPython', NOOP_PYTHON];
   const args = direction === 'reverse' ? [noop, done.python] : [done.python, ...(refuse ? [] : [noop])];
-  return { python: call(kind, args), names: done.names };
+  return { python: call(kind!, [...args, ...(grouped ? ['atomic=True'] : [])]), names: done.names };
 }
 
 function operationsOf(step: MigrationStep, engine: WriteOptions['engine']): Operation[] {
   // The session settings the task's earlier steps made come first: this migration may run in a session of its own.
-  const up = runsOf([...step.settings, ...step.up]);
-  const down = runsOf(step.down);
+  const cut = step.atomic ? (runs: Run[]) => runs : byTransaction;
+  const up = cut(runsOf([...step.settings, ...step.up]));
+  const down = cut(runsOf(step.down));
   const refuse = step.irreversible !== undefined;
   const ops: Operation[] = [];
   const plain = (runs: Run[]) => runs.every((r) => r.kind === 'sql');
-  if (up.length === 1 && down.length <= 1 && plain(up) && plain(down)) {
+  const alone = (runs: Run[]) => step.atomic || runs.every((r) => r.kind === 'sql' && r.statements.length === 1);
+  if (up.length === 1 && down.length <= 1 && plain(up) && plain(down) && alone(up) && alone(down)) {
     // The common case, as a person writes it: one RunSQL(sql, reverse_sql).
     const forward = sqlList((up[0] as Extract<Run, { kind: 'sql' }>).statements, engine);
     const reverse = down[0] ? sqlList((down[0] as Extract<Run, { kind: 'sql' }>).statements, engine) : undefined;
     const reverseArg = reverse ? reverse.python : refuse ? undefined : NOOP_SQL;
     ops.push({ python: call('RunSQL', [`sql=${forward.python}`, ...(reverseArg ? [`reverse_sql=${reverseArg}`] : [])]), names: [...forward.names, ...(reverse?.names ?? [])] });
   } else {
-    for (const run of [...down].reverse()) ops.push(runOperation(run, engine, 'reverse'));
-    for (const run of up) ops.push(runOperation(run, engine, 'forward', refuse));
+    for (const run of [...down].reverse()) ops.push(runOperation(run, engine, 'reverse', false, step.atomic));
+    for (const run of up) ops.push(runOperation(run, engine, 'forward', refuse, step.atomic));
   }
   if (step.verify.length) {
     const checks = step.verify.map((v) => {
@@ -263,6 +301,7 @@ function migrationText(step: MigrationStep, dependency: [string, string] | undef
   const python = ops.map((o) => o.python).join('\n');
   const loops = python.includes('_batches(');
   const verifies = python.includes('_verify(');
+  const groups = python.includes('_statements(');
   const title = `${step.task.id} ${step.task.title}${step.parts > 1 ? ` (step ${step.part} of ${step.parts})` : ''}`;
   const header = [
     `# ${markerOf(step)}`,
@@ -275,6 +314,7 @@ function migrationText(step: MigrationStep, dependency: [string, string] | undef
   const helpers = [
     ...(names.length || loops ? [placeholderTable(names, options.placeholders), VALUES_PY] : []),
     ...(loops ? [BATCHES_PY] : []),
+    ...(groups ? [STATEMENTS_PY] : []),
     ...(verifies ? [MATCHES_PY, VERIFY_PY] : []),
   ];
   const body = [

@@ -48,6 +48,10 @@ describe('Django on PostgreSQL', () => {
     const missing = python(dir, ['manage.py', 'migrate', 'core']);
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toContain('PLAN_OWNER_TENANT');
+    // T1's first migration is not atomic (its reverse drops indexes CONCURRENTLY), yet its statements share
+    // one transaction: the table created before the failing INSERT is gone with it.
+    expect(readFileSync(join(dir, written[0]!), 'utf8')).toMatch(/atomic = False[\s\S]*_statements\([\s\S]*CREATE TABLE IF NOT EXISTS tenants[\s\S]*atomic=True/);
+    expect((await snapshotOf(target))['table tenants']).toBeUndefined();
     ok(python(dir, ['manage.py', 'migrate', 'core', '0002'], { PLAN_OWNER_TENANT: OWNER }));
 
     ok(python(dir, ['manage.py', 'migrate', 'core'], { PLAN_OWNER_TENANT: OWNER }));

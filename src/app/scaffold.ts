@@ -138,11 +138,13 @@ export async function scaffoldPlan(options: ScaffoldOptions): Promise<{ result: 
   const writer = writerFor(plan, options.framework, locate);
   const dir = options.dir ?? '.';
   const files = readMigrationsDir(dir);
-  const done = scaffoldedKeys(files);
+  const existing = writer.existing(files);
+  // Only this framework's files count: steps scaffolded as plain SQL are not Prisma migrations.
+  const own = new Set(existing.files);
+  const done = scaffoldedKeys(files.filter((f) => own.has(f.path)));
   const all = migrationSteps(plan);
   const todo = all.filter((s) => !done.has(s.key));
   const present = all.filter((s) => done.has(s.key)).map((s) => s.key);
-  const existing = writer.existing(files);
   const values = placeholderValues(plan, options.set ?? [], syntaxFor(writer.framework, engine) === 'inline', todo, engine, locate);
   const written = todo.length
     ? writer.write(todo, existing, { engine, ...(options.app ? { app: options.app } : {}), now: options.now ?? new Date(), placeholders: plan.placeholders, values })

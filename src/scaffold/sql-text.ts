@@ -110,8 +110,9 @@ const literalValue = (value: string) => (/^-?\d+(\.\d+)?$/.test(value) ? value :
  *   smallest key to the largest `bounds` returns, with `pg_sleep` between batches;
  * - PostgreSQL without psql (Prisma, values written in): a DO block that commits after each batch (a
  *   DO block may commit when it is not inside a transaction, as a migration of one statement is not);
- * - SQLite and MySQL: their shells have no loop, so the batches run as ONE statement over the whole key
- *   range (SQLite has one writer at a time anyway); say so, and check `remaining` after, as in a batch run.
+ * - MySQL: a procedure looping over the batches, created, called and dropped by the mysql client;
+ * - SQLite: the sqlite3 shell has no loop, so the batches run as ONE statement over the whole key range
+ *   (SQLite has one writer at a time anyway); said in the file.
  * Then `remaining` must be 0, or the script stops.
  */
 export function loopStatements(statement: StepStatement & { loop: Loop }, r: Render): { texts: string[]; names: string[]; note?: string } {
@@ -154,12 +155,28 @@ export function loopStatements(statement: StepStatement & { loop: Loop }, r: Ren
     const body = pieces.map((p) => ('text' in p ? p.text : p.name === 'from' ? '(SELECT plan_lo FROM plan_bounds)' : p.name === 'to' ? '(SELECT plan_hi FROM plan_bounds) + 1' : placeholder(p.name))).join('');
     return { texts: [terminated(`WITH plan_bounds(plan_lo, plan_hi) AS (${bounds})\n${body}`), check], names, note: 'the sqlite3 shell has no loop: the batches run as one statement over the whole key range' };
   }
-  const body = pieces.map((p) => ('text' in p ? p.text : p.name === 'from' ? '@plan_lo' : p.name === 'to' ? '@plan_hi + 1' : placeholder(p.name))).join('');
-  return {
-    texts: [`SELECT plan_bounds.* INTO @plan_lo, @plan_hi FROM (${bounds}) AS plan_bounds;`, terminated(body), check],
-    names,
-    note: 'the mysql client has no loop: the batches run as one statement over the whole key range',
-  };
+  // MySQL: a procedure for the loop (the client's DELIMITER lets its body hold `;`); user variables
+  // (@name, the placeholders) are visible inside it. Autocommit commits each batch.
+  const body = pieces.map((p) => ('text' in p ? p.text : p.name === 'from' ? 'plan_from' : p.name === 'to' ? `plan_from + ${loop.batch}` : placeholder(p.name))).join('');
+  const procedure = [
+    'DROP PROCEDURE IF EXISTS plan_loop;',
+    'DELIMITER //',
+    'CREATE PROCEDURE plan_loop()',
+    'BEGIN',
+    '  DECLARE plan_lo BIGINT; DECLARE plan_hi BIGINT; DECLARE plan_from BIGINT;',
+    `  SELECT plan_bounds.* INTO plan_lo, plan_hi FROM (${bounds}) AS plan_bounds;`,
+    '  SET plan_from = plan_lo;',
+    '  WHILE plan_from <= plan_hi DO',
+    `    ${body};`,
+    ...(sleep ? [`    DO SLEEP(${sleep});`] : []),
+    `    SET plan_from = plan_from + ${loop.batch};`,
+    '  END WHILE;',
+    'END //',
+    'DELIMITER ;',
+    'CALL plan_loop();',
+    'DROP PROCEDURE plan_loop;',
+  ].join('\n');
+  return { texts: [procedure, check], names, note: 'the loop is a procedure (needs CREATE ROUTINE), created, called and dropped' };
 }
 
 function requireValue(r: Render, name: string): string {

@@ -18,7 +18,8 @@ function howToRun(engine: Render['engine'], path: string, names: string[]): stri
   switch (engine) {
     case 'postgres': return `psql -v ON_ERROR_STOP=1${names.map((n) => ` -v ${n}=VALUE`).join('')} -f ${path}`;
     case 'sqlite': return `sqlite3 -bail DATABASE${names.map((n) => ` ".parameter set :${n} VALUE"`).join('')} ".read ${path}"`;
-    default: return `mysql DATABASE < ${path}${names.length ? ` (after SET ${names.map((n) => `@${n} = VALUE`).join(', ')})` : ''}`;
+    // Not the client's `source`: an error in a sourced file does not stop the run.
+    default: return `mysql${names.length ? ` --init-command="${names.map((n) => `SET @${n} = 'VALUE'`).join('; ')}"` : ''} DATABASE < ${path}`;
   }
 }
 

@@ -1,14 +1,16 @@
 /**
  * `plan scaffold` as a user runs it (one plan, a few runs): --dry-run --json lists the files and their
- * text and writes nothing; then the files are written; an unknown framework is bad usage (exit 2).
+ * text and writes nothing; then the files are written; another framework's steps are its own; an
+ * unknown framework is bad usage (exit 2).
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { scaffoldPlan } from '../../src/app/scaffold.js';
 import { runCli, tempDir } from '../helpers.js';
 
 describe('plan scaffold', () => {
-  it('dry run, then write, then an unknown framework', () => {
+  it('dry run, then write, then another framework into the same folder, then an unknown framework', async () => {
     const dir = tempDir();
     const file = join(dir, 'plan.yaml');
     expect(runCli(['new', 'add-index', '--db', 'postgres', '--out', file]).code).toBe(0);
@@ -25,6 +27,11 @@ describe('plan scaffold', () => {
     expect(real.code, real.stderr).toBe(0);
     expect(real.stdout).toMatch(/^Wrote \d+ files for sql in /);
     expect(readdirSync(join(dir, 'db', 'deploy')).length).toBe(json.written.length / 3);
+
+    // The plain SQL files' markers do not make the steps Knex migrations already.
+    const knex = await scaffoldPlan({ file, dir: join(dir, 'db'), framework: 'knex' });
+    expect(knex.result.written.every((p) => p.startsWith('migrations/'))).toBe(true);
+    expect(knex.result.written.length).toBe(json.written.length / 3);
 
     const bad = runCli(['scaffold', file, '--framework', 'rails']);
     expect(bad.code).toBe(2);

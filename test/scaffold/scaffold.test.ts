@@ -4,8 +4,8 @@
  * one server for the file, a database per test) and the `sqlite3` shell — forward, verify, back, and the
  * catalog snapshot (src/rehearse's) equals the one taken before. Prisma's engines download binaries at
  * install and cannot run here: its migration.sql files are sent with `psql -c` (one batch, as Prisma
- * sends them, so several statements share one implicit transaction). Knex is not installed in this
- * project, so its files are only loaded by Node and not run (see the report of the change).
+ * sends them, so several statements share one implicit transaction). Knex is not among this project's
+ * packages, so its files are only loaded by Node (steps.test.ts), not run. MySQL through MariaDB's client.
  * Placeholder values are the plan's examples.
  */
 import { spawnSync } from 'node:child_process';
@@ -23,9 +23,12 @@ import { openSqlite } from '../../src/rehearse/sqlite.js';
 import { diffSnapshots } from '../../src/rehearse/snapshot.js';
 import type { Driver } from '../../src/rehearse/driver.js';
 import { runCli, tempDir } from '../helpers.js';
-import { serverForBlock, startDebianPostgres } from '../rehearse/servers.js';
+import { openMysql } from '../../src/rehearse/mysql.js';
+import { serverForBlock, startDebianPostgres, startMariadb } from '../rehearse/servers.js';
 
 const ROWS = 20;
+/** A run of many psql processes, on 2 shared cores. */
+const SLOW = 240_000;
 
 /** `plan new TEMPLATE --db DB` into a temp folder: the plan file and the plan. */
 function newPlan(template: string, db: string): { file: string; plan: Plan } {
@@ -88,10 +91,8 @@ describe('plain SQL and Prisma on PostgreSQL 15, run by psql', () => {
       // A missing placeholder stops the script before it changes anything.
       const unset = steps.find((s) => /owner_tenant/.test(readFileSync(join(dir, 'deploy', s), 'utf8')))!;
       expect(psql(target, {}, ['-f', `deploy/${unset}`], dir).stderr).toMatch(/placeholder owner_tenant is not set/);
-      for (const s of steps) {
-        ok(psql(target, vars, ['-f', `deploy/${s}`], dir), `deploy ${s}`);
-        ok(psql(target, vars, ['-f', `verify/${s}`], dir), `verify ${s}`);
-      }
+      // Deploy then verify, in one psql run per step (as Sqitch does).
+      for (const s of steps) ok(psql(target, vars, ['-f', `deploy/${s}`, '-f', `verify/${s}`], dir), `deploy and verify ${s}`);
       const after = await driver.snapshot();
       expect(after['policy users.users_tenant_isolation']).toBeDefined();
       expect(after['column users.tenant_id']).toMatch(/not null/);
@@ -107,7 +108,7 @@ describe('plain SQL and Prisma on PostgreSQL 15, run by psql', () => {
     const again = await scaffoldPlan({ file, dir });
     expect(again.result.written).toEqual([]);
     expect(again.text).toMatch(/^Nothing new: all \d+ steps of the plan are already in/);
-  });
+  }, SLOW);
 
   it('Prisma: migration.sql sent as one batch each, after the existing folders; down.sql back to the start; values written in', async () => {
     const { file, plan } = newPlan('multi-tenant', 'postgres');
@@ -131,8 +132,7 @@ describe('plain SQL and Prisma on PostgreSQL 15, run by psql', () => {
       const before = await driver.snapshot();
       for (const f of folders.slice(1)) {
         const at = join(dir, 'prisma', 'migrations', f);
-        ok(psql(target, {}, ['-c', readFileSync(join(at, 'migration.sql'), 'utf8')], dir), `migration ${f}`);
-        ok(psql(target, {}, ['-f', join(at, 'verify.sql')], dir), `verify ${f}`);
+        ok(psql(target, {}, ['-c', readFileSync(join(at, 'migration.sql'), 'utf8'), '-f', join(at, 'verify.sql')], dir), `migration and verify ${f}`);
       }
       expect((await driver.snapshot())['column projects.tenant_id']).toMatch(/not null/);
       for (const f of folders.slice(1).reverse()) ok(psql(target, {}, ['-f', join(dir, 'prisma', 'migrations', f, 'down.sql')], dir), `down ${f}`);
@@ -140,7 +140,8 @@ describe('plain SQL and Prisma on PostgreSQL 15, run by psql', () => {
     } finally {
       await driver.close(false);
     }
-  });
+  }, SLOW);
+
   it('a batched loop runs batch by batch: psql \\gexec (plain SQL) and a committing DO block (Prisma), over every key', async () => {
     const dir = tempDir();
     const file = join(dir, 'loop.plan.yaml');
@@ -240,5 +241,38 @@ describe('plain SQL on SQLite, run by the sqlite3 shell', () => {
     expect(failed.stderr).toMatch(/verify failed/);
 
     expect((await scaffoldPlan({ file, dir })).result.written).toEqual([]);
-  });
+  }, SLOW);
+});
+
+describe('plain SQL on MariaDB 10.11, run by the mariadb client', () => {
+  const url = serverForBlock(startMariadb, (s) => s.stop());
+
+  it('add-not-null-column: the loop as a procedure, forward, verify, back to the start', async () => {
+    const { file, plan } = newPlan('add-not-null-column', 'mysql');
+    const dir = tempDir();
+    await scaffoldPlan({ file, dir });
+    const steps = stems(dir);
+    const driver = await openMysql(url());
+    try {
+      await startTables(plan, driver);
+      const db = String((await driver.query('SELECT DATABASE()'))[0]![0]);
+      const socket = new URL(url()).searchParams.get('socketPath')!;
+      const vars = Object.entries(examples(plan)).map(([k, v]) => `SET @${k} = '${v.replaceAll("'", "''")}';\n`).join('');
+      // The file on stdin after the values (the client's `source` would not fail the run on an error).
+      const client = (script: string) => spawnSync('mariadb', ['--socket', socket, '-u', 'root', db], { cwd: dir, input: vars + readFileSync(join(dir, script), 'utf8'), encoding: 'utf8' });
+      const before = await driver.snapshot();
+      for (const s of steps) {
+        ok(client(`deploy/${s}`), `deploy ${s}`);
+        ok(client(`verify/${s}`), `verify ${s}`);
+      }
+      expect((await driver.snapshot())['column users.email_verified']).toMatch(/not null/i);
+      for (const s of [...steps].reverse()) ok(client(`revert/${s}`), `revert ${s}`);
+      expect(diffSnapshots(before, await driver.snapshot())).toEqual([]);
+      const failed = client(`verify/${steps.at(-1)!}`);
+      expect(failed.status).not.toBe(0);
+      expect(failed.stderr).toMatch(/Subquery returns more than 1 row/);
+    } finally {
+      await driver.close(false);
+    }
+  }, SLOW);
 });

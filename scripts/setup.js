@@ -34,6 +34,10 @@ const TOOLS = [
   { what: 'MariaDB server', package: 'mariadb-server', present: () => onPath('mariadbd') || existsSync('/usr/sbin/mariadbd') },
   // Tests make SQLite databases and print their schema (.schema) with the sqlite3 CLI, as users do.
   { what: 'sqlite3', package: 'sqlite3', present: () => onPath('sqlite3') },
+  // Scaffolded Django and Alembic migrations are run by the frameworks themselves, from Debian's packages.
+  { what: 'Django', package: 'python3-django', present: () => existsSync('/usr/lib/python3/dist-packages/django') },
+  { what: 'Alembic', package: 'python3-alembic', present: () => existsSync('/usr/lib/python3/dist-packages/alembic') },
+  { what: 'psycopg2', package: 'python3-psycopg2', present: () => existsSync('/usr/lib/python3/dist-packages/psycopg2') },
 ];
 
 /** The bin directory of Debian's newest PostgreSQL (/usr/lib/postgresql/N/bin), if one is installed. */

@@ -161,7 +161,7 @@ const CATALOG: string[] = [
     WHERE ${PUBLIC} GROUP BY t.typname`,
 ];
 
-async function snapshotPostgres(query: (sql: string) => Promise<unknown[][]>): Promise<Snapshot> {
+export async function snapshotPostgres(query: (sql: string) => Promise<unknown[][]>): Promise<Snapshot> {
   const snapshot: Snapshot = {};
   for (const sql of CATALOG) for (const [key, value] of await query(sql)) snapshot[String(key)] = String(value);
   const tables = Object.keys(snapshot).filter((k) => k.startsWith('table ')).map((k) => k.slice('table '.length));

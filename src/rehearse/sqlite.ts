@@ -45,7 +45,7 @@ export async function openSqlite(bytes?: Uint8Array): Promise<Driver> {
  */
 const normal = (sql: unknown) => String(sql).replace(/\s+/g, ' ').replace(/["`]([A-Za-z_][A-Za-z0-9_]*)["`]/g, '$1').trim();
 
-async function snapshotSqlite(query: (sql: string) => Promise<unknown[][]>): Promise<Snapshot> {
+export async function snapshotSqlite(query: (sql: string) => Promise<unknown[][]>): Promise<Snapshot> {
   const snapshot: Snapshot = {};
   const objects = await query(`SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name`);
   const tables: string[] = [];

@@ -1,4 +1,6 @@
 /** The framework writers by name; `plan scaffold --framework` chooses among them. */
+import { alembic } from './alembic.js';
+import { django } from './django.js';
 import { knexWriter } from './knex.js';
 import { prismaWriter } from './prisma.js';
 import { sqlWriter } from './sql.js';
@@ -8,6 +10,8 @@ export const WRITERS: Partial<Record<FrameworkWriter['framework'], FrameworkWrit
   sql: sqlWriter,
   prisma: prismaWriter,
   knex: knexWriter,
+  django,
+  alembic,
 };
 
 /** The frameworks with a writer, for flags and messages. */

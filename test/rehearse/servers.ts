@@ -10,7 +10,12 @@ import { afterAll, beforeAll } from 'vitest';
 import { freePort } from '../../src/rehearse/postgres.js';
 import { tempDir } from '../helpers.js';
 
-export interface TestServer { url: string; stop(): Promise<void> }
+export interface TestServer {
+  url: string;
+  /** The directory holding the server's Unix socket, where it has one (for clients that take a socket, like psycopg2). */
+  socketDir?: string;
+  stop(): Promise<void>;
+}
 
 /**
  * One server for the describe block that calls this: started before its tests, stopped after them.
@@ -51,6 +56,7 @@ export async function startDebianPostgres(): Promise<TestServer> {
   as('postgres', join(bin, 'pg_ctl'), ['-D', data, '-w', '-l', join(dir, 'log'), '-o', `-k ${dir} -p ${port} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    socketDir: dir,
     async stop() {
       as('postgres', join(bin, 'pg_ctl'), ['-D', data, '-w', '-m', 'fast', 'stop']);
       rmSync(dir, { recursive: true, force: true });

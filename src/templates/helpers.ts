@@ -96,7 +96,7 @@ export function planHelpers(engines: Engines): Record<string, HelperDelegate> {
     /** How the framework applies migrations, with the file (or each of a task's files) in place of FILE. */
     apply_command: (fw: string, db: string, file: string) => {
       const token = parseMigrationToken(file);
-      return token ? applyToken(...token) : frameworkNamed(fw).apply(engine(db)).replace('FILE', file);
+      return token ? applyToken(...token) : frameworkNamed(fw).apply(engine(db), [file]);
     },
     /** `(plan_database db)`: what the plan says in `database:` (engine.yaml `database`). */
     plan_database: (db: string) => engine(db).database,

@@ -30,7 +30,11 @@ export interface FileSettings {
 interface Framework {
   order: { kind: 'number'; width: number; first: number } | { kind: 'timestamp' };
   file: (prefix: string, name: string, s: { appDir: string; language: string; engine: EngineDefinition }) => string;
-  apply: (engine: EngineDefinition) => string;
+  /**
+   * The command that applies a task's migrations and no later ones: the files are all written before the
+   * first task runs (`plan scaffold`), so "apply everything pending" in task 1 would run task 8's NOT NULL too.
+   */
+  apply: (engine: EngineDefinition, files: readonly string[]) => string;
   noTransaction: string;
 }
 
@@ -38,18 +42,29 @@ interface Framework {
 export const FRAMEWORKS: Record<string, Framework> = {
   // Plain files are the engine's own: SQL, or for MongoDB mongosh scripts.
   sql: { order: { kind: 'number', width: 3, first: 1 }, file: (n, name, s) => `migrations/${n}_${name}.${s.engine.migrations.extension}`,
-    apply: (engine) => engine.migrations.apply, noTransaction: 'run this file on its own, without BEGIN/COMMIT around it' },
-  prisma: { order: { kind: 'timestamp' }, file: (n, name) => `prisma/migrations/${n}_${name}/migration.sql`, apply: () => 'npx prisma migrate deploy',
+    apply: (engine, files) => eachFile(engine.migrations.apply, files), noTransaction: 'run this file on its own, without BEGIN/COMMIT around it' },
+  // migrate deploy applies every folder present and takes no target: the task's folders are the last ones merged.
+  prisma: { order: { kind: 'timestamp' }, file: (n, name) => `prisma/migrations/${n}_${name}/migration.sql`,
+    apply: (_, files) => (files.length ? `npx prisma migrate deploy with the folders up to ${folderName(files.at(-1)!)} and none after (it applies every folder present)` : 'npx prisma migrate deploy'),
     noTransaction: 'put it in a migration of its own: a statement that cannot run in a transaction must be alone in migration.sql' },
   // 0001 is the app's own initial migration: the plan's chain starts after it unless told where.
   django: { order: { kind: 'number', width: 4, first: 2 }, file: (n, name, s) => `${s.appDir}/migrations/${n}_${name}.py`,
-    apply: () => 'python manage.py migrate', noTransaction: 'a migration of its own with atomic = False on the Migration class (AddIndexConcurrently for indexes)' },
+    apply: (_, files) => (files.length ? `python manage.py migrate ${folderName(files.at(-1)!.replace(/\/migrations\/[^/]*$/, ''))} ${stem(files.at(-1)!)}` : 'python manage.py migrate'),
+    noTransaction: 'a migration of its own with atomic = False on the Migration class (AddIndexConcurrently for indexes)' },
   // The number is the revision id (`alembic revision --rev-id 0003`), each down_revision the one before.
-  alembic: { order: { kind: 'number', width: 4, first: 1 }, file: (n, name) => `alembic/versions/${n}_${name}.py`, apply: () => 'alembic upgrade head',
+  alembic: { order: { kind: 'number', width: 4, first: 1 }, file: (n, name) => `alembic/versions/${n}_${name}.py`,
+    apply: (_, files) => `alembic upgrade ${files.length ? stem(files.at(-1)!).split('_')[0] : 'head'}`,
     noTransaction: 'a migration of its own, the statement in `with op.get_context().autocommit_block():`' },
   knex: { order: { kind: 'timestamp' }, file: (n, name, s) => `migrations/${n}_${name}.${s.language === 'typescript' ? 'ts' : 'js'}`,
-    apply: () => 'npx knex migrate:latest', noTransaction: 'a migration of its own exporting `config = { transaction: false }`' },
+    apply: (_, files) => (files.length ? files.map((f) => `npx knex migrate:up ${folderName(f)}`).join(' && ') : 'npx knex migrate:latest'),
+    noTransaction: 'a migration of its own exporting `config = { transaction: false }`' },
 };
+
+/** The last part of a path: a Django app's label, a Prisma folder, a Knex file. */
+const folderName = (path: string) => path.replace(/\/migration\.sql$/, '').split('/').at(-1)!;
+const stem = (path: string) => folderName(path).replace(/\.\w+$/, '');
+const eachFile = (command: string, files: readonly string[]) =>
+  command.includes('FILE') && files.length ? files.map((f) => command.replace('FILE', f)).join(' && ') : command;
 
 export function frameworkNamed(name: string): Framework {
   const fw = FRAMEWORKS[name];
@@ -190,9 +205,12 @@ function statementSlug(sql: string): string | undefined {
 export function segmentNames(base: string, parts: readonly Segment[]): string[] {
   if (parts.length === 1) return [base];
   const used = new Set<string>();
+  // Several migrations that may each run in a transaction: told apart by the table each alters, else numbered.
+  const several = parts.filter((p) => p.transactional).length > 1;
   let k = 0;
   return parts.map((p) => {
-    let name = (!p.transactional && p.main && statementSlug(p.main)) || (++k === 1 ? base : `${base}_${k}`);
+    const table = several && p.main ? /^\s*ALTER\s+TABLE\s+(?:ONLY\s+)?(?:IF\s+EXISTS\s+)?"?(\w+)"?/i.exec(p.main)?.[1]?.toLowerCase() : undefined;
+    let name = (!p.transactional && p.main && statementSlug(p.main)) || (table ? `${base}_${table}` : ++k === 1 ? base : `${base}_${k}`);
     for (let n = 2; used.has(name); n++) name = `${base}_${k}_${n}`;
     used.add(name);
     return name;
@@ -265,8 +283,7 @@ export function nameFiles(body: string, settings: FileSettings, engine: (db: str
     if (kind === 'app') return appFile(a as AppRole, b, settings);
     const paths = migrations.get(migrationToken(a, b, c)) ?? [];
     if (kind === 'migration') return paths.join('", "');
-    const apply = frameworkNamed(a).apply(engine(b));
-    return apply.includes('FILE') ? paths.map((p) => apply.replace('FILE', p)).join(' && ') : apply;
+    return frameworkNamed(a).apply(engine(b), paths);
   });
 }
 

@@ -81,9 +81,20 @@ describe('the migration files a plan names', () => {
   it('Django: NOT VALID and VALIDATE are migrations of their own, not one atomic migration', () => {
     const t8 = plan('multi-tenant', { framework: 'django', tables: 'users,orders' }).tasks.find((t) => t.id === 'T8')!;
     expect(t8.files.map((f) => f.replace(/^apps\/core\/migrations\/\d+_/, ''))).toEqual([
-      'add_users_tenant_id_not_null.py', 'validate_users_tenant_id_not_null.py', 'enforce_tenant_id_not_null.py',
-      'add_orders_tenant_id_not_null.py', 'validate_orders_tenant_id_not_null.py', 'enforce_tenant_id_not_null_2.py']);
+      'add_users_tenant_id_not_null.py', 'validate_users_tenant_id_not_null.py', 'enforce_tenant_id_not_null_users.py',
+      'add_orders_tenant_id_not_null.py', 'validate_orders_tenant_id_not_null.py', 'enforce_tenant_id_not_null_orders.py']);
     expect(t8.description).toContain('atomic = False');
+  });
+
+  it('each task applies its own migrations and none after them (all files exist before the first task runs)', () => {
+    const apply = (framework: string) => plan('multi-tenant', { framework, tables: 'users,orders' }).tasks.find((t) => t.id === 'T1')!
+      .description.split('\n').find((l) => l.startsWith('Apply: '));
+    expect(apply('django')).toBe('Apply: python manage.py migrate core 0004_create_idx_orders_tenant_id');
+    expect(apply('alembic')).toBe('Apply: alembic upgrade 0003');
+    expect(apply('knex')).toBe(`Apply: ${['add_tenant_id', 'create_idx_users_tenant_id', 'create_idx_orders_tenant_id']
+      .map((n, i) => `npx knex migrate:up YYYYMMDD00000${i + 1}_${n}.ts`).join(' && ')}`);
+    expect(apply('prisma')).toMatch(/^Apply: npx prisma migrate deploy with the folders up to YYYYMMDD000003_create_idx_orders_tenant_id and none after/);
+    expect(apply('sql')).toMatch(/^Apply: psql -v ON_ERROR_STOP=1 -f migrations\/001_add_tenant_id\.sql && psql .* -f migrations\/003_create_idx_orders_tenant_id\.sql$/);
   });
 
   it('cuts statements into migrations: settings travel with the statement after them', () => {
@@ -91,7 +102,8 @@ describe('the migration files a plan names', () => {
       { run: 'CREATE INDEX CONCURRENTLY i ON a (b)', transaction: false }, 'SET statement_timeout = 0',
       { run: 'ALTER TABLE a VALIDATE CONSTRAINT c', transaction: false }, 'UPDATE a SET b = 1']);
     expect(parts.map((p) => p.transactional)).toEqual([true, false, false, true]);
-    expect(segmentNames('change_a', parts)).toEqual(['change_a', 'create_i', 'validate_c', 'change_a_2']);
+    // Two transactional migrations: told apart by the table they alter, or numbered.
+    expect(segmentNames('change_a', parts)).toEqual(['change_a_a', 'create_i', 'validate_c', 'change_a_2']);
     expect(segmentNames('one', segments(['UPDATE a SET b = 1', 'UPDATE a SET c = 2']))).toEqual(['one']);
   });
 });

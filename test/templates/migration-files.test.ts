@@ -103,7 +103,7 @@ describe('the migration files a plan names', () => {
       { run: 'ALTER TABLE a VALIDATE CONSTRAINT c', transaction: false }, 'UPDATE a SET b = 1']);
     expect(parts.map((p) => p.transactional)).toEqual([true, false, false, true]);
     // Two transactional migrations: told apart by the table they alter, or numbered.
-    expect(segmentNames('change_a', parts)).toEqual(['change_a_a', 'create_i', 'validate_c', 'change_a_2']);
+    expect(segmentNames('change_a', parts)).toEqual(['change_a_a', 'create_i', 'validate_c', 'change_a']);
     expect(segmentNames('one', segments(['UPDATE a SET b = 1', 'UPDATE a SET c = 2']))).toEqual(['one']);
   });
 });
@@ -123,9 +123,9 @@ describe('rule migration-chain on a hand-edited plan', () => {
   });
 
   it('a new 0001 beside the initial migration, and a migration before one its task runs after', () => {
-    const hits = findings((f) => f.replace('0002_add_tenant_id', '0001_add_tenant_id').replace(/\d{4}(_enforce_tenant_id_not_null\.py)/, '0001$1'));
+    const hits = findings((f) => f.replace('0002_add_tenant_id', '0001_add_tenant_id').replace(/\d{4}(_enforce_tenant_id_not_null_users\.py)/, '0001$1'));
     expect(hits).toContainEqual(expect.stringMatching(/^T1: .*0001 is the app's initial migration/));
-    expect(hits).toContainEqual(expect.stringMatching(/^T8: .*0001_enforce_tenant_id_not_null\.py, which sorts before .* it runs after/));
+    expect(hits).toContainEqual(expect.stringMatching(/^T8: .*0001_enforce_tenant_id_not_null_users\.py, which sorts before .* it runs after/));
   });
 
   it('Prisma folders numbered 001_ sort before the timestamped ones', () => {

@@ -44,7 +44,8 @@ export async function showTemplate(name: string, extraDirs: readonly string[] = 
   const template = findTemplate(name, extraDirs);
   const expansion = expandTemplate(template);
   const check = (await checkLoaded(`${template.name}.plan.yaml`, expansion.loaded, { config: { rules: {} } })).result;
-  const flags = template.manifest.parameters.map((p) => {
+  // An empty default means "not set" (migration_start, app_dir): nothing to show on the command line.
+  const flags = template.manifest.parameters.filter((p) => p.default !== '').map((p) => {
     const value = Array.isArray(p.default) ? p.default.join(',') : String(p.default);
     return p.flag ? `--${p.flag} ${value}` : `--set ${p.name}=${value}`;
   });

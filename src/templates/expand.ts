@@ -8,7 +8,8 @@ import { stringify } from 'yaml';
 import { parsePlan, type LoadedPlan } from '../model/load.js';
 import { PLAN_FORMAT_VERSION, type Provenance } from '../model/schema.js';
 import { compileTemplate, type PartialDir } from '../handlebars/compile.js';
-import { STATEMENT_PREFIX } from './engines.js';
+import { engineNamed, STATEMENT_PREFIX } from './engines.js';
+import { fileSettings, nameFiles } from './migration-files.js';
 import { planHelpers } from './helpers.js';
 import { resolveParameters, type ParameterValues } from './parameters.js';
 import { bindParameters, bindSchema, schemaHelpers, type SchemaBinding } from './schema-binding.js';
@@ -41,7 +42,7 @@ export function expandTemplate(template: TemplateRef, options: ExpandOptions = {
   const given = options.given ?? {};
   const binding = bindSchema(options.schema);
   const parameters = bindParameters(template.manifest, resolveParameters(template.manifest, given), given, binding);
-  const body = renderBody(template, parameters, binding);
+  const body = nameFiles(renderBody(template, parameters, binding), fileSettings(parameters), (db) => engineNamed(template.engines, db));
   const provenance = { template: template.name, template_version: templateVersion(template), parameters,
     ...(binding.recorded ? { schema_fingerprint: fingerprint(binding.recorded) } : {}) };
   const text = header(provenance, options.schemaRef) + body + (body.endsWith('\n') ? '' : '\n') + schemaSection(binding);

@@ -8,6 +8,7 @@ import { PlanInputError } from '../errors.js';
 import type { HelperDelegate } from 'handlebars';
 import { logicHelpers } from '../handlebars/logic.js';
 import { engineNamed, nativeType, quoteIdentifier, STATEMENT_PREFIX, type EngineDefinition, type Engines } from './engines.js';
+import { appFileToken, applyToken, frameworkNamed, migrationToken, parseMigrationToken, type AppRole } from './migration-files.js';
 import { volumePlan } from './volume.js';
 
 type Options = { hash: Record<string, unknown>; loc?: { start: { line: number; column: number } } };
@@ -28,37 +29,6 @@ export function fanId(id: string, table: string): string {
 /** PostgreSQL truncates identifiers at 63 bytes; keep generated names within it. */
 export function indexName(table: string, column: string): string {
   return `idx_${table}_${column}`.slice(0, 63);
-}
-
-interface Framework {
-  file: (ordinal: string, name: string, app: string, engine: EngineDefinition) => string;
-  apply: (engine: EngineDefinition) => string;
-  noTransaction: string;
-}
-
-/** Where each migration framework keeps a migration, and how it is applied (each framework's documented layout). */
-const FRAMEWORKS: Record<string, Framework> = {
-  // Plain files are the engine's own: SQL, or for MongoDB mongosh scripts.
-  sql: { file: (n, name, _app, engine) => `migrations/${n}_${name}.${engine.migrations.extension}`, apply: (engine) => engine.migrations.apply,
-    noTransaction: 'run this file on its own, without BEGIN/COMMIT around it' },
-  prisma: { file: (n, name) => `prisma/migrations/${n}_${name}/migration.sql`, apply: () => 'npx prisma migrate deploy',
-    noTransaction: 'put it in a migration of its own: a statement that cannot run in a transaction must be alone in migration.sql' },
-  django: { file: (n, name, app) => `apps/${app}/migrations/${n.padStart(4, '0')}_${name}.py`, apply: () => 'python manage.py migrate',
-    noTransaction: 'set atomic = False on the Migration class (AddIndexConcurrently for indexes)' },
-  alembic: { file: (n, name) => `alembic/versions/${n}_${name}.py`, apply: () => 'alembic upgrade head',
-    noTransaction: 'wrap it in `with op.get_context().autocommit_block():`' },
-  knex: { file: (n, name) => `migrations/${n}_${name}.js`, apply: () => 'npx knex migrate:latest',
-    noTransaction: 'export `config = { transaction: false }` from the migration' },
-};
-
-function framework(name: string): Framework {
-  const fw = FRAMEWORKS[name];
-  if (!fw) throw new Error(`unknown framework "${name}"`);
-  return fw;
-}
-
-export function migrationFile(frameworkName: string, ordinal: string, name: string, engine: EngineDefinition, app = 'core'): string {
-  return framework(frameworkName).file(ordinal, name, app, engine);
 }
 
 /** An error Handlebars' error reporting places at the helper call (line and column of `options.loc`). */
@@ -114,12 +84,28 @@ export function planHelpers(engines: Engines): Record<string, HelperDelegate> {
       throw PlanInputError.single(message, { hint: typeof hint === 'string' ? hint : undefined });
     },
     sql_constant: (value: unknown) => typeof value === 'string' && /^\s*(-?\d+(\.\d+)?|true|false|'([^']|'')*')\s*$/i.test(value),
-    /** `(migration_file framework "002" "backfill_tenant_id" db)`: the path the framework expects. */
-    migration_file: (fw: string, ordinal: string, name: string, db: string) => migrationFile(fw, ordinal, name, engine(db)),
+    /**
+     * `(migration_file framework "backfill_tenant_id" db)`: the migration(s) a task names. Its number (or
+     * timestamp) is its place in the plan's chain, and a task whose statements cannot share a transaction
+     * gets one per such statement: both are known once the plan is rendered (./migration-files.ts `nameFiles`).
+     * The older form with an ordinal before the name is accepted; the ordinal is not used.
+     */
+    migration_file: (fw: string, ...args: unknown[]) => {
+      const given = args.slice(0, -1).map(String);
+      frameworkNamed(fw);
+      const [name, db] = given.length >= 3 ? [given[1]!, given[2]!] : [given[0]!, given[1]!];
+      engine(db);
+      return migrationToken(fw, db, name);
+    },
+    /** `(app_file "model" table)`, `"module"`, `"queries"`, `"script"`, `"test"`: an application file, in the plan's `app_language` and `app_dir`. */
+    app_file: (role: AppRole, name: string) => appFileToken(role, name),
     /** How the framework runs a step that must not be inside a transaction. */
-    no_transaction: (fw: string) => framework(fw).noTransaction,
-    /** How the framework applies migrations, with the file in place of FILE. */
-    apply_command: (fw: string, db: string, file: string) => framework(fw).apply(engine(db)).replace('FILE', file),
+    no_transaction: (fw: string) => frameworkNamed(fw).noTransaction,
+    /** How the framework applies migrations, with the file (or each of a task's files) in place of FILE. */
+    apply_command: (fw: string, db: string, file: string) => {
+      const token = parseMigrationToken(file);
+      return token ? applyToken(...token) : frameworkNamed(fw).apply(engine(db), [file]);
+    },
     /** `(plan_database db)`: what the plan says in `database:` (engine.yaml `database`). */
     plan_database: (db: string) => engine(db).database,
     /** A YAML-safe scalar or flow sequence (JSON is valid YAML). */

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { didYouMean, PlanInputError, type ErrorDetail } from '../errors.js';
+import { APP_LANGUAGES, FRAMEWORK_NAMES } from './migration-files.js';
 
 /** SQL-safe identifiers: validated here so templates can put them in SQL, paths and ids. */
 export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
@@ -60,8 +61,14 @@ export function standardParameters(engines: readonly string[]) {
   return {
     db: { name: 'db', type: 'enum', values: [...engines], default: DEFAULT_ENGINE, flag: 'db',
       help: 'Database engine; decides the SQL or commands in each task.', examples: engines.filter((e) => e !== DEFAULT_ENGINE) },
-    framework: { name: 'framework', type: 'enum', values: ['sql', 'prisma', 'django', 'alembic', 'knex'], default: 'sql',
+    framework: { name: 'framework', type: 'enum', values: [...FRAMEWORK_NAMES], default: 'sql',
       help: 'Migration framework; decides the migration files and how they are applied.', examples: ['prisma', 'django', 'alembic', 'knex'] },
+    migration_start: { name: 'migration_start', type: 'string', default: '',
+      help: 'Where the plan\'s migrations start: the number after the latest one (Django, Alembic, sql: e.g. 0042; Django\'s default 0002 follows 0001_initial) or a timestamp YYYYMMDDHHMMSS after the latest (Prisma, Knex; without one, the names start YYYYMMDD for the day they are written).' },
+    app_language: { name: 'app_language', type: 'enum', values: [...APP_LANGUAGES], default: 'auto',
+      help: 'Language of the application code the plan names (models, dual-write, backfill scripts); auto: Python for django and alembic, TypeScript otherwise.' },
+    app_dir: { name: 'app_dir', type: 'string', default: '',
+      help: 'Where the application code lives, relative to the repository (empty: the language\'s usual place; for Django the app, e.g. apps/billing, whose migrations/ the plan names).' },
     rows: { name: 'rows', type: 'integer', default: 1_000_000, min: 0,
       help: 'Rows in the table, roughly. Decides batch size, throttling and the estimate of a backfill, and whether a MySQL table copy needs gh-ost.',
       examples: ['50000', '50000000'] },
@@ -72,7 +79,7 @@ export function standardParameters(engines: readonly string[]) {
       examples: ['maintenance-window'] },
   } as const satisfies Record<string, Parameter>;
 }
-const STANDARD_NAMES = ['db', 'framework', 'rows', 'fan_out_above', 'mode'] as const;
+const STANDARD_NAMES = ['db', 'framework', 'migration_start', 'app_language', 'app_dir', 'rows', 'fan_out_above', 'mode'] as const;
 
 /** The schema of template.yaml, with `db` taking the names of `engines`. */
 export function templateManifestSchema(engines: readonly string[]) {

@@ -35,13 +35,15 @@ describe('template matrix', () => {
   it('the framework decides files and commands, and nothing else of the plan', () => {
     const template = listTemplates().find((t) => t.name === 'multi-tenant')!;
     const files = (framework: string) => expandTemplate(template, { given: { framework } }).loaded.plan.tasks.find((t) => t.id === 'T1')!.files;
-    expect(files('sql')).toEqual(['migrations/001_add_tenant_id.sql']);
-    expect(files('prisma')).toEqual(['prisma/migrations/001_add_tenant_id/migration.sql']);
-    expect(files('django')).toEqual(['apps/core/migrations/0001_add_tenant_id.py']);
-    expect(files('alembic')).toEqual(['alembic/versions/001_add_tenant_id.py']);
-    expect(files('knex')).toEqual(['migrations/001_add_tenant_id.js']);
+    // The tenants table and the columns in one migration, each CONCURRENTLY index (no transaction) in one of its own.
+    const indexes = ['users', 'projects', 'tasks'].map((t) => `create_idx_${t}_tenant_id`);
+    expect(files('sql')).toEqual(['add_tenant_id', ...indexes].map((n, i) => `migrations/00${i + 1}_${n}.sql`));
+    expect(files('prisma')).toEqual(['add_tenant_id', ...indexes].map((n, i) => `prisma/migrations/YYYYMMDD00000${i + 1}_${n}/migration.sql`));
+    expect(files('django')).toEqual(['add_tenant_id', ...indexes].map((n, i) => `apps/core/migrations/000${i + 2}_${n}.py`));
+    expect(files('alembic')).toEqual(['add_tenant_id', ...indexes].map((n, i) => `alembic/versions/000${i + 1}_${n}.py`));
+    expect(files('knex')).toEqual(['add_tenant_id', ...indexes].map((n, i) => `migrations/YYYYMMDD00000${i + 1}_${n}.ts`));
     const django = expandTemplate(template, { given: { framework: 'django' } }).text;
-    expect(django).toContain('set atomic = False');
+    expect(django).toContain('with atomic = False');
     expect(django).toContain('python manage.py migrate');
     expect(django).not.toContain('alembic');
   });

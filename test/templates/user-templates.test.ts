@@ -23,7 +23,7 @@ describe('user templates', () => {
     const r = runCli(['templates', 'show', 'multi-tenant']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/tables \(identifier-list, default \["users","projects","tasks"\]; --tables\)/);
-    expect(r.stdout).toContain('plan new multi-tenant --tables users,projects,tasks --db postgres --set framework=sql --set tenant_column=tenant_id');
+    expect(r.stdout).toContain('plan new multi-tenant --tables users,projects,tasks --db postgres --set framework=sql --set app_language=auto --set tenant_column=tenant_id');
     expect(r.stdout).toContain('13 tasks in 5 waves, 4 checkpoints; 0 errors, 0 warnings');
   });
 

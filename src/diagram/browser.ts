@@ -8,9 +8,13 @@ import { createRequire } from 'node:module';
 import type { Browser, Page } from 'puppeteer';
 import { PlanInputError } from '../errors.js';
 
-/** Mermaid's own limits, stated so the text limit is detected rather than rendered as an error image. */
+/**
+ * Mermaid's own limits, stated so the text limit is detected rather than rendered as an error image.
+ * Labels as SVG text, not HTML in foreignObject: resvg and image viewers draw no foreignObject. The
+ * labels come wrapped (flow.ts), so Mermaid's own wrapping is set wide enough never to cut them again.
+ */
 export const MERMAID_CONFIG = { startOnLoad: false, securityLevel: 'strict', maxTextSize: 50_000, maxEdges: 500,
-  flowchart: { htmlLabels: true, useMaxWidth: false }, gantt: { useMaxWidth: false }, fontFamily: 'DejaVu Sans, Arial, sans-serif' };
+  htmlLabels: false, flowchart: { htmlLabels: false, useMaxWidth: false, wrappingWidth: 2000 }, gantt: { useMaxWidth: false }, fontFamily: 'DejaVu Sans, Arial, sans-serif' };
 
 /** As root in a container Chromium needs --no-sandbox; the rest keep it off the (closed) network. */
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',

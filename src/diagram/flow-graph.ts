@@ -126,8 +126,8 @@ function fanOutGroups(outline: Outline): (tasks: OutlineTask[]) => FlowNode[] {
 const JOINING = new Set(['in', 'on', 'of', 'for', 'to', 'from', 'at', 'into', 'the', 'table', 'tables', '-', '–', ':']);
 
 /**
- * The members' titles without what varies: the words they all begin and end with, "× 30 tables"
- * ("Backfill tenant_id for existing records × 30 tables"). "tables" when every title names its
+ * The members' titles without what varies: the words they all begin and end with, then on a line of
+ * its own "× 30 tables" ("Backfill tenant_id for existing records\n× 30 tables"). "tables" when every title names its
  * member's key (what per-table fan-out writes), "tasks" otherwise.
  */
 export function groupTitle(titles: string[], keys: string[]): string {
@@ -142,7 +142,7 @@ export function groupTitle(titles: string[], keys: string[]): string {
   const end = words[0]!.slice(words[0]!.length - tail);
   const common = [...start, ...(end.length ? ['…', ...end] : [])].join(' ');
   const noun = titles.every((t, i) => t.includes(keys[i]!)) ? 'tables' : 'tasks';
-  return `${common ? `${common} ` : ''}× ${titles.length} ${noun}`;
+  return `${common ? `${common}\n` : ''}× ${titles.length} ${noun}`;
 }
 
 /**

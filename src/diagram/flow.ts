@@ -15,6 +15,21 @@ export const GRAPHVIZ_MAX_TASKS = 2000;
 /** Members a group's legend entry names; the rest are counted (all of them: --detail, or the Graphviz tooltip). */
 export const LEGEND_MEMBERS = 60;
 
+/**
+ * The level a renderer can draw: the one asked for (`tasks` with --detail, `grouped` by default), or
+ * one node per wave and phase when that graph is beyond the renderer's limits (with the reason).
+ */
+export function drawableLevel(outline: Outline, asked: FlowLevel, renderer: 'mermaid' | 'graphviz'): { level: FlowLevel; note?: string } {
+  if (asked === 'phases') return { level: asked };
+  const g = flowGraph(outline, asked);
+  const nodes = g.waves.reduce((n, w) => n + w.nodes.length, 0);
+  const [maxNodes, maxEdges] = renderer === 'mermaid' ? [MERMAID_MAX_TASKS, MERMAID_MAX_EDGES] : [GRAPHVIZ_MAX_TASKS, Infinity];
+  if (nodes <= maxNodes && g.edges.length <= maxEdges) return { level: asked };
+  const limits = renderer === 'mermaid' ? `${MERMAID_MAX_TASKS} nodes, ${MERMAID_MAX_EDGES} edges` : `${GRAPHVIZ_MAX_TASKS} nodes`;
+  return { level: 'phases', note: `${nodes} nodes and ${g.edges.length} edges are beyond what ${renderer === 'mermaid' ? 'Mermaid' : 'Graphviz'} lays out well ` +
+    `(${limits}): drawn as one node per wave and phase, with counts` };
+}
+
 /** `true`/`false`: what callers that only choose to collapse mean (one node per phase, or the default). */
 const levelOf = (level: FlowLevel | boolean): FlowLevel => (level === true ? 'phases' : level === false ? 'grouped' : level);
 

@@ -87,14 +87,15 @@ export class MermaidBrowser {
         // well-formed XML, which an .svg file must be.
         const holder = document.createElement('div');
         holder.innerHTML = svg;
-        return { svg: new XMLSerializer().serializeToString(holder.querySelector('svg')!) };
+        const element = holder.querySelector('svg')!;
+        // Above maxTextSize Mermaid "succeeds" with an image of a sentence (as SVG text, a word a tspan).
+        return { svg: new XMLSerializer().serializeToString(element), exceeded: /Maximum text size in diagram exceeded/.test(element.textContent ?? '') };
       } catch (e) {
         return { error: String((e as Error)?.message ?? e) };
       }
     }, definition, id);
     if ('error' in result) throw PlanInputError.single(`Mermaid could not render the diagram: ${result.error}`);
-    // Above maxTextSize Mermaid "succeeds" with an image of this sentence: that is a failure.
-    if (result.svg.includes('Maximum text size in diagram exceeded')) {
+    if (result.exceeded) {
       throw PlanInputError.single('Mermaid refused the diagram: maximum text size exceeded', { hint: 'use --collapse, or --renderer graphviz' });
     }
     return result.svg;

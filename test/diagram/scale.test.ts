@@ -3,7 +3,10 @@
 // still rendered by both renderers, a Gantt axis with each date once.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { analyzePlan } from '../../src/analysis/analyze.js';
+import { drawDiagram } from '../../src/app/diagram.js';
 import { MermaidBrowser } from '../../src/diagram/browser.js';
 import { dotFlow, drawableLevel, mermaidFlow } from '../../src/diagram/flow.js';
 import { flowGraph, groupTitle, transitiveReduction, type FlowEdge } from '../../src/diagram/flow-graph.js';
@@ -13,12 +16,12 @@ import { parsePlan } from '../../src/model/load.js';
 import { buildOutline, type Outline } from '../../src/outline/outline.js';
 import { expandTemplate } from '../../src/templates/expand.js';
 import { findTemplate } from '../../src/templates/registry.js';
+import { tempDir } from '../helpers.js';
 
 /** A multi-tenant plan over `n` tables, as `plan new multi-tenant --tables …` writes it (no schema). */
+const planText = (n: number) => expandTemplate(findTemplate('multi-tenant'), { given: { tables: Array.from({ length: n }, (_, i) => `account_${i}`).join(',') } }).text;
 function multiTenant(n: number): Outline {
-  const tables = Array.from({ length: n }, (_, i) => `account_${i}`).join(',');
-  const { text } = expandTemplate(findTemplate('multi-tenant'), { given: { tables } });
-  const { plan } = parsePlan(text, 'mt.plan.yaml');
+  const { plan } = parsePlan(planText(n), 'mt.plan.yaml');
   return buildOutline(plan, analyzePlan(plan));
 }
 const plans = { 30: multiTenant(30), 1000: multiTenant(1000) };
@@ -103,6 +106,19 @@ describe('grouped and reduced flow text', () => {
     const nodes = flowGraph(view, 'grouped').waves.flatMap((w) => w.nodes.map((node) => [node.id, node.members]));
     expect(nodes).toContainEqual(['x.*', ['x.a', 'x.c']]);
     expect(nodes).toContainEqual(['x.b', ['x.b']]);
+  });
+
+  it('plan graph: grouped by default, --detail every task, --collapse one node per phase', async () => {
+    const file = join(tempDir(), 'mt.plan.yaml');
+    writeFileSync(file, planText(30));
+    const grouped = await drawDiagram({ file, format: 'mmd' });
+    expect(grouped.text).toContain('T4.*<br>');
+    expect(grouped.collapsed).toBe(false);
+    const detail = await drawDiagram({ file, format: 'mmd', detail: true });
+    for (const t of plans[30].tasks) expect(detail.text).toContain(`"${t.id}<br>`);
+    const phases = await drawDiagram({ file, format: 'mmd', collapse: true });
+    expect(phases.collapsed).toBe(true);
+    expect(phases.text).toContain('collapsed: 71 tasks');
   });
 
   it('a group title is what the members\' titles share, the varying name and its joining word left out', () => {

@@ -151,8 +151,8 @@ export function dotFlow(outline: Outline, level: FlowLevel | boolean = 'grouped'
   const fast = nodes > 300 ? ' mclimit=0.1; nslimit=1; nslimit1=1; searchsize=30;' : '';
   const lines = [
     'digraph plan {',
-    `  graph [rankdir=TB, fontname="DejaVu Sans,Arial,sans-serif", fontsize=12, newrank=true, compound=true]; ${fast}`.trimEnd(),
-    '  node [fontname="DejaVu Sans,Arial,sans-serif", fontsize=10, style="filled", penwidth=1.2];',
+    `  graph [rankdir=TB, fontname="DejaVu Sans", fontsize=12, newrank=true, compound=true]; ${fast}`.trimEnd(),
+    '  node [fontname="DejaVu Sans", fontsize=10, style="filled", penwidth=1.2];',
     '  edge [color="#607d8b", arrowsize=0.7];',
   ];
   const notes = summary(outline, g);

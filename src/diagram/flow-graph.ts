@@ -39,6 +39,12 @@ export interface FlowGraph {
 
 const RISK_RANK = ['low', 'medium', 'high', 'critical'];
 const riskiest = (tasks: OutlineTask[]) => tasks.reduce((r, t) => (RISK_RANK.indexOf(t.risk) > RISK_RANK.indexOf(r) ? t.risk : r), 'low');
+/** Adds to a map of lists in place (a copy per addition is quadratic on a 20,000-table step). */
+function append<T>(lists: Map<string, T[]>, key: string, item: T): void {
+  const list = lists.get(key);
+  if (list) list.push(item);
+  else lists.set(key, [item]);
+}
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export function flowGraph(outline: Outline, level: FlowLevel): FlowGraph {
@@ -74,7 +80,7 @@ function taskNode(t: OutlineTask): FlowNode {
 
 function byPhase(wave: number, tasks: OutlineTask[]): FlowNode[] {
   const phases = new Map<string, OutlineTask[]>();
-  for (const t of tasks) phases.set(t.phase, [...(phases.get(t.phase) ?? []), t]);
+  for (const t of tasks) append(phases, t.phase, t);
   return [...phases].map(([phase, members]) => {
     const checkpoints = members.filter((t) => t.checkpoint).length;
     const pointOfNoReturn = members.some((t) => t.pointOfNoReturn);
@@ -94,10 +100,14 @@ function fanOutGroups(outline: Outline): (tasks: OutlineTask[]) => FlowNode[] {
   for (const t of outline.tasks) keyOf.set(t.id, prefix(t.id) === undefined ? `=${t.id}` : `${prefix(t.id)}|${t.wave}|${t.phase}|${t.kind}|${t.pointOfNoReturn}`);
   let count = new Set(keyOf.values()).size;
   for (let pass = 0; pass < 10; pass++) {
+    // Each distinct key becomes a short name, so keys stay short however deep the refinement goes.
+    const names = new Map<string, string>();
     const next = new Map<string, string>();
     for (const t of outline.tasks) {
       const key = keyOf.get(t.id)!;
-      next.set(t.id, key.startsWith('=') ? key : `${key}[${[...new Set(t.depends.map((d) => keyOf.get(d)))].sort().join(',')}]`);
+      const refined = key.startsWith('=') ? key : `${key}[${[...new Set(t.depends.map((d) => keyOf.get(d)))].sort().join(',')}]`;
+      if (!names.has(refined)) names.set(refined, refined.startsWith('=') ? refined : `#${names.size}`);
+      next.set(t.id, names.get(refined)!);
     }
     keyOf = next;
     const nextCount = new Set(keyOf.values()).size;
@@ -107,7 +117,7 @@ function fanOutGroups(outline: Outline): (tasks: OutlineTask[]) => FlowNode[] {
   const taken = new Set(outline.tasks.map((t) => t.id));
   return (tasks) => {
     const groups = new Map<string, OutlineTask[]>();
-    for (const t of tasks) groups.set(keyOf.get(t.id)!, [...(groups.get(keyOf.get(t.id)!) ?? []), t]);
+    for (const t of tasks) append(groups, keyOf.get(t.id)!, t);
     return [...groups.values()].map((members) => {
       if (members.length === 1) return taskNode(members[0]!);
       const first = members[0]!;
@@ -155,7 +165,7 @@ export function groupTitle(titles: string[], keys: string[]): string {
 export function transitiveReduction(order: string[], edges: FlowEdge[]): FlowEdge[] {
   const position = new Map(order.map((id, i) => [id, i]));
   const into = new Map<string, FlowEdge[]>();
-  for (const e of edges) into.set(e.to, [...(into.get(e.to) ?? []), e]);
+  for (const e of edges) append(into, e.to, e);
   const implied = new Set<FlowEdge>();
   for (const [, incoming] of into) {
     if (incoming.length < 2) continue;

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkLoaded } from '../src/check/pipeline.js';
 import { kickoffMermaid, renderKickoff } from '../src/app/kickoff.js';
-import { mermaidFlow } from '../src/diagram/flow.js';
+import { dotFlow, mermaidFlow } from '../src/diagram/flow.js';
 import { mermaidGantt } from '../src/diagram/gantt.js';
 import { parsePlan } from '../src/model/load.js';
 import { formatCheck } from '../src/text/check.js';
@@ -42,6 +42,35 @@ export async function computeExamples(): Promise<Example[]> {
     { path: `${dir}/report.md`, text: renderKickoff(kickoff, 'md', { flow: { mermaid: mermaid.flow }, gantt: { mermaid: mermaid.gantt } }) },
     { path: `${dir}/report.html`, text: renderKickoff(kickoff, 'html', { flow: { mermaid: mermaid.flow, svg: svg('graph.svg') }, gantt: { mermaid: mermaid.gantt, svg: svg('gantt.svg') } }) },
     { path: `${dir}/graph.md`, text: `# ${outline.epic.title}\n\n## Dependency waves\n\n\`\`\`mermaid\n${flow}\`\`\`\n\n## Schedule\n\n\`\`\`mermaid\n${gantt}\`\`\`\n` },
+    ...(await computeWideExample()),
+  ];
+}
+
+/** A SaaS monolith's 30 tenant-owned tables: the size where a flow diagram of every task stops reading. */
+export const WIDE_TABLES = ['accounts', 'users', 'teams', 'memberships', 'invitations', 'projects', 'tasks', 'comments', 'attachments',
+  'labels', 'task_labels', 'milestones', 'sprints', 'time_entries', 'invoices', 'invoice_lines', 'payments', 'subscriptions',
+  'plans_usage', 'webhooks', 'webhook_deliveries', 'api_keys', 'audit_events', 'notifications', 'saved_views', 'dashboards',
+  'widgets', 'integrations', 'imports', 'exports'];
+
+/**
+ * `plan new multi-tenant --tables <30 tables>` and its flow diagram: per-table steps drawn as one node
+ * with the tables in the legend, within a 1,600 px page (the plan itself is 71 tasks).
+ */
+async function computeWideExample(): Promise<Example[]> {
+  const dir = 'examples/multi-tenant-30';
+  const planPath = `${dir}/multi-tenant-30.plan.yaml`;
+  const { text } = expandTemplate(findTemplate('multi-tenant'), { given: { tables: WIDE_TABLES.join(',') }, schemaRef: '../../schema/plan.schema.json' });
+  const { outline } = await checkLoaded(planPath, parsePlan(text, planPath), { config: { rules: {} } });
+  // The plan (200 KB) is not committed: the command writes it again.
+  const command = `plan new multi-tenant --tables ${WIDE_TABLES.join(',')}`;
+  return [
+    { path: `${dir}/README.md`, text: `# Multi-tenant over 30 tables: the flow diagram\n\n\`\`\`sh\n${command}\nplan graph multi-tenant.plan.yaml --format svg --out graph.svg\n\`\`\`\n\n` +
+      `${outline.tasks.length} tasks; the backfill and its validation run once per table and are drawn as one node each, the tables listed ` +
+      'in the legend (`--detail` draws every task); edges implied by others are left out.\n\n' +
+      '| Mermaid (Chromium) | Graphviz (WASM) |\n|---|---|\n| ![Mermaid](graph.svg) | ![Graphviz](graph.graphviz.svg) |\n\n' +
+      '[graph.png](graph.png) is the Mermaid SVG rasterised by resvg: the labels are SVG text, so viewers outside a browser show them.\n' },
+    { path: `${dir}/graph.mmd`, text: mermaidFlow(outline) },
+    { path: `${dir}/graph.dot`, text: dotFlow(outline) },
   ];
 }
 
@@ -73,9 +102,14 @@ export function computeTemplateSnapshots(): Example[] {
   });
 }
 
-/** The rendered images beside them, each stamped with the hash of the Mermaid text it was drawn from. */
-export const IMAGE_EXAMPLES = [
+/**
+ * The rendered images beside them, each stamped with the hash of the text it was drawn from: Mermaid in
+ * Chromium (.mmd) or Graphviz (.dot); `png` also through resvg, which shows only real SVG text.
+ */
+export const IMAGE_EXAMPLES: { path: string; source: string; png?: string }[] = [
   { path: 'examples/multi-tenant/graph.svg', source: 'examples/multi-tenant/graph.mmd' },
   { path: 'examples/multi-tenant/gantt.svg', source: 'examples/multi-tenant/gantt.mmd' },
+  { path: 'examples/multi-tenant-30/graph.svg', source: 'examples/multi-tenant-30/graph.mmd', png: 'examples/multi-tenant-30/graph.png' },
+  { path: 'examples/multi-tenant-30/graph.graphviz.svg', source: 'examples/multi-tenant-30/graph.dot' },
 ];
 

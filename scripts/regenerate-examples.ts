@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { stamp } from '../src/app/diagram.js';
 import { MermaidBrowser, screenshotPage } from '../src/diagram/browser.js';
+import { graphvizSvg, svgToPng } from '../src/diagram/graphviz.js';
 import { computeExamples, IMAGE_EXAMPLES } from './examples.js';
 
 const root = join(import.meta.dirname, '..');
@@ -15,13 +16,18 @@ const writeText = async () => {
 };
 await writeText();
 
-// Images through real Mermaid in Chromium, one browser for all of them.
+// Images through real Mermaid in Chromium, one browser for all of them, or Graphviz for DOT; PNGs through resvg.
 const browser = await MermaidBrowser.launch();
 try {
   for (const image of IMAGE_EXAMPLES) {
     const source = readFileSync(join(root, image.source), 'utf8');
-    writeFileSync(join(root, image.path), stamp(await browser.svg(source), source));
+    const svg = stamp(image.source.endsWith('.dot') ? await graphvizSvg(source) : await browser.svg(source), source);
+    writeFileSync(join(root, image.path), svg);
     console.log(`wrote ${image.path}`);
+    if (image.png) {
+      writeFileSync(join(root, image.png), await svgToPng(svg));
+      console.log(`wrote ${image.png}`);
+    }
   }
 } finally {
   await browser.close();

@@ -7,7 +7,8 @@ import { basename } from 'node:path';
 import { PlanInputError } from '../errors.js';
 import { checkFile, requireNoErrors, type CheckOptions } from '../check/pipeline.js';
 import { asciiPlan } from '../diagram/ascii.js';
-import { dotFlow, GRAPHVIZ_MAX_TASKS, MERMAID_MAX_EDGES, MERMAID_MAX_TASKS, mermaidFlow } from '../diagram/flow.js';
+import { dotFlow, drawableLevel, mermaidFlow } from '../diagram/flow.js';
+import type { FlowLevel } from '../diagram/flow-graph.js';
 import { DEFAULT_START, mermaidGantt, textSchedule } from '../diagram/gantt.js';
 import { writeFileAtomic } from '../io/files.js';
 
@@ -24,6 +25,8 @@ export interface DiagramOptions extends CheckOptions {
   force?: boolean;
   /** Draw one node per wave and phase; by default only above the renderer's size limit. */
   collapse?: boolean;
+  /** Draw every task, per-table fan-out included (by default one node per fan-out step). */
+  detail?: boolean;
   /** Gantt start date (YYYY-MM-DD). */
   start?: string;
 }
@@ -46,13 +49,14 @@ export async function drawDiagram(options: DiagramOptions): Promise<DiagramResul
   const format = options.format ?? 'mmd';
   const outline = requireNoErrors(await checkFile(options.file, options)).outline;
   const notes: string[] = [];
-  const edges = outline.tasks.reduce((n, t) => n + t.depends.length, 0);
-  const mermaidCollapse = options.collapse ?? (outline.tasks.length > MERMAID_MAX_TASKS || edges > MERMAID_MAX_EDGES);
-  if (view === 'flow' && mermaidCollapse && !options.collapse) {
-    notes.push(`${outline.tasks.length} tasks and ${edges} dependencies are beyond what Mermaid lays out well ` +
-      `(${MERMAID_MAX_TASKS} tasks, ${MERMAID_MAX_EDGES} edges): drawn as one node per wave and phase, with counts`);
-  }
-  const mermaidText = () => (view === 'gantt' ? mermaidGantt(outline, options.start ?? DEFAULT_START) : mermaidFlow(outline, mermaidCollapse));
+  const asked: FlowLevel = options.collapse ? 'phases' : options.detail ? 'tasks' : 'grouped';
+  // What Mermaid can lay out decides the text too (mmd, md are drawn by Mermaid wherever they are read).
+  const mermaidLevel = drawableLevel(outline, asked, 'mermaid');
+  const collapsedFor = (level: FlowLevel) => view === 'flow' && level === 'phases';
+  const mermaidText = () => (view === 'gantt' ? mermaidGantt(outline, options.start ?? DEFAULT_START) : mermaidFlow(outline, mermaidLevel.level));
+  const noteFor = (chosen: { note?: string }) => {
+    if (view === 'flow' && chosen.note) notes.push(chosen.note);
+  };
   const done = (r: Omit<DiagramResult, 'view' | 'format' | 'notes' | 'written' | 'out'>, data?: Uint8Array): DiagramResult => {
     const out = options.out ?? (data ? `${basename(options.file).replace(/\.(plan\.)?(ya?ml|json)$/, '')}.${view}.${format}` : undefined);
     const written = Boolean(out);
@@ -63,10 +67,11 @@ export async function drawDiagram(options: DiagramOptions): Promise<DiagramResul
   if (format === 'ascii') {
     return done({ renderer: 'text', collapsed: false, text: view === 'gantt' ? textSchedule(outline) : asciiPlan(outline) });
   }
-  if (format === 'mmd') return done({ renderer: 'text', collapsed: view === 'flow' && mermaidCollapse, text: mermaidText() });
+  if (format === 'mmd' || format === 'md') noteFor(mermaidLevel);
+  if (format === 'mmd') return done({ renderer: 'text', collapsed: collapsedFor(mermaidLevel.level), text: mermaidText() });
   if (format === 'md') {
     const title = `## ${outline.epic.title}: ${view === 'gantt' ? 'schedule' : 'dependency waves'}\n\n`;
-    return done({ renderer: 'text', collapsed: view === 'flow' && mermaidCollapse, text: `${title}\`\`\`mermaid\n${mermaidText()}\`\`\`\n` });
+    return done({ renderer: 'text', collapsed: collapsedFor(mermaidLevel.level), text: `${title}\`\`\`mermaid\n${mermaidText()}\`\`\`\n` });
   }
 
   const { findChromium } = await import('../diagram/browser.js');
@@ -82,20 +87,22 @@ export async function drawDiagram(options: DiagramOptions): Promise<DiagramResul
       return { view, format: 'mmd', renderer: 'text', collapsed: false, text, out, written: Boolean(out), notes };
     }
     if (format === 'pdf') throw PlanInputError.single('PDF needs the Mermaid renderer (Chromium)', { hint: 'use --format svg or png with Graphviz' });
-    const collapse = options.collapse ?? outline.tasks.length > GRAPHVIZ_MAX_TASKS;
+    const chosen = drawableLevel(outline, asked, 'graphviz');
+    noteFor(chosen);
     const { graphvizSvg, svgToPng } = await import('../diagram/graphviz.js');
-    const dot = dotFlow(outline, collapse);
+    const dot = dotFlow(outline, chosen.level);
     const svg = stamp(await graphvizSvg(dot), dot);
-    if (format === 'svg') return done({ renderer, collapsed: collapse, text: svg });
-    return done({ renderer, collapsed: collapse }, await svgToPng(svg));
+    if (format === 'svg') return done({ renderer, collapsed: collapsedFor(chosen.level), text: svg });
+    return done({ renderer, collapsed: collapsedFor(chosen.level) }, await svgToPng(svg));
   }
 
+  noteFor(mermaidLevel);
   const { MermaidBrowser } = await import('../diagram/browser.js');
   const browser = await MermaidBrowser.launch();
   try {
     const source = mermaidText();
     const svg = stamp(await browser.svg(source), source);
-    const collapsed = view === 'flow' && mermaidCollapse;
+    const collapsed = collapsedFor(mermaidLevel.level);
     if (format === 'svg') return done({ renderer, collapsed, text: svg });
     return done({ renderer, collapsed }, await browser.raster(svg, format));
   } finally {

@@ -8,9 +8,13 @@ import { createRequire } from 'node:module';
 import type { Browser, Page } from 'puppeteer';
 import { PlanInputError } from '../errors.js';
 
-/** Mermaid's own limits, stated so the text limit is detected rather than rendered as an error image. */
+/**
+ * Mermaid's own limits, stated so the text limit is detected rather than rendered as an error image.
+ * Labels as SVG text, not HTML in foreignObject: resvg and image viewers draw no foreignObject. The
+ * labels come wrapped (flow.ts), so Mermaid's own wrapping is set wide enough never to cut them again.
+ */
 export const MERMAID_CONFIG = { startOnLoad: false, securityLevel: 'strict', maxTextSize: 50_000, maxEdges: 500,
-  flowchart: { htmlLabels: true, useMaxWidth: false }, gantt: { useMaxWidth: false }, fontFamily: 'DejaVu Sans, Arial, sans-serif' };
+  htmlLabels: false, flowchart: { htmlLabels: false, useMaxWidth: false, wrappingWidth: 2000 }, gantt: { useMaxWidth: false }, fontFamily: 'DejaVu Sans, Arial, sans-serif' };
 
 /** As root in a container Chromium needs --no-sandbox; the rest keep it off the (closed) network. */
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
@@ -83,14 +87,15 @@ export class MermaidBrowser {
         // well-formed XML, which an .svg file must be.
         const holder = document.createElement('div');
         holder.innerHTML = svg;
-        return { svg: new XMLSerializer().serializeToString(holder.querySelector('svg')!) };
+        const element = holder.querySelector('svg')!;
+        // Above maxTextSize Mermaid "succeeds" with an image of a sentence (as SVG text, a word a tspan).
+        return { svg: new XMLSerializer().serializeToString(element), exceeded: /Maximum text size in diagram exceeded/.test(element.textContent ?? '') };
       } catch (e) {
         return { error: String((e as Error)?.message ?? e) };
       }
     }, definition, id);
     if ('error' in result) throw PlanInputError.single(`Mermaid could not render the diagram: ${result.error}`);
-    // Above maxTextSize Mermaid "succeeds" with an image of this sentence: that is a failure.
-    if (result.svg.includes('Maximum text size in diagram exceeded')) {
+    if (result.exceeded) {
       throw PlanInputError.single('Mermaid refused the diagram: maximum text size exceeded', { hint: 'use --collapse, or --renderer graphviz' });
     }
     return result.svg;

@@ -11,7 +11,7 @@ export const DEFAULT_START = '2026-01-05';
 
 export function mermaidGantt(outline: Outline, start = DEFAULT_START): string {
   const key = new Map(outline.tasks.map((t, i) => [t.id, `t${i}`]));
-  const lines = ['gantt', `  title ${ganttText(outline.epic.title)}`, '  dateFormat YYYY-MM-DD HH:mm', '  axisFormat %d %b', '  todayMarker off'];
+  const lines = ['gantt', `  title ${ganttText(outline.epic.title)}`, '  dateFormat YYYY-MM-DD HH:mm', ...axis(outline), '  todayMarker off'];
   for (const phase of outline.phases) {
     const tasks = outline.tasks.filter((t) => t.phase === phase.id);
     if (tasks.length === 0) continue;
@@ -32,4 +32,16 @@ export function textSchedule(outline: Outline): string {
   const day = (h: number) => `day ${Math.floor(h / 8) + 1}${h % 8 ? ` +${Math.round((h % 8) * 10) / 10}h` : ''}`;
   const rows = outline.tasks.map((t) => `  ${t.id.padEnd(10)} ${day(t.start).padEnd(14)} ${(t.checkpoint ? 'milestone' : t.estimate).padEnd(10)} ${ganttText(t.title)}${t.critical ? '  *' : ''}`);
   return ['Schedule (working days of 8h; * critical path)', ...rows, ''].join('\n');
+}
+
+/**
+ * Ticks a day, a week or a month apart, labelled so each label is one date: left to itself Mermaid
+ * puts a tick every 12 hours on a short plan, and "%d %b" printed every date twice.
+ */
+function axis(outline: Outline): string[] {
+  // Working hours are drawn three to one (8 hours of estimate = a calendar day).
+  const days = outline.tasks.reduce((end, t) => Math.max(end, t.start + t.hours), 0) * 3 / 24;
+  if (days <= 21) return ['  axisFormat %d %b', '  tickInterval 1day'];
+  if (days <= 140) return ['  axisFormat %d %b', '  tickInterval 1week'];
+  return ['  axisFormat %b %Y', '  tickInterval 1month'];
 }

@@ -5,7 +5,9 @@
 export async function graphvizSvg(dot: string): Promise<string> {
   const { Graphviz } = await import('@hpcc-js/wasm-graphviz');
   const graphviz = await Graphviz.load();
-  return graphviz.layout(dot, 'svg', 'dot');
+  // Laid out with DejaVu Sans's metrics (Graphviz knows them by that one name; with a list of
+  // fallbacks it guesses narrower text that overflows the boxes), shown with fallbacks where it is missing.
+  return graphviz.layout(dot, 'svg', 'dot').replaceAll('font-family="DejaVu Sans"', 'font-family="DejaVu Sans,Arial,sans-serif"');
 }
 
 export async function svgToPng(svg: string): Promise<Buffer> {

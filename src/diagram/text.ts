@@ -28,18 +28,13 @@ export function wrapWords(text: string, width: number): string[] {
   return lines;
 }
 
-const MERMAID_PLAIN = /[\p{L}\p{N} .,:()_/+\-'?!=]/u;
+const MERMAID_PLAIN = /[\p{L}\p{N} .,:()_/+\-'?!=·×…*]/u;
 
 /** Text for inside a Mermaid `"…"` label: every other character as `#code;`. */
 export function mermaidText(text: string): string {
   let out = '';
   for (const ch of text) out += MERMAID_PLAIN.test(ch) ? ch : `#${ch.codePointAt(0)};`;
   return out;
-}
-
-/** A Mermaid node label: id and title, cut and wrapped, each line escaped, joined by <br>. */
-export function mermaidLabel(id: string, title: string, width = 28, max = 84): string {
-  return [id, ...wrapWords(shorten(title, max), width)].map(mermaidText).join('<br>');
 }
 
 /** A DOT double-quoted string's content. */

@@ -26,9 +26,9 @@ const viewOf = (text: string, file = 'p.yaml'): Outline => {
 };
 const multiTenant = viewOf(readFileSync(EXAMPLE, 'utf8'), EXAMPLE);
 
-/** The text an SVG shows (tags dropped, entities decoded): where task ids must be found. */
+/** The text an SVG shows (tags dropped, entities decoded): where task ids must be found. Mermaid's SVG text is a tspan a word, each word with its space. */
 function svgText(svg: string): string {
-  return svg.replace(/<[^>]+>/g, ' ').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+  return svg.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
 }
 
 /** PNG signature and the size from its IHDR chunk. */

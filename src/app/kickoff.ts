@@ -10,6 +10,7 @@ import type { CheckResult } from '../check/result.js';
 import { writeFileAtomic } from '../io/files.js';
 import { toHtml, toMarkdown } from '../kickoff/document.js';
 import { kickoffDocument, type Diagrams } from '../kickoff/build.js';
+import type { Signoff } from '../kickoff/runbook.js';
 import type { Outline } from '../outline/outline.js';
 import { planProgress, type Progress } from '../progress/progress.js';
 
@@ -34,13 +35,18 @@ export interface KickoffInput {
   source: string;
   /** Where the plan stands, once any task records a state. */
   progress?: Progress;
+  /** Checkpoints signed off (marked done): who, when, on what evidence. */
+  signoffs?: Record<string, Signoff>;
 }
 
 /** The checked plan a kickoff is written from; a plan with errors gets no kickoff (exit 1). */
 export async function loadKickoff(file: string, options: CheckOptions = {}): Promise<KickoffInput> {
   const checked = requireNoErrors(await checkFile(file, options));
-  const progress = planProgress(checked.loaded.plan, checked.analysis);
-  return { outline: checked.outline, result: checked.result, source: basename(file), ...(progress.started && { progress }) };
+  const { plan } = checked.loaded;
+  const progress = planProgress(plan, checked.analysis);
+  const signoffs = Object.fromEntries(plan.tasks.filter((t) => t.kind === 'checkpoint' && t.state?.status === 'done')
+    .map((t) => [t.id, { by: t.state!.by, at: t.state!.at, evidence: t.state!.evidence }]));
+  return { outline: checked.outline, result: checked.result, source: basename(file), ...(progress.started && { progress }), signoffs };
 }
 
 /** The Mermaid text of both views: what Markdown embeds and what HTML renders. */
@@ -51,7 +57,7 @@ export function kickoffMermaid(outline: Outline): { flow: string; gantt: string 
 
 /** The document text, given the diagrams (SVG ones for HTML). Pure: the examples test calls it too. */
 export function renderKickoff(input: KickoffInput, format: 'md' | 'html', diagrams: Diagrams): string {
-  const blocks = kickoffDocument(input.outline, input.result, diagrams, input.source, input.progress);
+  const blocks = kickoffDocument(input.outline, input.result, diagrams, input.source, input.progress, input.signoffs);
   return format === 'md' ? toMarkdown(blocks) : toHtml(`${input.outline.epic.title}: migration kickoff`, blocks);
 }
 

@@ -48,9 +48,8 @@ export function outlineSql(task: Task, database: Plan['database']): OutlineSql |
 /** How a statement runs, in words: what the runbook and the comment above it say. */
 export function howItRuns(s: OutlineStatement): string {
   if (s.loop) {
-    return `in batches of ${s.loop.batch} keys of ${s.loop.key} (:from inclusive, :to exclusive)` +
-      `${s.loop.pause_ms ? `, ${s.loop.pause_ms} ms apart` : ''}, each batch in its own transaction` +
-      `${s.transaction ? '' : ' (outside one)'}; the range comes from the bounds query, and the remaining query must then return 0`;
+    return `in batches of ${s.loop.batch} keys of ${s.loop.key} (:from <= ${s.loop.key} < :to)${s.loop.pause_ms ? `, ${s.loop.pause_ms} ms apart` : ''}` +
+      `, each batch ${s.transaction ? 'in its own transaction' : 'outside a transaction'}`;
   }
   return s.transaction ? 'in a transaction' : 'alone, outside a transaction';
 }
@@ -66,14 +65,22 @@ export function terminated(text: string, language: CodeLanguage): string {
   return language === 'sql' && !trimmed.endsWith(';') ? `${trimmed};` : trimmed;
 }
 
-/** A statement with its comment; a plain one (in the task's transaction, once) needs none. */
-function statementCode(s: OutlineStatement, language: CodeLanguage): string {
-  if (s.transaction && !s.loop) return terminated(s.run, language);
-  const lines = [comment(howItRuns(s), language)];
-  if (s.loop) lines.push(comment('bounds (smallest and largest key):', language), terminated(s.loop.bounds, language));
-  lines.push(...(s.loop ? [comment('each batch:', language)] : []), terminated(s.run, language));
+/**
+ * A statement as lines of code: a comment saying how it runs when that is not the task's transaction
+ * (or always, with a label such as "T4 up 2"), and a loop's bounds and remaining queries around it.
+ */
+export function statementLines(s: OutlineStatement, language: CodeLanguage, label?: string): string[] {
+  const plain = s.transaction && !s.loop;
+  const lines: string[] = [];
+  if (label || !plain) lines.push(comment([label, plain ? '' : howItRuns(s)].filter(Boolean).join(': '), language));
+  if (s.loop) lines.push(comment('bounds (smallest and largest key):', language), terminated(s.loop.bounds, language), comment('each batch:', language));
+  lines.push(terminated(s.run, language));
   if (s.loop) lines.push(comment('remaining (must return 0):', language), terminated(s.loop.remaining, language));
-  return lines.join('\n');
+  return lines;
+}
+
+function statementCode(s: OutlineStatement, language: CodeLanguage): string {
+  return statementLines(s, language).join('\n');
 }
 
 /** The expected result as the check compares it (a string quoted, so `'0'` and `0` differ). */

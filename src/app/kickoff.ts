@@ -1,12 +1,14 @@
 /**
- * `plan report`: the kickoff document, as Markdown (Mermaid blocks) or one self-contained HTML file
- * (diagrams rendered to SVG: Mermaid in Chromium, else Graphviz for the flow and a text schedule).
+ * `plan report`: the kickoff document, as Markdown (Mermaid blocks), one self-contained HTML file
+ * (diagrams rendered to SVG: Mermaid in Chromium, else Graphviz for the flow and a text schedule), or
+ * that HTML printed to PDF by Chromium (to a file only).
  */
 import { basename } from 'node:path';
 import { dotFlow, MERMAID_MAX_EDGES, MERMAID_MAX_TASKS, mermaidFlow } from '../diagram/flow.js';
 import { mermaidGantt, textSchedule } from '../diagram/gantt.js';
 import { checkFile, requireNoErrors, type CheckOptions } from '../check/pipeline.js';
 import type { CheckResult } from '../check/result.js';
+import { PlanInputError } from '../errors.js';
 import { writeFileAtomic } from '../io/files.js';
 import { toHtml, toMarkdown } from '../kickoff/document.js';
 import { kickoffDocument, type Diagrams } from '../kickoff/build.js';
@@ -16,13 +18,16 @@ import { planProgress, type Progress } from '../progress/progress.js';
 
 export interface KickoffOptions extends CheckOptions {
   file: string;
-  format?: 'md' | 'html';
+  format?: ReportFormat;
   out?: string;
   force?: boolean;
 }
 
+export type ReportFormat = 'md' | 'html' | 'pdf';
+
 export interface KickoffResult {
-  format: 'md' | 'html';
+  format: ReportFormat;
+  /** The document; for a PDF, empty (the bytes are only written to --out). */
   text: string;
   out?: string;
   written: boolean;
@@ -63,20 +68,30 @@ export function renderKickoff(input: KickoffInput, format: 'md' | 'html', diagra
 
 export async function writeKickoff(options: KickoffOptions, progress?: (message: string) => void): Promise<KickoffResult> {
   const format = options.format ?? 'md';
+  if (format === 'pdf' && !options.out) {
+    throw PlanInputError.single('a PDF is not printed to the terminal', { hint: 'give --out FILE.pdf' });
+  }
   const input = await loadKickoff(options.file, options);
   const mermaid = kickoffMermaid(input.outline);
   const notes: string[] = [];
   let diagrams: Diagrams = { flow: { mermaid: mermaid.flow }, gantt: { mermaid: mermaid.gantt } };
-  if (format === 'html') {
+  let pdf: Buffer | undefined;
+  if (format !== 'md') {
     const { findChromium, MermaidBrowser } = await import('../diagram/browser.js');
     if (findChromium()) {
       progress?.('Rendering diagrams in Chromium');
       const browser = await MermaidBrowser.launch();
       try {
         diagrams = { flow: { ...diagrams.flow, svg: await browser.svg(mermaid.flow, 'flow') }, gantt: { ...diagrams.gantt, svg: await browser.svg(mermaid.gantt, 'gantt') } };
+        if (format === 'pdf') {
+          progress?.('Printing the report in Chromium');
+          pdf = await browser.print(renderKickoff(input, 'html', diagrams));
+        }
       } finally {
         await browser.close();
       }
+    } else if (format === 'pdf') {
+      throw PlanInputError.single('no Chromium found to print the PDF', { hint: 'install it (Debian: apt-get install chromium), set PLAN_CHROMIUM, or use --format html and print it from a browser' });
     } else {
       progress?.('Rendering the flow with Graphviz');
       const { graphvizSvg } = await import('../diagram/graphviz.js');
@@ -84,8 +99,8 @@ export async function writeKickoff(options: KickoffOptions, progress?: (message:
       notes.push('no Chromium found: the flow is drawn by Graphviz, and the schedule is given as text');
     }
   }
-  const text = renderKickoff(input, format, diagrams);
+  const text = pdf ? '' : renderKickoff(input, format === 'md' ? 'md' : 'html', diagrams);
   const written = Boolean(options.out);
-  if (options.out) writeFileAtomic(options.out, text, { force: options.force });
+  if (options.out) writeFileAtomic(options.out, pdf ?? text, { force: options.force });
   return { format, text, out: options.out, written, notes };
 }

@@ -69,7 +69,7 @@ table{border-collapse:collapse;width:100%;margin:1rem 0;font-size:.92rem}th,td{b
 th{background:#eceff1}tr:nth-child(even) td{background:#fafafa}code{background:#eceff1;padding:0 .25rem;border-radius:3px;font-size:.9em}
 figure{margin:1rem 0;overflow-x:auto;border:1px solid #eceff1;padding:.5rem}figure svg{max-width:100%;height:auto}figcaption{color:#546e7a;font-size:.85rem}
 ul.checklist{list-style:none;padding-left:1rem}ul.checklist li::before{content:"☐ ";color:#546e7a}pre{background:#fafafa;padding:.75rem;overflow-x:auto}
-pre.code{border:1px solid #cfd8dc;border-radius:4px;font-size:.85rem;line-height:1.4;white-space:pre-wrap;overflow-wrap:anywhere}
+pre.code{border:1px solid #cfd8dc;border-radius:4px;font-size:.85rem;line-height:1.4;white-space:pre-wrap;overflow-wrap:anywhere}pre.code code{background:none;padding:0;font-size:inherit}
 .code .kw{color:#0d47a1;font-weight:bold}.code .str{color:#2e7d32}.code .com{color:#6d4c41;font-style:italic}.code .num{color:#ad1457}.code .ph{color:#6a1b9a;background:#f3e5f5}
 p.code-title{margin:.8rem 0 .2rem;font-weight:bold;font-size:.9rem}
 div.warning{border:3px solid #c62828;background:#ffebee;padding:.6rem .9rem;margin:1rem 0;font-weight:bold;color:#b71c1c}

@@ -2,11 +2,12 @@
  * The document a DBA signs carries the statements: the HTML report opened in Chromium shows every
  * task's up, verify and down; the PDF printed from it has pages; the Markdown report fences them.
  */
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { writeKickoff } from '../../src/app/kickoff.js';
+import { setTaskStates } from '../../src/app/state.js';
 import { findChromium } from '../../src/diagram/browser.js';
 import { PlanInputError } from '../../src/errors.js';
 import { highlight } from '../../src/kickoff/highlight.js';
@@ -108,6 +109,16 @@ describe('plan report with statements', () => {
     // Every fence opened is closed.
     expect((md.match(/^```sql$/gm) ?? []).length).toBeGreaterThan(20);
     expect((md.match(/^```/gm) ?? []).length % 2).toBe(0);
+  });
+
+  it('a checkpoint signed off shows who signed it, when and on what evidence', async () => {
+    const file = join(tempDir(), 'plan.yaml');
+    copyFileSync(EXAMPLE, file);
+    await setTaskStates({ file, command: 'done', ids: ['T1', 'T2', 'T3'] });
+    await setTaskStates({ file, command: 'done', ids: ['G1'], by: 'Dana (DBA)', evidence: 'dual-write dashboard, 24h clean' });
+    const md = (await writeKickoff({ file, format: 'md' })).text;
+    expect(md).toMatch(/\| G1 Gate: dual-write live, rollback rehearsed \| .* \| Dana \(DBA\) \| \d{4}-\d\d-\d\dT[^|]+ \| dual-write dashboard, 24h clean \|/);
+    expect(md).toMatch(/\| T5 Validate backfill completeness \| .* \| ____________ \| ________ \| {2}\|/);
   });
 });
 

@@ -12,7 +12,7 @@ import { findChromium } from '../../src/diagram/browser.js';
 import { PlanInputError } from '../../src/errors.js';
 import { highlight } from '../../src/kickoff/highlight.js';
 import { fenced } from '../../src/outline/statements.js';
-import { ROOT, tempDir } from '../helpers.js';
+import { ROOT, runCli, tempDir } from '../helpers.js';
 
 const EXAMPLE = join(ROOT, 'examples', 'multi-tenant', 'multi-tenant.plan.yaml');
 
@@ -123,6 +123,14 @@ describe('plan report with statements', () => {
 });
 
 describe('code in the document', () => {
+  it('a MongoDB plan shows its mongosh statements as js blocks with // comments', async () => {
+    const file = join(tempDir(), 'm.plan.yaml');
+    expect(runCli(['new', 'add-column', '--db', 'mongodb', '--out', file]).code).toBe(0);
+    const md = (await writeKickoff({ file, format: 'md' })).text;
+    expect(md).toContain('```js\n// expect true\ndb.getCollectionNames().includes("orders")\n```');
+    expect(md).not.toContain('```sql');
+  });
+
   it('a fence is longer than any run of backticks inside', () => {
     expect(fenced('SELECT 1', 'sql')).toBe('```sql\nSELECT 1\n```');
     expect(fenced("SELECT '\n```\n'", 'sql')).toBe("````sql\nSELECT '\n```\n'\n````");

@@ -5,7 +5,7 @@
  */
 import { fenced, type CodeLanguage } from '../outline/statements.js';
 import { progressBar } from '../progress/progress.js';
-import { highlight } from './highlight.js';
+import { escapeHtml, highlight } from './highlight.js';
 
 export type Block =
   /** `pageBreak`: printed on a new page (each phase of the runbook). */
@@ -58,7 +58,6 @@ export function toMarkdown(blocks: readonly Block[]): string {
   return `${out.join('\n\n')}\n`;
 }
 
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 /** Escapes, then turns **bold** and `code` into tags. */
 const inline = (s: string) => escapeHtml(s).replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>').replace(/`([^`]+)`/g, '<code>$1</code>');
 

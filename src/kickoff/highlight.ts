@@ -15,7 +15,8 @@ valid validate values view when where with`.trim().split(/\s+/));
 const JS_KEYWORDS = new Set(`async await break case catch const continue default delete do else false for function if in let new
 null of return switch this throw true try typeof undefined var while`.split(/\s+/));
 
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+/** Text as HTML: the five characters that could open markup or end an attribute. */
+export const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 interface Token { kind?: 'kw' | 'str' | 'com' | 'num' | 'ph'; text: string }
 

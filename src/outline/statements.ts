@@ -54,9 +54,12 @@ export function howItRuns(s: OutlineStatement): string {
   return s.transaction ? 'in a transaction' : 'alone, outside a transaction';
 }
 
-/** A comment line in the language: user text (a note) is kept on one line so it cannot end the comment. */
+/** Text on one line: a note in a line comment cannot end it, a reason cannot break its paragraph. */
+const oneLine = (text: string) => text.replace(/\s*[\r\n]+\s*/g, ' ');
+
+/** A comment line in the language. */
 export function comment(text: string, language: CodeLanguage): string {
-  return `${language === 'js' ? '//' : '--'} ${text.replace(/\s*[\r\n]+\s*/g, ' ')}`;
+  return `${language === 'js' ? '//' : '--'} ${oneLine(text)}`;
 }
 
 /** A statement as run: SQL ends with `;` (added when missing); a mongosh script is left as it is. */
@@ -118,6 +121,6 @@ export function fenced(code: string, language: CodeLanguage): string {
 export function statementsMarkdown(sql: OutlineSql | undefined): string {
   if (!sql) return '';
   const parts = codeSections(sql).map((s) => `**${s.title}**\n\n${fenced(s.code, sql.language)}`);
-  if (sql.irreversible) parts.push(`**Irreversible**: ${sql.irreversible.replace(/\s*[\r\n]+\s*/g, ' ')}`);
+  if (sql.irreversible) parts.push(`**Irreversible**: ${oneLine(sql.irreversible)}`);
   return parts.join('\n\n');
 }

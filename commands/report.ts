@@ -4,17 +4,19 @@ import { BaseCommand } from '../src/cli/base-command.js';
 import { configFlag } from '../src/cli/flags.js';
 
 export default class Report extends BaseCommand {
-  static override summary = 'The kickoff document: goal, diagrams, phases, tasks, rollback, checkpoints, checklists, findings.';
+  static override summary = 'The kickoff document: goal, diagrams, phases, tasks and their statements, runbook, rollback, checkpoints, checklists, findings.';
   static override description =
     'Markdown keeps Mermaid blocks (GitHub draws them). HTML is one self-contained file that opens offline, diagrams ' +
-    'inlined as SVG (Mermaid in Chromium; without it, Graphviz for the flow and a text schedule).';
+    'inlined as SVG (Mermaid in Chromium; without it, Graphviz for the flow and a text schedule). PDF is that HTML ' +
+    'printed by Chromium (one phase of the runbook per page), written only to --out.';
   static override examples = [
     '<%= config.bin %> report multi-tenant.plan.yaml --out KICKOFF.md',
     '<%= config.bin %> report multi-tenant.plan.yaml --format html --out kickoff.html',
+    '<%= config.bin %> report multi-tenant.plan.yaml --format pdf --out kickoff.pdf',
   ];
   static override args = { file: Args.string({ required: true, description: 'Plan file.' }) };
   static override flags = {
-    format: Flags.option({ options: ['md', 'html'] as const, default: 'md' as const, description: 'md or html.' })(),
+    format: Flags.option({ options: ['md', 'html', 'pdf'] as const, default: 'md' as const, description: 'md, html, or pdf (needs --out).' })(),
     out: Flags.string({ char: 'o', description: 'Write here instead of printing.' }),
     force: Flags.boolean({ char: 'f', description: 'Replace --out if it exists.' }),
     config: configFlag,

@@ -110,6 +110,17 @@ export class MermaidBrowser {
     return Buffer.from(await this.page.pdf({ width: `${Math.ceil(box!.width) + 2}px`, height: `${Math.ceil(box!.height) + 2}px`, printBackground: true }));
   }
 
+  /**
+   * A whole HTML document printed to PDF (A4, backgrounds, page numbers in the footer): the page's own
+   * print stylesheet decides the breaks. The page is left holding the document; Mermaid is not needed.
+   */
+  async print(html: string): Promise<Buffer> {
+    await this.page.setContent(html, { waitUntil: 'load' });
+    return Buffer.from(await this.page.pdf({ format: 'A4', printBackground: true, margin: { top: '16mm', bottom: '16mm', left: '14mm', right: '14mm' },
+      displayHeaderFooter: true, headerTemplate: '<span></span>',
+      footerTemplate: '<div style="font-size:8px;width:100%;text-align:center;color:#555"><span class="pageNumber"></span> / <span class="totalPages"></span></div>' }));
+  }
+
   async close(): Promise<void> {
     await this.browser.close();
   }

@@ -52,6 +52,11 @@ export const trackerHelpers: Record<string, HelperDelegate> = {
   pad: (items: unknown[], n: number) => [...items, ...Array(Math.max(0, n - items.length)).fill('')],
   /** `(repeat "Labels" n)`: n copies (CSV headers that repeat). */
   repeat: (value: unknown, n: number) => Array(n).fill(value),
+  /**
+   * `{{indent text "  "}}`: every non-empty line prefixed, so Markdown blocks (a task's fenced
+   * statements) stay inside the list item they follow.
+   */
+  indent: (text: unknown, prefix: unknown) => String(text).split('\n').map((line) => (line ? `${String(prefix)}${line}` : line)).join('\n'),
   /** `(lines list)`: the items joined by line breaks (a string literal cannot hold one). */
   lines: (items: unknown[]) => items.join('\n'),
   /** `(record key=value …)`: an object, usually for `json`. */

@@ -6,13 +6,15 @@ import type { CheckResult } from '../check/result.js';
 import type { Outline } from '../outline/outline.js';
 import type { Progress } from '../progress/progress.js';
 import type { Block } from './document.js';
+import { placeholderBlocks, runbookBlocks, taskStatementBlocks, type Signoff } from './runbook.js';
 
 export interface Diagrams {
   flow: { mermaid: string; svg?: string; fallback?: string };
   gantt: { mermaid: string; svg?: string; fallback?: string };
 }
 
-export function kickoffDocument(outline: Outline, result: CheckResult, diagrams: Diagrams, source: string, progress?: Progress): Block[] {
+export function kickoffDocument(outline: Outline, result: CheckResult, diagrams: Diagrams, source: string, progress?: Progress,
+  signoffs: Record<string, Signoff> = {}): Block[] {
   const { epic } = outline;
   const c = result.counts;
   const ponr = outline.tasks.filter((t) => t.pointOfNoReturn);
@@ -34,7 +36,8 @@ export function kickoffDocument(outline: Outline, result: CheckResult, diagrams:
     { kind: 'heading', level: 2, text: 'Phases', id: 'phases' },
     { kind: 'table', header: ['Wave', 'Phase', 'Tasks', 'Checkpoint', 'Risk', 'Rollback'],
       rows: result.waves.map((w) => [String(w.wave), w.phaseNames.join(', '), w.tasks.join(', '), w.checkpoints.join(', ') || '-', w.risk, w.rollback]) },
-    { kind: 'heading', level: 2, text: 'Tasks by wave' },
+    ...placeholderBlocks(outline),
+    { kind: 'heading', level: 2, text: 'Tasks by wave', id: 'tasks' },
   ];
   for (const wave of outline.waves) {
     blocks.push({ kind: 'heading', level: 3, text: `Wave ${wave.wave} · ${[...new Set(wave.tasks.map((t) => t.phaseName))].join(', ')}` });
@@ -44,9 +47,11 @@ export function kickoffDocument(outline: Outline, result: CheckResult, diagrams:
         (t.depends.length ? ` · after ${t.depends.join(', ')}` : '') });
       const items = [...t.acceptance, ...t.files.map((f) => `file: \`${f}\``)];
       if (items.length) blocks.push({ kind: 'list', checklist: true, items });
+      blocks.push(...taskStatementBlocks(t));
     }
   }
   blocks.push(
+    ...runbookBlocks(outline, signoffs),
     { kind: 'heading', level: 2, text: 'Rollback by phase' },
     { kind: 'table', header: ['Phase', 'Rollback', 'Risk'], rows: outline.phases.map((p) => [p.name, p.rollback, p.risk]) },
     { kind: 'heading', level: 2, text: 'Checkpoints' },

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Analysis } from '../analysis/analyze.js';
 import { formatHours, taskHours, type Plan, type Task } from '../model/schema.js';
+import { languageOf, outlineSql, statementsMarkdown, type CodeLanguage, type OutlineSql } from './statements.js';
 
 export interface OutlineTask {
   id: string;
@@ -38,7 +39,11 @@ export interface OutlineTask {
   /** Earliest start and working hours, from estimates and dependencies. */
   start: number;
   hours: number;
-  /** Description, acceptance criteria, files, rollback and risk as one Markdown body. */
+  /** What the task runs (up, verify, down), when it has statements. */
+  sql?: OutlineSql;
+  /** The statements as Markdown fenced blocks ('' when none): what the body carries. */
+  statements: string;
+  /** Description, acceptance criteria, files, statements, rollback and risk as one Markdown body. */
   body: string;
   /** For checkpoints: the tasks of the next wave that wait for this gate. */
   blocks: string[];
@@ -73,6 +78,10 @@ export interface Outline {
   maxDepends: number;
   criticalPath: string[];
   phases: { id: string; name: string; rollback: string; risk: string }[];
+  /** The language statements are shown in: SQL, or JavaScript on MongoDB. */
+  language: CodeLanguage;
+  /** Values the statements name as `:name`, given by whoever runs the plan. */
+  placeholders: { name: string; description: string; example: string }[];
   waves: { wave: number; tasks: OutlineTask[] }[];
 }
 
@@ -107,6 +116,7 @@ export function buildOutline(plan: Plan, analysis: Analysis, fileName = ''): Out
     const t = analysis.tasks[v]!;
     const phase = phases.get(t.phase);
     const rollback = t.rollback ?? phase?.rollback ?? '';
+    const sql = outlineSql(t, plan.database);
     return {
       id: t.id,
       uuid: stableUuid(`${scope}/${t.id}`),
@@ -134,6 +144,8 @@ export function buildOutline(plan: Plan, analysis: Analysis, fileName = ''): Out
       critical: critical.has(t.id),
       start: slot.start,
       hours: taskHours(t),
+      ...(sql && { sql }),
+      statements: statementsMarkdown(sql),
       body: '',
       blocks: t.kind === 'checkpoint' ? analysis.successors[v]!.map((w) => analysis.taskIds[w]!) : [],
     };
@@ -174,6 +186,8 @@ export function buildOutline(plan: Plan, analysis: Analysis, fileName = ''): Out
     maxDepends: tasks.reduce((m, t) => Math.max(m, t.depends.length), 0),
     criticalPath: analysis.criticalPath.taskIds,
     phases: plan.phases.map((p) => ({ id: p.id, name: p.name, rollback: p.rollback, risk: p.risk })),
+    language: languageOf(plan.database),
+    placeholders: plan.placeholders.map((p) => ({ name: p.name, description: p.description, example: p.example })),
     waves,
   };
 }
@@ -191,6 +205,7 @@ function taskBody(t: OutlineTask): string {
     t.pointOfNoReturn ? '**Point of no return**: past this task the plan cannot simply be rolled back.' : '',
     section('Acceptance criteria', t.acceptance.map((a) => `- [ ] ${a}`)),
     section('Files', t.files.map((f) => `- \`${f}\``)),
+    t.statements,
     `**Rollback**: ${t.rollback}`,
     `**Risk**: ${t.risk} · **Wave** ${t.wave} · **Phase** ${t.phaseName} · **Estimate** ${t.estimate}`,
   ].filter(Boolean).join('\n\n');

@@ -1,4 +1,4 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, exportPlan } from '../../src/app/export.js';
 import type { OutlineTask } from '../../src/outline/outline.js';
 import { PlanInputError } from '../../src/errors.js';
-import { fixture, runCli, tempDir } from '../helpers.js';
+import { fixture, ROOT, runCli, tempDir } from '../helpers.js';
 import { hostileString } from './hostile.js';
 import {
   backlogProject, callsOf, parseCsv, countTaskwarrior, expected, listBacklog, exportScript, failingTool, readBacklog, readStandIn, readTaskwarrior, runScript,
@@ -224,5 +224,52 @@ describe('export files and refusals', () => {
     const unknown = runCli(['export', file, '--to', 'jira']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('jira-csv');
+  });
+});
+
+describe('statements in task bodies', () => {
+  // A statement holding a fence and shell expansions: the body's fence must be longer, and the shell must run none of it.
+  const HOSTILE_SQL = "SELECT '\n```\n$(touch pwned) `touch pwned` ${HOME} '' \"\n' AS x";
+  const spec: PlanSpec = { epic: 'Statements', database: 'postgres', tasks: [
+    { id: 'A', title: "Add x $(touch pwned) ```", depends: [], sql: { up: [HOSTILE_SQL], down: ['SELECT 2'] } },
+    { id: 'B', title: 'Then B', depends: ['A'] },
+  ] };
+  const body = "**Up**\n\n````sql\n" + HOSTILE_SQL + ";\n````\n\n**Down**\n\n```sql\nSELECT 2;\n```";
+
+  it('github: the issue body carries the statement fenced (a longer fence than the one inside), byte for byte, and nothing runs', async () => {
+    const dir = tempDir();
+    const r = runScript(await exportScript(writePlan(dir, spec), 'github', dir), dir, { PLAN_FAKE_LOG: join(dir, 'calls.log') });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const issueA = callsOf(join(dir, 'calls.log')).find((c) => c.creating && c.argv[3] === spec.tasks[0]!.title)!;
+    const sent = issueA.argv[issueA.argv.indexOf('--body') + 1]!;
+    expect(sent).toContain(body);
+    // No line of the statement closes the four-backtick fence early.
+    const inside = sent.slice(sent.indexOf('````sql\n') + 8, sent.indexOf('\n````\n'));
+    expect(inside).toBe(`${HOSTILE_SQL};`);
+    expect(inside.split('\n').some((line) => /^````/.test(line))).toBe(false);
+    expect(existsSync(join(dir, 'pwned'))).toBe(false);
+  });
+
+  it('backlog: the real Backlog.md holds the fenced statement in the task description, and nothing runs', async () => {
+    const dir = tempDir();
+    backlogProject(dir);
+    const r = runScript(await exportScript(writePlan(dir, spec), 'backlog', dir), dir);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const id = stateOf(dir, 'backlog').get('A')!;
+    const file = readdirSync(join(dir, 'backlog', 'tasks')).find((n) => n.toLowerCase().startsWith(`${id.toLowerCase()} `))!;
+    expect(readFileSync(join(dir, 'backlog', 'tasks', file), 'utf8')).toContain(body);
+    expect(existsSync(join(dir, 'pwned'))).toBe(false);
+  }, 120_000);
+
+  it('markdown: the statements are fenced inside the task\'s list item; no SQL indented as a paragraph', async () => {
+    const dir = tempDir();
+    const md = (await exportPlan({ file: writePlan(dir, spec), to: 'markdown' })).text;
+    expect(md).toContain("  **Up**\n\n  ````sql\n  SELECT '\n  ```\n  $(touch pwned)");
+    const mt = (await exportPlan({ file: join(ROOT, 'examples', 'multi-tenant', 'multi-tenant.plan.yaml'), to: 'markdown' })).text;
+    expect(mt).toContain('  **Up**\n\n  ```sql\n  SET lock_timeout = \'5s\';\n');
+    expect(mt).toContain('  **Verify**\n\n  ```sql\n  -- expect 3: The tenant column is on every table, nullable\n');
+    expect(mt).toContain('  **Down**\n\n  ```sql\n');
   });
 });

@@ -19,13 +19,16 @@ export interface Readback {
 
 export interface PlanSpec {
   epic: string;
-  tasks: { id: string; title: string; depends: string[]; description?: string; acceptance?: string[]; labels?: string[] }[];
+  tasks: { id: string; title: string; depends: string[]; description?: string; acceptance?: string[]; labels?: string[]; sql?: { up: string[]; down: string[] } }[];
+  /** Needed when a task carries statements (the engine parses them). */
+  database?: string;
 }
 
 export function writePlan(dir: string, spec: PlanSpec, name = 'p.plan.yaml'): string {
   const file = join(dir, name);
   writeFileSync(file, JSON.stringify({
     version: 1,
+    ...(spec.database && { database: spec.database }),
     epic: { id: 'EPIC', title: spec.epic },
     phases: [{ id: 'p', name: 'P', rollback: 'revert', risk: 'low' }],
     tasks: spec.tasks.map((t) => ({ phase: 'p', ...t })),

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { DIFF_FORMATS, diffPlanFiles, type PlanDiff } from '../src/app/diff.js';
 import { BaseCommand } from '../src/cli/base-command.js';
-import { configFlag } from '../src/cli/flags.js';
+import { configFlag, schemaSourceFlags, templatesDirFlag } from '../src/cli/flags.js';
 
 export default class Diff extends BaseCommand {
   static override summary = 'What changed between two plans: tasks, fields, dependencies, waves, critical path, points of no return.';
@@ -14,6 +14,7 @@ export default class Diff extends BaseCommand {
     '<%= config.bin %> diff old.plan.yaml new.plan.yaml',
     '<%= config.bin %> diff old.plan.yaml new.plan.yaml --format md > comment.md',
     '<%= config.bin %> diff old.plan.yaml new.plan.yaml --json',
+    '<%= config.bin %> diff tenancy.plan.yaml --set tables=users,orders,invoices   # what plan update would bring',
   ];
   static override args = {
     before: Args.string({ required: true, description: 'The plan before the change.' }),
@@ -22,12 +23,16 @@ export default class Diff extends BaseCommand {
   static override flags = {
     format: Flags.option({ options: DIFF_FORMATS, default: 'text' as const,
       description: 'text for a terminal, md for a pull request comment, json for tools.' })(),
+    set: Flags.string({ char: 's', multiple: true, description: 'With one file: template parameters as key=value over the recorded ones, to see what plan update would change.' }),
+    ...schemaSourceFlags,
+    'templates-dir': templatesDirFlag,
     config: configFlag,
   };
 
   async run(): Promise<PlanDiff> {
     const { args, flags } = await this.parse(Diff);
-    const { diff, text } = await diffPlanFiles({ before: args.before, after: args.after, format: flags.format, configFile: flags.config });
+    const { diff, text } = await diffPlanFiles({ before: args.before, after: args.after, format: flags.format, configFile: flags.config,
+      set: flags.set, templatesDirs: flags['templates-dir'], schema: { schema: flags.schema, url: flags.url, stats: flags.stats, timeout: flags.timeout } });
     if (!this.jsonEnabled()) this.log(text);
     return diff;
   }

@@ -9,18 +9,23 @@ import { formatDiffMarkdown } from '../diff/markdown.js';
 import { formatDiffText } from '../diff/text.js';
 import { PlanInputError } from '../errors.js';
 import type { LoadedPlan } from '../model/load.js';
+import { regenerate, type RegenerateOptions } from './update.js';
 
 export type { PlanDiff } from '../diff/diff.js';
 
 export const DIFF_FORMATS = ['text', 'md', 'json'] as const;
 export type DiffFormat = (typeof DIFF_FORMATS)[number];
 
-export interface DiffOptions extends CheckOptions {
+export interface DiffOptions extends CheckOptions, RegenerateOptions {
   before: string;
   /** Without it, `before` is compared with its regeneration (`regenerate`). */
   after?: string;
   format?: DiffFormat;
-  /** What the plan's template (`generated_by`) generates now, from the file's own recorded template and parameters. */
+  /**
+   * What the plan's template (`generated_by`) generates now, from the file's own recorded template and
+   * parameters (`set` over them, `schema` when it was generated from one). Given in tests; by default,
+   * the rendering `plan update` merges from.
+   */
   regenerate?: (file: string) => Promise<LoadedPlan>;
   /** Columns of the text format. */
   width?: number;
@@ -38,13 +43,9 @@ export async function diffPlanFiles(options: DiffOptions): Promise<{ diff: PlanD
         location: { file: options.before }, hint: `compare two files instead: plan diff ${options.before} OTHER.yaml`,
       });
     }
-    if (!options.regenerate) {
-      throw PlanInputError.single('plan diff with one file (the plan against its template now) is not available in this build', {
-        location: { file: options.before }, hint: `compare two files: plan diff ${options.before} OTHER.yaml`,
-      });
-    }
+    const again = options.regenerate ?? (async (file: string) => (await regenerate(file, before.loaded.plan, options)).loaded);
     const file = `${options.before} (regenerated from ${provenance.template})`;
-    after = await checkLoaded(file, await options.regenerate(options.before), options);
+    after = await checkLoaded(file, await again(options.before), options);
   }
   const diff = diffPlans(before, after);
   return { diff, text: render(diff, options.format ?? 'text', options.width) };

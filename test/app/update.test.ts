@@ -204,6 +204,23 @@ describe('plan update', () => {
     expect(result.check.findings.filter((f) => f.severity === 'error')).toEqual([]);
   });
 
+  it('plan diff FILE --set shows what the update would bring, and plan diff of the two files after it agrees', async () => {
+    const dir = tempDir();
+    const file = await generate(dir, 'users,projects');
+    const before = readFileSync(file, 'utf8');
+    const cli = runCli(['diff', file, '--set', 'tables=users,projects,tasks', '--json']);
+    expect(cli.code, cli.stderr).toBe(0);
+    const preview = JSON.parse(cli.stdout);
+    expect(preview.tasks.added.map((t: { id: string }) => t.id).sort()).toEqual(['T4.tasks', 'T5.tasks']);
+    await updatePlan({ file, set: ['tables=users,projects,tasks'] });
+    writeFileSync(join(dir, 'before.plan.yaml'), before);
+    const after = JSON.parse(runCli(['diff', join(dir, 'before.plan.yaml'), file, '--json']).stdout);
+    expect(after.tasks.added).toEqual(preview.tasks.added);
+    expect(after.edges).toEqual(preview.edges);
+    // Nothing left to bring: the file is what its template writes.
+    expect(JSON.parse(runCli(['diff', file, '--json']).stdout).tasks).toEqual({ added: [], removed: [], changed: [] });
+  });
+
   it('refuses a plan that was not generated, located, exit 2', async () => {
     const dir = tempDir();
     const file = join(dir, 'hand.plan.yaml');

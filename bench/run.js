@@ -1,8 +1,9 @@
 // `npm run bench`: times `plan check` stages on generated plans (1k, 10k, 100k tasks, ~3 edges each)
-// and the whole CLI on the largest. Prints one table; the README links here. No timed assertions.
+// and the whole CLI on the largest, then every command on what the templates write (bench/real.js).
+// Prints two tables; the README links here. No timed assertions.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildCheckResult } from '../dist/src/check/result.js';
@@ -97,12 +98,6 @@ const { startupRows } = await import('./startup.js');
 for (const [name, ms, over] of startupRows()) rows.push([`startup: ${name}`, '', '', '', '', `${ms.toFixed(0)} ms (+${over.toFixed(0)})`]);
 const { newPlan } = await import('../dist/src/app/new.js');
 const { exportPlan } = await import('../dist/src/app/export.js');
-for (const n of (process.env.BENCH_TABLES ?? '10,100,1000').split(',').map(Number)) {
-  const tables = Array.from({ length: n }, (_, i) => `t${i}`).join(',');
-  const samples = [];
-  for (let r = 0; r < runs; r++) samples.push(await asyncTime(() => newPlan({ template: 'multi-tenant', flags: { tables }, dryRun: true })));
-  rows.push([`new multi-tenant, ${n} tables`, '', '', '', '', `${median(samples).toFixed(0)} ms`]);
-}
 // Plans from a real-sized schema: a pg_dump of 1,000 tables with ~3,000 foreign keys, read with the PostgreSQL
 // parser, then multi-tenant planned over the whole ownership closure of its root (goal: under 5 s together).
 const { readSchemaFile } = await import('../dist/src/inspect/read.js');
@@ -163,3 +158,10 @@ const header = ['benchmark (median of ' + runs + ')', 'parse+validate', 'analyze
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
 console.log([line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n'));
+
+// Every command as a whole process on what the templates write (bench/real.js): `--sizes 100,1000` or
+// BENCH_REAL_SIZES for a quick run; BENCH_REAL_TEMPLATES to pick templates.
+const { formatReal, realSizes, runReal, targets } = await import('./real.js');
+const real = runReal({ sizes: realSizes(), templates: (process.env.BENCH_REAL_TEMPLATES ?? 'multi-tenant,blue-green').split(',') });
+console.log(`\nWhole processes on template output (machine load: ${loadavg().map((l) => l.toFixed(2)).join(', ')})\n${formatReal(real.rows)}`);
+for (const l of [...targets(real.rows), ...real.problems]) console.log(l);

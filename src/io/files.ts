@@ -3,20 +3,25 @@
  * atomic (temporary file + rename) and never replace a user's file unless asked to.
  */
 import { randomBytes } from 'node:crypto';
+import { constants as bufferConstants } from 'node:buffer';
 import { closeSync, constants, existsSync, fstatSync, fsyncSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PlanInputError } from '../errors.js';
 
-/** Plans are text a person edits (a generated 100k-task plan is ~11 MB); anything larger is a mistake or an attack. */
-export const MAX_INPUT_BYTES = 32 * 1024 * 1024;
+/**
+ * The most bytes read as one text: what a JavaScript string can hold (V8: 2^29 - 24 UTF-16 code units on
+ * 64-bit; UTF-8 never decodes to more code units than it has bytes). A plan `plan new` writes for 20,000
+ * tables is ~120 MB, so no smaller cap: the tool must read what it writes.
+ */
+export const MAX_INPUT_BYTES = bufferConstants.MAX_STRING_LENGTH;
 
 /**
  * Reads a plan (or config, schema, stats) file as UTF-8. Only regular files: a FIFO would block the
  * open until a writer came, and a device such as /dev/zero never ends. The read stops at the byte cap
  * as it goes, so a file that grows while read (or reports size 0, as /proc does) cannot fill memory.
  */
-export function readTextFile(file: string): string {
+export function readTextFile(file: string, maxBytes = MAX_INPUT_BYTES): string {
   let fd: number;
   try {
     // O_NONBLOCK: a FIFO swapped in after a check must not hang the open; regular files ignore it.
@@ -25,37 +30,43 @@ export function readTextFile(file: string): string {
     throw PlanInputError.single(describeFsError(err, 'cannot read'), { location: { file } });
   }
   try {
-    return decodeUtf8(readCapped(fd, file), file);
+    return decodeUtf8(readCapped(fd, file, maxBytes), file);
   } finally {
     closeSync(fd);
   }
 }
 
-function readCapped(fd: number, file: string): Buffer {
+function readCapped(fd: number, file: string, maxBytes: number): Buffer {
   const stat = fstatSync(fd);
   if (!stat.isFile()) {
     const what = stat.isDirectory() ? 'a directory' : stat.isFIFO() ? 'a FIFO' : stat.isCharacterDevice() ? 'a character device'
       : stat.isBlockDevice() ? 'a block device' : stat.isSocket() ? 'a socket' : 'not a regular file';
     throw PlanInputError.single(`is ${what}, not a plan file`, { location: { file }, hint: stat.isDirectory() ? undefined : 'save the content to a file and pass that' });
   }
-  const tooLarge = (size: string) => PlanInputError.single(`file is ${size} MiB; plans are limited to ${MAX_INPUT_BYTES / 1024 / 1024} MiB`, { location: { file } });
-  if (stat.size > MAX_INPUT_BYTES) throw tooLarge(String(Math.round(stat.size / 1024 / 1024)));
+  const mib = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MiB`;
+  const tooLarge = (size: string) => PlanInputError.single(
+    `file is ${size}; the most one text can hold here is ${mib(maxBytes)} (a JavaScript string's limit), so it cannot be read`,
+    { location: { file }, hint: 'split it: a plan per part of the migration, or a schema dump of fewer tables' });
+  if (stat.size > maxBytes) throw tooLarge(mib(stat.size));
+  // One read into a buffer of the size stat gives (and a byte more, to see the end), then chunks while the
+  // file keeps giving: a file that grows while read, or reports size 0 as /proc does, stops at the cap.
   const chunks: Buffer[] = [];
   let total = 0;
-  for (;;) {
-    const chunk = Buffer.allocUnsafe(Math.min(1024 * 1024, MAX_INPUT_BYTES + 1 - total));
-    let n: number;
+  for (let size = stat.size + 1; ; size = 1024 * 1024) {
+    const chunk = Buffer.allocUnsafe(Math.min(size, maxBytes + 1 - total));
+    let n = 0;
     try {
-      n = readSync(fd, chunk, 0, chunk.length, null);
+      for (let got = -1; got !== 0 && n < chunk.length; n += got) got = readSync(fd, chunk, n, chunk.length - n, null);
     } catch (err) {
       throw PlanInputError.single(describeFsError(err, 'cannot read'), { location: { file } });
     }
     if (n === 0) break;
     chunks.push(chunk.subarray(0, n));
     total += n;
-    if (total > MAX_INPUT_BYTES) throw tooLarge(`over ${MAX_INPUT_BYTES / 1024 / 1024}`);
+    if (total > maxBytes) throw tooLarge(`over ${mib(maxBytes)}`);
+    if (n < chunk.length) break;
   }
-  return Buffer.concat(chunks, total);
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
 }
 
 function decodeUtf8(bytes: Buffer, file: string): string {

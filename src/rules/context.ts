@@ -21,8 +21,11 @@ export function opMask(...ops: OperationName[]): OpMask {
 
 /** One statement text of a task's `sql`, parsed once per check and shared by every rule that reads it. */
 export interface SqlStatement extends StatementSite {
-  /** Undefined when the plan names no database: nothing to parse with. */
-  parsed?: ParsedSql;
+  /**
+   * Undefined when the plan names no database: nothing to parse with. The tree itself is not kept: rules
+   * read its facts, and a 20,000-table plan holds over half a million statements.
+   */
+  parsed?: Pick<ParsedSql, 'error' | 'uses'>;
   /** One per statement the text holds, in order; empty when it does not parse. */
   facts: Facts[];
 }
@@ -154,7 +157,7 @@ export class RuleContext {
       const engine = this.engine;
       found = statementSites(this.tasks[v]!).map((site) => {
         const parsed = engine ? parseSql(engine, site.text) : undefined;
-        return { ...site, parsed, facts: parsed?.tree ? factsOf(parsed.tree) : [] };
+        return { ...site, parsed: parsed && { error: parsed.error, uses: parsed.uses }, facts: parsed?.tree ? factsOf(parsed.tree) : [] };
       });
       this.parsed[v] = found;
     }

@@ -10,6 +10,7 @@ import type { Node as PgNode } from 'libpg-query';
 import type { AST } from 'node-sql-parser';
 import type { Program } from 'acorn';
 import { maskPlaceholders, type PlaceholderUse } from './placeholders.js';
+import { sharingShapes } from './pg-shapes.js';
 
 export type Engine = 'postgres' | 'mysql' | 'sqlite' | 'mongodb';
 
@@ -58,7 +59,8 @@ const LOADERS: Record<Engine, () => Promise<RawParser>> = {
   async postgres() {
     const pg = await import('libpg-query');
     await pg.loadModule();
-    return (text) => ({ engine: 'postgres', stmts: pg.parseSync(text).stmts?.map((s) => s.stmt!) ?? [] });
+    const parse = sharingShapes((text) => pg.parseSync(text).stmts?.map((s) => s.stmt!) ?? [], (text) => pg.scanSync(text));
+    return (text) => ({ engine: 'postgres', stmts: parse(text) as PgNode[] });
   },
   async mysql() {
     const mysql = sqlParser('mysql');

@@ -73,11 +73,33 @@ describe('readTextFile', () => {
   it('stops reading at the byte cap even when the size said the file was small (a file that grows)', () => {
     const dir = tempDir();
     const file = join(dir, 'p.yaml');
-    fs.writeFileSync(file, 'x');
+    const cap = 3 * 1024 * 1024 + 5;
     const real = fs.fstatSync;
     // A file that reports a size of 1 but holds more than the cap (a file growing while read, or /proc).
-    fs.writeFileSync(file, Buffer.alloc(MAX_INPUT_BYTES + 10, 0x61));
+    fs.writeFileSync(file, Buffer.alloc(cap + 10, 0x61));
     vi.mocked(fs.fstatSync).mockImplementationOnce((fd: number) => Object.assign(real(fd), { size: 1 }));
-    expect(() => readTextFile(file)).toThrow(/plans are limited to 32 MiB/);
+    expect(() => readTextFile(file, cap)).toThrow(/file is over 3 MiB; the most one text can hold here is 3 MiB \(a JavaScript string's limit\), so it cannot be read/);
+  });
+
+  it('reads a file up to the cap whole, in one read or in chunks, and refuses one byte more from its size', () => {
+    const dir = tempDir();
+    const file = join(dir, 'p.yaml');
+    const cap = 2 * 1024 * 1024 + 3;
+    const text = `${'ab\n'.repeat((cap - 2) / 3)}c\n`;
+    fs.writeFileSync(file, text);
+    expect(readTextFile(file, cap)).toBe(text);
+    const real = fs.fstatSync;
+    // Reported as empty (as /proc does): read in 1 MiB chunks to the end, all of it.
+    vi.mocked(fs.fstatSync).mockImplementationOnce((fd: number) => Object.assign(real(fd), { size: 0 }));
+    expect(readTextFile(file, cap)).toBe(text);
+    fs.appendFileSync(file, 'x');
+    const error = (() => { try { readTextFile(file, cap); } catch (err) { return err as PlanInputError; } })();
+    expect(error).toBeInstanceOf(PlanInputError);
+    expect(error!.message).toMatch(/p\.yaml: file is 2 MiB; the most one text can hold here is 2 MiB/);
+    expect(error!.message).toMatch(/hint: split it/);
+  });
+
+  it('the default cap is what a JavaScript string holds, far above what plan new writes for 20,000 tables (~120 MB)', () => {
+    expect(MAX_INPUT_BYTES).toBeGreaterThan(500 * 1024 * 1024);
   });
 });

@@ -13,6 +13,7 @@ import type { CheckResult } from '../check/result.js';
 import { formatCheck } from '../text/check.js';
 import { readSchemaSource, type SchemaSourceOptions } from '../inspect/source.js';
 import type { Engine } from '../inspect/read.js';
+import { terminalWidth } from '../text/layout.js';
 import { useColor } from '../text/style.js';
 
 export interface NewPlanOptions extends CheckOptions {
@@ -63,7 +64,7 @@ export async function newPlan(options: NewPlanOptions): Promise<NewPlanResult> {
 }
 
 function summarize(file: string, result: CheckResult, written: boolean, dryRun: boolean): string {
-  const lines = [formatCheck(result, useColor())];
+  const lines = [formatCheck(result, useColor(), terminalWidth())];
   if (written) {
     lines.unshift(`Wrote ${file}`);
     lines.push(`\nNext:\n  plan show ${file}            # the plan on one screen\n` +

@@ -63,12 +63,15 @@ export function formatSuppressed(result: CheckResult): string {
   return ['Suppressed:', ...result.suppressed.map((f) => `  ${f.taskId ?? '(plan)'} [${f.rule}] ${f.message}\n    reason: ${f.reason}`)].join('\n');
 }
 
-/** Everything but the waves table is prose: long lines wrap, continuation lines indented under their start. */
+/**
+ * The waves table and the facts fit the width. The headline and each located finding stay one line, as
+ * compilers print them, so editors, CI and grep read `file:line:column: message` whole.
+ */
 export function formatCheck(result: CheckResult, color = false, width = DEFAULT_WIDTH): string {
   const fit = (text: string) => fitLines(text, width);
-  const parts = [fit(formatHeadline(result))];
+  const parts = [formatHeadline(result)];
   if (result.waves.length > 0) parts.push(formatWavesTable(result, width), fit(formatFacts(result)));
-  if (result.findings.length > 0) parts.push(fit(formatFindings(result, color)));
+  if (result.findings.length > 0) parts.push(formatFindings(result, color));
   if (result.suppressed.length > 0) parts.push(fit(formatSuppressed(result)));
   if (result.strict && result.counts.warnings > 0 && result.counts.errors === 0) parts.push('Failed: --strict treats warnings as errors.');
   return parts.filter(Boolean).join('\n\n');
@@ -82,5 +85,5 @@ export function formatShow(result: CheckResult, color = false, width = DEFAULT_W
     : `Findings: ${paintSeverity('error', `${c.errors} error${c.errors === 1 ? '' : 's'}`, color && c.errors > 0)}, ` +
       `${paintSeverity('warning', `${c.warnings} warning${c.warnings === 1 ? '' : 's'}`, color && c.warnings > 0)} (plan check ${result.file} for details)`;
   return [formatHeadline(result), formatWavesTable(result, width), formatFacts(result), findings]
-    .map((part, i) => (i === 1 ? part : fitLines(part, width))).join('\n\n');
+    .map((part, i) => (i < 2 ? part : fitLines(part, width))).join('\n\n');
 }

@@ -65,7 +65,8 @@ export async function checkTemplateDir(dir: string, extraDirs: readonly string[]
   return {
     variants,
     exitCode: variants.every((v) => v.check.ok) ? ExitCode.ok : ExitCode.planErrors,
-    text: fitLines(variants.map(({ check }) => [formatHeadline(check), ...(check.findings.length ? [formatFindings(check)] : [])].join('\n')).join('\n'), terminalWidth()),
+    // One headline per variant and located findings: kept whole, as plan check prints them.
+    text: variants.map(({ check }) => [formatHeadline(check), ...(check.findings.length ? [formatFindings(check)] : [])].join('\n')).join('\n'),
   };
 }
 

@@ -8,6 +8,7 @@ import { asciiPlan } from '../diagram/ascii.js';
 import { planProgress, type Progress } from '../progress/progress.js';
 import { formatCheck, formatShow } from '../text/check.js';
 import { formatProgress } from '../text/progress.js';
+import { fitLines, terminalWidth } from '../text/layout.js';
 import { toGithubAnnotations, toSarif } from '../text/sarif.js';
 import { useColor } from '../text/style.js';
 
@@ -22,6 +23,8 @@ export interface CheckPlanOptions extends CheckOptions {
   graph?: boolean;
   /** The CLI's version, for SARIF. */
   version?: string;
+  /** Columns the text fits in [default: the terminal's, 80 when not a terminal]. */
+  width?: number;
 }
 
 export async function checkPlan(options: CheckPlanOptions): Promise<{ result: CheckResult; text: string }> {
@@ -34,15 +37,17 @@ export async function checkPlan(options: CheckPlanOptions): Promise<{ result: Ch
       return { result, text: toGithubAnnotations(result) };
     default: {
       const graph = options.graph && result.ok ? `\n\n${asciiPlan(checked.outline)}` : '';
-      return { result, text: formatCheck(result, useColor()) + graph };
+      return { result, text: formatCheck(result, useColor(), options.width ?? terminalWidth()) + graph };
     }
   }
 }
 
 /** `plan show`; once any task records a state, with the plan's progress (`progress` in JSON). */
-export async function showPlan(options: CheckOptions & { file: string }): Promise<{ result: CheckResult & { progress?: Progress }; text: string }> {
+export async function showPlan(options: CheckOptions & { file: string; width?: number }): Promise<{ result: CheckResult & { progress?: Progress }; text: string }> {
   const { result, loaded, analysis } = await checkFile(options.file, options);
+  const width = options.width ?? terminalWidth();
   const progress = planProgress(loaded.plan, analysis);
-  if (!progress.started) return { result, text: formatShow(result, useColor()) };
-  return { result: { ...result, progress }, text: `${formatShow(result, useColor())}\n\nProgress: ${formatProgress(progress)}` };
+  const shown = formatShow(result, useColor(), width);
+  if (!progress.started) return { result, text: shown };
+  return { result: { ...result, progress }, text: `${shown}\n\n${fitLines(`Progress: ${formatProgress(progress, undefined, width)}`, width)}` };
 }

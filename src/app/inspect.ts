@@ -7,6 +7,7 @@ import { writeFileAtomic } from '../io/files.js';
 import { fingerprint } from '../inspect/query.js';
 import { readSchemaSource, type SchemaSourceOptions } from '../inspect/source.js';
 import type { DatabaseSchema } from '../model/database.js';
+import { fitLines, layoutTable, terminalWidth } from '../text/layout.js';
 
 export interface InspectOptions extends SchemaSourceOptions {
   out?: string;
@@ -77,7 +78,7 @@ function size(bytes: number): string {
 /** The largest tables shown in the summary. */
 const SHOWN_TABLES = 15;
 
-function formatInspect(result: Omit<InspectResult, 'text'>): string {
+function formatInspect(result: Omit<InspectResult, 'text'>, width = terminalWidth()): string {
   const { summary: s, schema } = result;
   const lines = [
     `${s.engine}${s.version ? ` ${s.version}` : ''} · ${result.source.file} (${result.source.kind})`,
@@ -87,14 +88,11 @@ function formatInspect(result: Omit<InspectResult, 'text'>): string {
   ];
   const largest = [...schema.tables].sort((a, b) => (b.rows ?? -1) - (a.rows ?? -1) || a.name.localeCompare(b.name)).slice(0, SHOWN_TABLES);
   if (largest.length) {
-    const width = Math.max(...largest.map((t) => t.name.length));
     lines.push('', schema.tables.length > SHOWN_TABLES ? `the ${SHOWN_TABLES} largest tables:` : 'tables:');
-    for (const t of largest) {
-      const rows = t.rows !== undefined ? t.rows.toLocaleString('en-US') : '?';
-      lines.push(`  ${t.name.padEnd(width)}  ${rows.padStart(13)} rows  ${t.bytes !== undefined ? size(t.bytes).padStart(9) : '        ?'}  ${count(t.columns.length, 'column')}`);
-    }
+    lines.push(layoutTable(largest.map((t) => [t.name, `${t.rows !== undefined ? t.rows.toLocaleString('en-US') : '?'} rows`,
+      t.bytes !== undefined ? size(t.bytes) : '?', count(t.columns.length, 'column')]), { width, indent: 2, right: [1, 2] }));
   }
   if (result.gaps.length) lines.push('', 'not known:', ...result.gaps.map((g) => `  - ${g}`));
   if (result.out) lines.push('', `Wrote ${result.out} (pass it as --schema ${result.out})`);
-  return lines.join('\n');
+  return fitLines(lines.join('\n'), width);
 }

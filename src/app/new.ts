@@ -14,6 +14,7 @@ import type { CheckResult } from '../check/result.js';
 import { formatCheck } from '../text/check.js';
 import { readSchemaSource, type SchemaSourceOptions } from '../inspect/source.js';
 import type { Engine } from '../inspect/read.js';
+import { terminalWidth } from '../text/layout.js';
 import { useColor } from '../text/style.js';
 import { baseFileOf } from './update.js';
 
@@ -73,7 +74,7 @@ export async function newPlan(options: NewPlanOptions): Promise<NewPlanResult> {
 }
 
 function summarize(file: string, result: CheckResult, written: boolean, dryRun: boolean): string {
-  const lines = [formatCheck(result, useColor())];
+  const lines = [formatCheck(result, useColor(), terminalWidth())];
   if (written) {
     lines.unshift(`Wrote ${file} (and ${baseFileOf(file)}, the template's own rendering that plan update merges your edits from: keep both)`);
     lines.push(`\nNext:\n  plan show ${file}            # the plan on one screen\n` +

@@ -12,7 +12,8 @@ import { readSchemaFile } from '../inspect/read.js';
 import type { Driver, EngineName } from '../rehearse/driver.js';
 import { MONGODB_NOTE, parseMongo } from '../rehearse/mongodb.js';
 import { probesNotApplicable, type ProbeReport } from '../rehearse/probe.js';
-import { duration, probeTable, rehearsalTable } from '../rehearse/table.js';
+import { duration, probeTable, rehearsalTable, type TableLayout } from '../rehearse/table.js';
+import { layoutTable, terminalWidth } from '../text/layout.js';
 import { rehearse, timed, type RehearsalPhase, type Row } from '../rehearse/run.js';
 import type { StartTable } from '../rehearse/seed.js';
 import { parseSetFlags } from '../templates/parameters.js';
@@ -121,10 +122,11 @@ function finish(partial: Omit<RehearseResult, 'ok' | 'exitCode' | 'verdict' | 'f
       ? `Parsed ${partial.rows.length} statements of ${tasks} tasks; nothing was run (MongoDB is parse-only)`
       : `OK: ${phases} phase${phases === 1 ? '' : 's'}, ${tasks} task${tasks === 1 ? '' : 's'} rehearsed on ${on}; every down restored the database`;
   const result: RehearseResult = { ...partial, ok: !failure, exitCode: failure ? ExitCode.planErrors : ExitCode.ok, verdict, failure, get kept() { return kept.join('\n') || undefined; } };
+  const table: TableLayout = (header, rows) => layoutTable(rows, { header, width: terminalWidth() });
   const text = () => [
-    rehearsalTable(partial.rows),
+    rehearsalTable(partial.rows, table),
     '',
-    ...(partial.probes?.length ? ['Concurrency probes (an old transaction holds the table while a writer writes):', probeTable(partial.probes), ''] : []),
+    ...(partial.probes?.length ? ['Concurrency probes (an old transaction holds the table while a writer writes):', probeTable(partial.probes, table), ''] : []),
     ...(partial.probes && !partial.probes.length && partial.engine !== 'sqlite' && partial.engine !== 'mongodb'
       ? [`Concurrency probes: ${failure ? 'none ran before the failure' : 'no DDL step on an existing table to probe'}`, ''] : []),
     ...partial.notes.map((n) => `Note: ${n}`),

@@ -3,6 +3,7 @@ import { didYouMean, PlanInputError } from '../errors.js';
 import { readTextFile } from '../io/files.js';
 import { RULES, RULES_BY_ID, rulePage } from '../rules/catalog.js';
 import type { Rule } from '../rules/types.js';
+import { fitLines, layoutTable, terminalWidth } from '../text/layout.js';
 
 export interface RuleInfo {
   id: string;
@@ -23,10 +24,9 @@ const info = (rule: Rule): RuleInfo => ({
   hint: rule.hint, why: rule.why, sources: rule.sources, page: rulePage(rule.id),
 });
 
-export function listRules(): { rules: RuleInfo[]; text: string } {
-  const width = Math.max(...RULES.map((r) => r.id.length));
-  const lines = RULES.map((r) => `${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.category.padEnd(9)}  ${r.summary}`);
-  return { rules: RULES.map(info), text: [...lines, '', 'plan rules ID prints a rule\'s page: why, a failing and a passing example, how to fix.'].join('\n') };
+export function listRules(width = terminalWidth()): { rules: RuleInfo[]; text: string } {
+  const table = layoutTable(RULES.map((r) => [r.id, r.severity, r.category, r.summary]), { width });
+  return { rules: RULES.map(info), text: fitLines([table, '', 'plan rules ID prints a rule\'s page: why, a failing and a passing example, how to fix.'].join('\n'), width) };
 }
 
 export function showRule(id: string): { rule: RuleInfo; text: string } {

@@ -14,6 +14,7 @@ import { parsePlan } from '../model/load.js';
 import { SETTLED_STATUSES, statusOf, type TaskState, type TaskStatusName } from '../model/schema.js';
 import { planProgress, projectFinish, type Progress, type ReadyTask } from '../progress/progress.js';
 import { STATE_RULES } from '../rules/integrity.js';
+import { fitLines, terminalWidth } from '../text/layout.js';
 import { formatProgress, formatReady } from '../text/progress.js';
 
 export const STATE_COMMANDS = { start: 'in-progress', done: 'done', skip: 'skipped', fail: 'failed' } as const satisfies Record<string, TaskStatusName>;
@@ -48,21 +49,22 @@ function checkDate(value: string): string {
   return value;
 }
 
-export async function planStatus(options: CheckOptions & { file: string; start?: string }): Promise<{ result: StatusResult; text: string }> {
+export async function planStatus(options: CheckOptions & { file: string; start?: string; width?: number }): Promise<{ result: StatusResult; text: string }> {
+  const width = options.width ?? terminalWidth();
   const start = checkDate(options.start ?? today());
   const { checked, stateFindings } = await loadRunning(options.file, options);
   const { started: _, ...progress } = planProgress(checked.loaded.plan, checked.analysis);
   const finish = projectFinish(start, progress.remaining.hours);
   const result: StatusResult = { file: options.file, ...progress, finish, findings: stateFindings };
-  const text = [`${options.file}: ${checked.loaded.plan.epic.title}`, formatProgress({ ...progress, started: true }, finish),
-    ...(stateFindings.length ? ['', 'Recorded states that contradict the plan:', ...stateFindings.map(findingLine)] : [])].join('\n');
+  const text = fitLines([`${options.file}: ${checked.loaded.plan.epic.title}`, formatProgress({ ...progress, started: true }, finish, width),
+    ...(stateFindings.length ? ['', 'Recorded states that contradict the plan:', ...stateFindings.map(findingLine)] : [])].join('\n'), width);
   return { result, text };
 }
 
-export async function planNext(options: CheckOptions & { file: string }): Promise<{ result: { file: string; ready: ReadyTask[] }; text: string }> {
+export async function planNext(options: CheckOptions & { file: string; width?: number }): Promise<{ result: { file: string; ready: ReadyTask[] }; text: string }> {
   const { checked } = await loadRunning(options.file, options);
   const { ready } = planProgress(checked.loaded.plan, checked.analysis);
-  return { result: { file: options.file, ready }, text: `Ready now (least slack first):\n${formatReady(ready)}` };
+  return { result: { file: options.file, ready }, text: `Ready now (least slack first):\n${formatReady(ready, options.width ?? terminalWidth())}` };
 }
 
 export interface SetStateOptions extends CheckOptions {

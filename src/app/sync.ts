@@ -12,6 +12,7 @@ import { parsePlan } from '../model/load.js';
 import { PlanInputError } from '../errors.js';
 import { readTextFile, writeFileAtomic } from '../io/files.js';
 import { withTaskStates } from '../model/edit.js';
+import { fitLines, layoutTable, terminalWidth } from '../text/layout.js';
 import { statusOf, type TaskState, type TaskStatusName } from '../model/schema.js';
 import { backlogItems, parseState, syncPlan, taskwarriorItems, type SyncDialect, type SyncedTask, type SyncResult, type TrackerItem } from '../export/sync.js';
 
@@ -91,16 +92,13 @@ function record(text: string, checked: CheckedPlan, tasks: SyncedTask[], options
 }
 
 /** A line per task (id, status, the tracker's word and id), then the drift. */
-export function formatSync(report: SyncReport): string {
-  const held = report.tasks.map((t) => (t.trackerId ? `${t.trackerId} (${t.trackerStatus})` : '-'));
-  const idWidth = Math.max(...report.tasks.map((t) => t.id.length));
-  const heldWidth = Math.max(...held.map((h) => h.length));
-  const lines = report.tasks.map((t, i) => `${t.id.padEnd(idWidth)}  ${t.status.padEnd(11)}  ${held[i]!.padEnd(heldWidth)}  ${t.title}`);
+export function formatSync(report: SyncReport, width = terminalWidth()): string {
+  const lines = [layoutTable(report.tasks.map((t) => [t.id, t.status, t.trackerId ? `${t.trackerId} (${t.trackerStatus})` : '-', t.title]), { width })];
   const done = report.tasks.filter((t) => t.status === 'done').length;
   lines.push('', `${done} of ${report.tasks.length} done in ${report.dialect}; ${report.drift.length === 0 ? 'no drift' : `drift (${report.drift.length}):`}`);
   for (const d of report.drift) lines.push(`  ${d.kind}: ${d.message}`);
   if (report.recorded.length) {
     lines.push('', `${report.written ? 'Recorded' : 'Would record (--dry-run)'} in ${report.file}: ${report.recorded.map((r) => `${r.id} ${r.from} → ${r.to}`).join(', ')}`);
   }
-  return `${lines.join('\n')}\n`;
+  return `${fitLines(lines.join('\n'), width)}\n`;
 }

@@ -5,6 +5,7 @@ import { expandTemplate } from '../templates/expand.js';
 import { checkLoaded } from '../check/pipeline.js';
 import { ExitCode } from '../errors.js';
 import { formatFindings, formatHeadline, formatShow } from '../text/check.js';
+import { fitLines, terminalWidth } from '../text/layout.js';
 
 export interface TemplateListing {
   name: string;
@@ -26,8 +27,8 @@ export function describeTemplates(extraDirs: readonly string[] = []): TemplateLi
   }));
 }
 
-export function formatTemplates(listing: readonly TemplateListing[]): string {
-  return listing
+export function formatTemplates(listing: readonly TemplateListing[], width = terminalWidth()): string {
+  return fitLines(listing
     .map((t) => {
       const params = t.parameters.map((p) => {
         const type = p.type === 'enum' ? p.values.join('|') : p.type;
@@ -36,11 +37,11 @@ export function formatTemplates(listing: readonly TemplateListing[]): string {
       });
       return [`${t.name}${t.builtin ? '' : ' (user)'} — ${t.title}`, `  ${t.summary}`, '  parameters:', ...params].join('\n');
     })
-    .join('\n\n');
+    .join('\n\n'), width);
 }
 
 /** `plan templates show NAME`: its parameters, a command line with every default, and what it expands to. */
-export async function showTemplate(name: string, extraDirs: readonly string[] = []) {
+export async function showTemplate(name: string, extraDirs: readonly string[] = [], width = terminalWidth()) {
   const template = findTemplate(name, extraDirs);
   const expansion = expandTemplate(template);
   const check = (await checkLoaded(`${template.name}.plan.yaml`, expansion.loaded, { config: { rules: {} } })).result;
@@ -52,7 +53,7 @@ export async function showTemplate(name: string, extraDirs: readonly string[] = 
   const listing = describeTemplates(extraDirs).find((t) => t.name === name)!;
   const example = `plan new ${name} ${flags.join(' ')}`;
   return { template: listing, example, check,
-    text: `${formatTemplates([listing])}\n\nExample:\n  ${example}\n\nOn defaults it makes:\n\n${formatShow(check)}` };
+    text: `${formatTemplates([listing], width)}\n\nExample:\n  ${example}\n\nOn defaults it makes:\n\n${formatShow(check, false, width)}` };
 }
 
 /**
@@ -65,6 +66,7 @@ export async function checkTemplateDir(dir: string, extraDirs: readonly string[]
   return {
     variants,
     exitCode: variants.every((v) => v.check.ok) ? ExitCode.ok : ExitCode.planErrors,
+    // One headline per variant and located findings: kept whole, as plan check prints them.
     text: variants.map(({ check }) => [formatHeadline(check), ...(check.findings.length ? [formatFindings(check)] : [])].join('\n')).join('\n'),
   };
 }

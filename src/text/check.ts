@@ -4,9 +4,8 @@
  */
 import type { CheckResult } from '../check/result.js';
 import { formatLocation } from '../errors.js';
+import { DEFAULT_WIDTH, fitLines, layoutTable } from './layout.js';
 import { paintSeverity } from './style.js';
-
-const WIDTH = 100;
 
 export function formatHeadline(result: CheckResult): string {
   const c = result.counts;
@@ -16,7 +15,7 @@ export function formatHeadline(result: CheckResult): string {
     `${plural(c.errors, 'error')}, ${plural(c.warnings, 'warning')}${suppressed}`;
 }
 
-export function formatWavesTable(result: CheckResult): string {
+export function formatWavesTable(result: CheckResult, width = DEFAULT_WIDTH): string {
   const header = ['Wave', 'Phase', 'Tasks', 'Checkpoint', 'Risk', 'Rollback'];
   const rows = result.waves.map((w) => [
     String(w.wave),
@@ -26,7 +25,7 @@ export function formatWavesTable(result: CheckResult): string {
     w.risk,
     w.rollback,
   ]);
-  return table(header, rows);
+  return layoutTable(rows, { header, width });
 }
 
 export function formatFacts(result: CheckResult): string {
@@ -64,49 +63,27 @@ export function formatSuppressed(result: CheckResult): string {
   return ['Suppressed:', ...result.suppressed.map((f) => `  ${f.taskId ?? '(plan)'} [${f.rule}] ${f.message}\n    reason: ${f.reason}`)].join('\n');
 }
 
-export function formatCheck(result: CheckResult, color = false): string {
+/**
+ * The waves table and the facts fit the width. The headline and each located finding stay one line, as
+ * compilers print them, so editors, CI and grep read `file:line:column: message` whole.
+ */
+export function formatCheck(result: CheckResult, color = false, width = DEFAULT_WIDTH): string {
+  const fit = (text: string) => fitLines(text, width);
   const parts = [formatHeadline(result)];
-  if (result.waves.length > 0) parts.push(formatWavesTable(result), formatFacts(result));
+  if (result.waves.length > 0) parts.push(formatWavesTable(result, width), fit(formatFacts(result)));
   if (result.findings.length > 0) parts.push(formatFindings(result, color));
-  if (result.suppressed.length > 0) parts.push(formatSuppressed(result));
+  if (result.suppressed.length > 0) parts.push(fit(formatSuppressed(result)));
   if (result.strict && result.counts.warnings > 0 && result.counts.errors === 0) parts.push('Failed: --strict treats warnings as errors.');
   return parts.filter(Boolean).join('\n\n');
 }
 
-/** Columns sized to content; the last column wraps onto continuation lines to stay within WIDTH. */
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const indent = widths.slice(0, -1).reduce((a, b) => a + b + 2, 0);
-  const lastWidth = Math.min(widths[widths.length - 1]!, Math.max(20, WIDTH - indent));
-  const line = (cells: string[]) => {
-    const lead = cells.slice(0, -1).map((c, i) => c.padEnd(widths[i]!)).join('  ');
-    const [first = '', ...more] = wrap(cells[cells.length - 1]!, lastWidth);
-    return [`${lead}  ${first}`.trimEnd(), ...more.map((m) => `${' '.repeat(indent)}${m}`)].join('\n');
-  };
-  return [line(header), line(widths.map((w, i) => '-'.repeat(i === widths.length - 1 ? lastWidth : w))), ...rows.map(line)].join('\n');
-}
-
-function wrap(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let current = '';
-  for (const word of text.split(/\s+/)) {
-    if (current && current.length + 1 + word.length > width) {
-      lines.push(current);
-      current = word;
-    } else {
-      current = current ? `${current} ${word}` : word;
-    }
-  }
-  lines.push(current);
-  return lines;
-}
-
 /** `plan show`: one screen — the waves table, critical path, widest wave, points of no return, findings count. */
-export function formatShow(result: CheckResult, color = false): string {
+export function formatShow(result: CheckResult, color = false, width = DEFAULT_WIDTH): string {
   const c = result.counts;
   const findings = c.errors + c.warnings === 0
     ? 'Findings: none (every rule passes)'
     : `Findings: ${paintSeverity('error', `${c.errors} error${c.errors === 1 ? '' : 's'}`, color && c.errors > 0)}, ` +
       `${paintSeverity('warning', `${c.warnings} warning${c.warnings === 1 ? '' : 's'}`, color && c.warnings > 0)} (plan check ${result.file} for details)`;
-  return [formatHeadline(result), formatWavesTable(result), formatFacts(result), findings].join('\n\n');
+  return [formatHeadline(result), formatWavesTable(result, width), formatFacts(result), findings]
+    .map((part, i) => (i < 2 ? part : fitLines(part, width))).join('\n\n');
 }

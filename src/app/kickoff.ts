@@ -4,7 +4,7 @@
  * that HTML printed to PDF by Chromium (to a file only).
  */
 import { basename } from 'node:path';
-import { dotFlow, MERMAID_MAX_EDGES, MERMAID_MAX_TASKS, mermaidFlow } from '../diagram/flow.js';
+import { dotFlow, drawableLevel, mermaidFlow } from '../diagram/flow.js';
 import { mermaidGantt, textSchedule } from '../diagram/gantt.js';
 import { checkFile, requireNoErrors, type CheckOptions } from '../check/pipeline.js';
 import type { CheckResult } from '../check/result.js';
@@ -56,8 +56,8 @@ export async function loadKickoff(file: string, options: CheckOptions = {}): Pro
 
 /** The Mermaid text of both views: what Markdown embeds and what HTML renders. */
 export function kickoffMermaid(outline: Outline): { flow: string; gantt: string } {
-  const edges = outline.tasks.reduce((n, t) => n + t.depends.length, 0);
-  return { flow: mermaidFlow(outline, outline.tasks.length > MERMAID_MAX_TASKS || edges > MERMAID_MAX_EDGES), gantt: mermaidGantt(outline) };
+  // The grouped flow while Mermaid can lay it out (a 1,000-table plan's is a few dozen nodes), else one node per phase.
+  return { flow: mermaidFlow(outline, drawableLevel(outline, 'grouped', 'mermaid').level), gantt: mermaidGantt(outline) };
 }
 
 /** The document text, given the diagrams (SVG ones for HTML). Pure: the examples test calls it too. */

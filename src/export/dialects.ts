@@ -61,9 +61,11 @@ function cleoRefusals(item: OutlineTask | ViewEpic): Refusal[] {
   if (/[\u200b\u200c\u200d\ufeff\u2060\u00ad]/.test(t)) title('cleo refuses zero-width characters in a title');
   if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(t)) title('cleo refuses control characters in a title');
   if (length(t) > CLEO_LIMITS.title) title(`cleo refuses a title over ${CLEO_LIMITS.title} characters (${length(t)})`);
-  const notes = length(cleoText(item.body).notes);
+  // What cleo receives: the brief body (statements named, not written) for a task, the body for the epic.
+  const text = 'brief' in item ? item.brief : item.body;
+  const notes = length(cleoText(text).notes);
   if (notes > CLEO_LIMITS.note) {
-    out.push({ field: 'description', message: `cleo holds ${CLEO_LIMITS.description} characters of description and ${CLEO_LIMITS.note} of note; this task's text is ${length(item.body)}` });
+    out.push({ field: 'description', message: `cleo holds ${CLEO_LIMITS.description} characters of description and ${CLEO_LIMITS.note} of note; this task's text is ${length(text)}` });
   }
   if ('phase' in item && !/^[a-z][a-z0-9-]*$/.test(item.phase)) {
     out.push({ field: 'phase', message: `cleo refuses the phase id "${item.phase}" (lowercase letters, digits and "-", starting with a letter)` });

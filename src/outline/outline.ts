@@ -45,6 +45,8 @@ export interface OutlineTask {
   statements: string;
   /** Description, acceptance criteria, files, statements, rollback and risk as one Markdown body. */
   body: string;
+  /** The body with the statements named, not written: for trackers that hold a few thousand characters (cleo). */
+  brief: string;
   /** For checkpoints: the tasks of the next wave that wait for this gate. */
   blocks: string[];
 }
@@ -147,12 +149,15 @@ export function buildOutline(plan: Plan, analysis: Analysis, fileName = ''): Out
       ...(sql && { sql }),
       statements: statementsMarkdown(sql),
       body: '',
+      brief: '',
       blocks: t.kind === 'checkpoint' ? analysis.successors[v]!.map((w) => analysis.taskIds[w]!) : [],
     };
   });
   const seenPhases = new Set<string>();
   for (const t of tasks) {
-    t.body = taskBody(t);
+    t.body = taskBody(t, t.statements);
+    t.brief = taskBody(t, t.sql ? `**Statements**: ${[['up', t.sql.up.length], ['verify', t.sql.verify.length], ['down', t.sql.down.length]]
+      .filter(([, n]) => n).map(([list, n]) => `${n} ${list}`).join(', ')}, in the plan file (task ${t.id}) and the kickoff report.` : '');
     t.phaseFirst = !seenPhases.has(t.phase);
     seenPhases.add(t.phase);
   }
@@ -198,14 +203,14 @@ function taskLabels(t: Task, wave: number): string[] {
   return [...new Set([...t.labels, ...extra])];
 }
 
-function taskBody(t: OutlineTask): string {
+function taskBody(t: OutlineTask, statements: string): string {
   return [
     t.description,
     t.checkpoint ? `**Checkpoint**: don't proceed until this passes; ${t.blocks.join(', ') || 'the rest of the plan'} wait${t.blocks.length === 1 ? 's' : ''} for it.` : '',
     t.pointOfNoReturn ? '**Point of no return**: past this task the plan cannot simply be rolled back.' : '',
     section('Acceptance criteria', t.acceptance.map((a) => `- [ ] ${a}`)),
     section('Files', t.files.map((f) => `- \`${f}\``)),
-    t.statements,
+    statements,
     `**Rollback**: ${t.rollback}`,
     `**Risk**: ${t.risk} · **Wave** ${t.wave} · **Phase** ${t.phaseName} · **Estimate** ${t.estimate}`,
   ].filter(Boolean).join('\n\n');

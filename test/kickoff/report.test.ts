@@ -71,7 +71,7 @@ describe('plan show', () => {
     expect(r.stdout).toContain('Point of no return: T8 Enforce NOT NULL constraint on tenant_id');
     expect(lines.at(-1)).toBe('Findings: none (every rule passes)');
     const bad = runCli(['show', join(ROOT, 'test/fixtures/rules/single-terminal/bad.plan.yaml')]);
-    expect(bad.stdout).toMatch(/Findings: 0 errors, 1 warning \(plan check .* for details\)/);
+    expect(bad.stdout).toMatch(/Findings: 0 errors, 1 warning \(plan check\s+\S+ for details\)/);
   });
 });
 
@@ -107,7 +107,7 @@ describe('first run', () => {
       tmux('send-keys', '-t', session, 'oracle', 'Enter');
       await waitFor('"oracle" is not one of');
       tmux('send-keys', '-t', session, 'mysql', 'Enter');
-      for (const name of ['framework', 'tenant_column', 'fan_out_above', 'rows']) {
+      for (const name of ['framework', 'migration_start', 'app_language', 'app_dir', 'tenant_column', 'fan_out_above', 'rows']) {
         await waitFor(`  ${name}`);
         tmux('send-keys', '-t', session, 'Enter');
       }

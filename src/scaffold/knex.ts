@@ -4,8 +4,10 @@
  * `exports.config = { transaction: false }` on a step that must not run in one (its transactional
  * statements then run in `knex.transaction` of their own). A loop is a JavaScript loop, one batch per
  * transaction. Placeholders are Knex named bindings whose values come from the environment
- * (`PLAN_<NAME>`), checked before anything runs. `exports.verify(knex)` throws when a check does not hold
- * (Knex has no verify step of its own: call it after `knex migrate:latest`).
+ * (`PLAN_<NAME>`), checked before anything runs. Knex has no verify step of its own, so `up` ends with
+ * `exports.verify(knex)`, which throws when a check does not hold: a check holds right after its own step
+ * (an early step's "nullable" check no longer holds after a later step's SET NOT NULL), so it cannot wait
+ * until after `knex migrate:latest`.
  *
  * A step runs the session settings its task's earlier steps made (`SET lock_timeout`) first. Without a
  * transaction Knex takes each statement's connection from its pool, so a setting holds for the next
@@ -110,7 +112,7 @@ export const knexWriter: FrameworkWriter = {
           ...(step.settings.length || step.up.some((s) => /^\s*SET\s/i.test(s.run))
             ? ['// Session settings (SET) hold for the statements after them only on one connection: run these migrations with pool: { min: 1, max: 1 }.'] : []),
           'exports.config = { transaction: false };', ''] : []),
-        'exports.up = async function up(knex) {', '  const values = placeholders();', ...up.lines, '};', '',
+        'exports.up = async function up(knex) {', '  const values = placeholders();', ...up.lines, ...(checks.length ? ['  await exports.verify(knex);'] : []), '};', '',
         'exports.down = async function down(knex) {', '  const values = placeholders();', ...down.lines, '};', '',
         'exports.verify = async function verify(knex) {', '  const values = placeholders();', ...checks.map((c) => c.line), '};',
       ];

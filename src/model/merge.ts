@@ -215,8 +215,9 @@ class Merger {
       const ran = list === 'tasks' && isObject(ours.state) && RAN.has(String(ours.state.status));
       for (const k of this.keys(base ?? {}, theirs ?? {}, ours)) {
         if (list === 'tasks' && k === 'depends') continue;
-        // What ran is history: new statements for a task already run are a decision (a new task?), not an edit.
-        if (ran && k === 'sql' && !same(base?.[k], theirs?.[k])) {
+        // What ran is history: new statements (or migration files) for a task already run are a decision (a
+        // new task?), not an edit.
+        if (ran && (k === 'sql' || k === 'files') && !same(base?.[k], theirs?.[k])) {
           if (!same(ours[k], theirs?.[k])) this.conflict([list, id, k], ours[k], theirs?.[k], base?.[k]);
           continue;
         }

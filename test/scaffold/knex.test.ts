@@ -12,7 +12,9 @@ import { scaffoldPlan } from '../../src/app/scaffold.js';
 import { diffSnapshots } from '../../src/rehearse/snapshot.js';
 import { tempDir } from '../helpers.js';
 import { serverForBlock, startDebianPostgres, type TestServer } from '../rehearse/servers.js';
-import { execute, OWNER, planFor, postgresTarget, SEED, snapshotOf, type Target } from './python-projects.js';
+import { execute, OWNER, planFor, postgresTarget, SEED, snapshotOf, sqliteTarget, type Target } from './python-projects.js';
+import { existsSync } from 'node:fs';
+import initSqlJs from 'sql.js';
 
 const require = createRequire(import.meta.url);
 
@@ -97,4 +99,86 @@ describe('Knex on PostgreSQL', () => {
 
     expect(await scaffold(dir, plan)).toEqual([]);
   }, 120_000);
+});
+
+/**
+ * Knex's SQLite client with the driver underneath it replaced: neither native SQLite binding (sqlite3,
+ * better-sqlite3) builds here, so the driver is sql.js, SQLite itself compiled to WebAssembly, behind the
+ * few calls of the sqlite3 package Knex makes (Database, all, run, close; `this.lastID`/`this.changes`).
+ * Knex and SQLite are both the real ones. The file is read when a connection opens and written when it
+ * closes (sql.js's export would end an open transaction), so a test closes Knex before it reads the file.
+ */
+const SQL = await initSqlJs();
+class SqlJsDatabase {
+  private readonly db: InstanceType<typeof SQL.Database>;
+  constructor(private readonly file: string, _flags: number, ready: (err: Error | null) => void) {
+    this.db = new SQL.Database(existsSync(file) ? readFileSync(file) : undefined);
+    setImmediate(() => ready(null));
+  }
+  private rows(sql: string, bindings: unknown[]): Record<string, unknown>[] {
+    const stmt = this.db.prepare(sql);
+    try {
+      // As the sqlite3 package binds them: a Date as its milliseconds, a boolean as 1 or 0.
+      stmt.bind((bindings ?? []).map((v) => (v instanceof Date ? v.valueOf() : typeof v === 'boolean' ? Number(v) : v ?? null)) as never);
+      const out: Record<string, unknown>[] = [];
+      while (stmt.step()) out.push(stmt.getAsObject());
+      return out;
+    } finally {
+      stmt.free();
+    }
+  }
+  all(sql: string, bindings: unknown[], done: (this: object, err: Error | null, rows?: unknown[]) => void): void {
+    let rows: unknown[];
+    try { rows = this.rows(sql, bindings); } catch (err) { done.call({}, err as Error); return; }
+    done.call({}, null, rows);
+  }
+  run(sql: string, bindings: unknown[], done: (this: object, err: Error | null) => void): void {
+    try { this.rows(sql, bindings); } catch (err) { done.call({}, err as Error); return; }
+    const lastID = this.db.exec('SELECT last_insert_rowid()')[0]?.values[0]?.[0];
+    done.call({ lastID, changes: this.db.getRowsModified() }, null);
+  }
+  close(done: (err: Error | null) => void): void {
+    writeFileSync(this.file, Buffer.from(this.db.export()));
+    this.db.close();
+    done(null);
+  }
+}
+const Sqlite3Client = require('knex/lib/dialects/sqlite3') as new (config: Knex.Config) => object;
+class SqlJsClient extends Sqlite3Client {
+  _driver() {
+    return { Database: SqlJsDatabase, OPEN_READWRITE: 2, OPEN_CREATE: 4 };
+  }
+}
+
+describe('Knex on SQLite', () => {
+  it('add-not-null-column: migrate latest, roll the batch back, and the database is as it was', async () => {
+    const dir = knexProject('{}', SqlJsClient);
+    const target = sqliteTarget(dir) as Extract<Target, { engine: 'sqlite' }>;
+    const open = () => knexFactory({ client: SqlJsClient as unknown as Knex.Config['client'], connection: { filename: target.file },
+      useNullAsDefault: true, pool: { min: 1, max: 1 }, migrations: { directory: join(dir, 'migrations') } });
+    let knex = open();
+    await knex.migrate.latest();
+    await knex.destroy();
+    await execute(target, SEED);
+    const before = await snapshotOf(target);
+
+    const plan = await planFor('add-not-null-column', 'sqlite');
+    const written = await scaffold(dir, plan);
+    expect(written.length).toBeGreaterThan(0);
+    for (const p of written) expect(p.slice('migrations/'.length) > FIRST).toBe(true);
+    knex = open();
+    const [batch, ran] = (await knex.migrate.latest()) as [number, string[]];
+    expect(batch).toBe(2);
+    expect(ran).toEqual(written.map((p) => p.slice('migrations/'.length)));
+    await knex.destroy();
+    const after = await snapshotOf(target);
+    expect(after['column users.email_verified']).toBe('boolean null default false');
+
+    knex = open();
+    await knex.migrate.rollback();
+    expect(await knex.migrate.currentVersion()).toBe(FIRST.slice(0, 14));
+    await knex.destroy();
+    expect(diffSnapshots(before, await snapshotOf(target))).toEqual([]);
+    expect(await scaffold(dir, plan)).toEqual([]);
+  }, 60_000);
 });

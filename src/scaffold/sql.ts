@@ -9,7 +9,7 @@
 import { PlanInputError } from '../errors.js';
 import { placeholderGuard, syntaxFor } from '../sql/render.js';
 import { inTransactions, loopStatements, rendered, terminated, verifyStatement, failWhenNot, type Render } from './sql-text.js';
-import { markerOf, type ExistingFile, type ExistingMigrations, type FrameworkWriter, type MigrationStep, type ScaffoldFile, type StepStatement, type WriteOptions } from './steps.js';
+import { atomicAll, markerOf, type ExistingFile, type ExistingMigrations, type FrameworkWriter, type MigrationStep, type ScaffoldFile, type StepStatement, type WriteOptions } from './steps.js';
 
 const FILE = /^(deploy|revert|verify)\/(\d+)_([^/]+)\.sql$/;
 
@@ -40,6 +40,8 @@ export function scriptOf(list: StepStatement[], r: Render): { lines: string[]; n
   });
   return { lines: inTransactions(items), names, notes };
 }
+
+const OUTSIDE = '-- Not in a transaction: a statement here cannot run inside one (or commits batch by batch).';
 
 function header(step: MigrationStep, what: string): string[] {
   return [
@@ -73,7 +75,8 @@ export const sqlWriter: FrameworkWriter = {
       const deploy = [
         ...header(step, 'Deploys'),
         `-- Run: ${howToRun(r.engine, `deploy/${stem}.sql`, [...new Set(up.names)])}`,
-        ...(step.atomic ? [] : ['-- Not in a transaction: this statement cannot run inside one (or commits batch by batch).']),
+        // A step is not atomic when only its down must run outside a transaction: say so where it is true.
+        ...(atomicAll(step.up) ? [] : [OUTSIDE]),
         ...up.notes.map((n) => `-- Note: ${n}.`),
         ...guarded(up),
       ];
@@ -83,7 +86,7 @@ export const sqlWriter: FrameworkWriter = {
         ...(step.irreversible
           ? [`-- Cannot be undone: ${step.irreversible.replaceAll('\n', ' ')}`, failWhenNot(r.engine, '1 = 0', `${step.task.id} cannot be undone: restore from the backup`)]
           : step.part === 1
-            ? [`-- Run: ${howToRun(r.engine, `revert/${stem}.sql`, [...new Set(down.names)])}`, ...down.notes.map((n) => `-- Note: ${n}.`),
+            ? [`-- Run: ${howToRun(r.engine, `revert/${stem}.sql`, [...new Set(down.names)])}`, ...(atomicAll(step.down) ? [] : [OUTSIDE]), ...down.notes.map((n) => `-- Note: ${n}.`),
               ...(step.parts > 1 ? [`-- The whole task's revert: its later steps' reverts are empty, so reverting them all, newest first, ends here.`] : []),
               ...guarded(down)]
             : [`-- Nothing: the revert of ${step.task.id} as a whole is in its step 1, which runs after this one when rolling back.`]),

@@ -91,7 +91,8 @@ function cut(up: StepStatement[]): StepStatement[][] {
   return groups;
 }
 
-const atomicAll = (list: StepStatement[]) => list.every((s) => s.transaction && !s.loop);
+/** Whether every statement of list may run inside one transaction. */
+export const atomicAll = (list: StepStatement[]) => list.every((s) => s.transaction && !s.loop);
 
 /** The plan's tasks that have `sql.up`, as migration steps in run order. */
 export function migrationSteps(plan: Plan): MigrationStep[] {

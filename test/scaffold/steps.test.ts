@@ -82,6 +82,11 @@ describe('writers without a database', () => {
       'deploy/008_t1_add_orders_owner.sql', expect.stringMatching(/^deploy\/009_t2_.*_1of3\.sql$/), expect.stringMatching(/^deploy\/010_.*_2of3\.sql$/), expect.stringMatching(/^deploy\/011_.*_3of3\.sql$/)]);
     const concurrent = files.find((f) => f.path.startsWith('deploy/010'))!.text;
     expect(concurrent).toMatch(/CREATE INDEX CONCURRENTLY/);
+    // Only where it is true: T2's first step deploys in a transaction; its revert drops the index concurrently.
+    const outside = /-- Not in a transaction/;
+    expect(concurrent).toMatch(outside);
+    expect(files.find((f) => f.path.startsWith('deploy/009'))!.text).not.toMatch(outside);
+    expect(files.find((f) => f.path.startsWith('revert/009'))!.text).toMatch(outside);
     expect(concurrent).toMatch(/^BEGIN;\nSET lock_timeout = '5s';\nCOMMIT;\nCREATE INDEX CONCURRENTLY/m);
     expect(files.find((f) => f.path.startsWith('deploy/008'))!.text).toMatch(/\\if :\{\?owner\}[\s\S]*BEGIN;\nALTER TABLE[\s\S]*owner = :'owner';\nCOMMIT;/);
   });

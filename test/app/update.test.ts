@@ -92,12 +92,16 @@ describe('plan update', () => {
     expect(task(after, 'T5.tasks').depends).toEqual(['T4.tasks']);
     expect(task(after, 'T7').depends).toContain('T5.tasks');
     // T1 ran on two tables: the template's statements for three did not. That is a decision, not an edit.
-    expect(result.conflicts.map((c) => c.at)).toEqual([['tasks', 'T1', 'sql']]);
+    // (and its migration files: the template renumbers them for three tables)
+    expect(result.conflicts.map((c) => c.at.join('.'))).toEqual(expect.arrayContaining(['tasks.T1.sql']));
+    expect(result.conflicts.every((c) => c.at[1] === 'T1' && ['sql', 'files'].includes(c.at[2]!))).toBe(true);
     expect(task(after, 'T1').sql).toEqual(task(before, 'T1').sql);
-    const conflict = result.conflicts[0]!;
+    expect(task(after, 'T1').files).toEqual(task(before, 'T1').files);
+    const conflict = result.conflicts.find((c) => c.at[2] === 'sql')!;
     const checked = await checkFile(file);
-    expect(checked.result.findings.filter((f) => f.severity === 'error').map((f) => [f.rule, f.line]))
-      .toEqual([['update-conflict', lineOf(readFileSync(file, 'utf8'), 'T1', '    sql:') + 1]]);
+    const errors = checked.result.findings.filter((f) => f.severity === 'error');
+    expect(errors.every((f) => f.rule === 'update-conflict')).toBe(true);
+    expect(errors.map((f) => f.line)).toContain(lineOf(readFileSync(file, 'utf8'), 'T1', '    sql:') + 1);
     // Settled the way its statements allow (each is IF NOT EXISTS): take the template's statements and run T1
     // again. The plan then checks clean.
     const settled = taskBlock(readFileSync(file, 'utf8'), 'T1', (block) =>

@@ -8,7 +8,7 @@ export default class Scaffold extends BaseCommand {
   static override description =
     'One migration step per task with statements (sql.up), in run order; a statement that must not run in a transaction ' +
     '(or a batched loop) is a step of its own. Plain SQL: deploy/revert/verify files (Sqitch\'s triplet), numbered after DIR\'s; ' +
-    'Knex: migrations/<timestamp>_name.js; Prisma: prisma/migrations/<timestamp>_name/migration.sql (with down.sql and verify.sql). ' +
+    'Knex: migrations/<timestamp>_name.js; Prisma: prisma/migrations/<timestamp>_name/migration.sql (with down.sql and verify.sql). Django: <app>/migrations/NNNN_name.py (RunSQL with its reverse, atomic = False where a statement must run alone, dependencies from the app\'s leaf); Alembic: versions/<rev>_name.py (down_revision from the head, autocommit_block() for what must run alone). Values of placeholders: psql -v, PLAN_<NAME> in the environment (Django, Knex), alembic -x name=value, or --set (Prisma). ' +
     'Existing files are never overwritten; each file carries a marker, so a second run writes nothing new and says so. ' +
     'The framework defaults to the plan\'s generated_by framework parameter, else sql. ' +
     'Exit codes: 0 written (or nothing new), 1 a plan with errors, 2 bad usage.';

@@ -7,6 +7,9 @@ import type { Command } from '@oclif/core';
 import { withSection } from './readme-section.js';
 import Check from '../commands/check.js';
 import Diff from '../commands/diff.js';
+import Update from '../commands/update.js';
+import Scaffold from '../commands/scaffold.js';
+import Sync from '../commands/sync.js';
 import Export from '../commands/export.js';
 import Graph from '../commands/graph.js';
 import Inspect from '../commands/inspect.js';
@@ -25,8 +28,8 @@ import TemplatesCheck from '../commands/templates/check.js';
 import Templates from '../commands/templates/index.js';
 import TemplatesShow from '../commands/templates/show.js';
 
-const COMMANDS: [string, Command.Class][] = [['new', New], ['check', Check], ['show', Show], ['diff', Diff], ['graph', Graph], ['report', Report],
-  ['export', Export], ['rehearse', Rehearse], ['inspect', Inspect], ['status', Status], ['next', Next], ['start', Start], ['done', Done], ['skip', Skip], ['fail', Fail], ['rules', Rules], ['templates', Templates], ['templates show', TemplatesShow], ['templates check', TemplatesCheck]];
+const COMMANDS: [string, Command.Class][] = [['new', New], ['check', Check], ['show', Show], ['diff', Diff], ['update', Update], ['graph', Graph], ['report', Report],
+  ['export', Export], ['sync', Sync], ['scaffold', Scaffold], ['rehearse', Rehearse], ['inspect', Inspect], ['status', Status], ['next', Next], ['start', Start], ['done', Done], ['skip', Skip], ['fail', Fail], ['rules', Rules], ['templates', Templates], ['templates show', TemplatesShow], ['templates check', TemplatesCheck]];
 
 interface FlagInfo { char?: string; description?: string; default?: unknown; options?: readonly string[]; type?: string; multiple?: boolean }
 

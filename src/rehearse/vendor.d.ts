@@ -25,8 +25,16 @@ declare module 'sql.js' {
     getRowsModified(): number;
     /** Compiles each statement of `sql` in turn (running none until stepped). */
     iterateStatements(sql: string): IterableIterator<{ free(): boolean }>;
+    /** One statement, compiled; bound and stepped row by row (the Knex test's driver stand-in uses it). */
+    prepare(sql: string): Statement;
     export(): Uint8Array;
     close(): void;
+  }
+  export interface Statement {
+    bind(values?: unknown[]): boolean;
+    step(): boolean;
+    getAsObject(): Record<string, unknown>;
+    free(): boolean;
   }
   export interface SqlJsStatic { Database: new (data?: Uint8Array) => Database }
   export default function initSqlJs(config?: object): Promise<SqlJsStatic>;

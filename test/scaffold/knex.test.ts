@@ -14,7 +14,7 @@ import { tempDir } from '../helpers.js';
 import { serverForBlock, startDebianPostgres, type TestServer } from '../rehearse/servers.js';
 import { execute, OWNER, planFor, postgresTarget, SEED, snapshotOf, sqliteTarget, type Target } from './python-projects.js';
 import { existsSync } from 'node:fs';
-import initSqlJs from 'sql.js';
+import initSqlJs, { type Database } from 'sql.js';
 
 const require = createRequire(import.meta.url);
 
@@ -110,7 +110,7 @@ describe('Knex on PostgreSQL', () => {
  */
 const SQL = await initSqlJs();
 class SqlJsDatabase {
-  private readonly db: InstanceType<typeof SQL.Database>;
+  private readonly db: Database;
   constructor(private readonly file: string, _flags: number, ready: (err: Error | null) => void) {
     this.db = new SQL.Database(existsSync(file) ? readFileSync(file) : undefined);
     setImmediate(() => ready(null));
@@ -119,7 +119,7 @@ class SqlJsDatabase {
     const stmt = this.db.prepare(sql);
     try {
       // As the sqlite3 package binds them: a Date as its milliseconds, a boolean as 1 or 0.
-      stmt.bind((bindings ?? []).map((v) => (v instanceof Date ? v.valueOf() : typeof v === 'boolean' ? Number(v) : v ?? null)) as never);
+      stmt.bind((bindings ?? []).map((v) => (v instanceof Date ? v.valueOf() : typeof v === 'boolean' ? Number(v) : v ?? null)));
       const out: Record<string, unknown>[] = [];
       while (stmt.step()) out.push(stmt.getAsObject());
       return out;

@@ -9,7 +9,7 @@
  * Placeholder values are the plan's examples.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scaffoldPlan } from '../../src/app/scaffold.js';
@@ -241,6 +241,52 @@ describe('plain SQL on SQLite, run by the sqlite3 shell', () => {
     expect(failed.stderr).toMatch(/verify failed/);
 
     expect((await scaffoldPlan({ file, dir })).result.written).toEqual([]);
+  }, SLOW);
+});
+
+describe('Prisma on SQLite, its migration.sql applied by the sqlite3 shell (Prisma\'s engines cannot run here)', () => {
+  it('add-not-null-column: folders after the existing one, migration.sql forward, down.sql back to the start', async () => {
+    const { file, plan } = newPlan('add-not-null-column', 'sqlite');
+    const dir = tempDir();
+    const own = join(dir, 'prisma', 'migrations', '20260101000000_init');
+    mkdirSync(own, { recursive: true });
+    writeFileSync(join(own, 'migration.sql'), 'CREATE TABLE app_settings (key text PRIMARY KEY, value text);\n');
+    const { result } = await scaffoldPlan({ file, dir, framework: 'prisma', now: new Date('2026-11-23T20:00:00Z') });
+    const folders = readdirSync(join(dir, 'prisma', 'migrations')).sort();
+    expect(folders[0]).toBe('20260101000000_init');
+    expect(folders.length).toBe(1 + new Set(result.written.map((p) => p.split('/')[2])).size);
+
+    const db = join(dir, 'dev.db');
+    const sqlite = (script: string) => spawnSync('sqlite3', ['-bail', db, `.read ${script}`], { cwd: dir, encoding: 'utf8' });
+    const seed = await openSqlite();
+    await startTables(plan, seed);
+    const tables = (await seed.query(`SELECT name, sql FROM sqlite_master WHERE type = 'table'`)).map((r) => [String(r[0]), String(r[1])]);
+    const start = tables.map(([, sql]) => `${sql};`);
+    for (const [table] of tables) {
+      for (const row of await seed.query(`SELECT * FROM "${table}"`)) {
+        start.push(`INSERT INTO "${table}" VALUES (${row.map((v) => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : `'${String(v).replaceAll("'", "''")}'`)).join(', ')});`);
+      }
+    }
+    await seed.close(false);
+    writeFileSync(join(dir, 'start.sql'), start.join('\n'));
+    ok(sqlite('start.sql'), 'start');
+    ok(sqlite('prisma/migrations/20260101000000_init/migration.sql'), 'own migration');
+    const snapshot = async () => {
+      const d = await openSqlite(readFileSync(db));
+      try {
+        return await d.snapshot();
+      } finally {
+        await d.close(false);
+      }
+    };
+    const before = await snapshot();
+    for (const f of folders.slice(1)) ok(sqlite(`prisma/migrations/${f}/migration.sql`), `migration ${f}`);
+    expect((await snapshot())['column users.email_verified']).toBeDefined();
+    for (const f of folders.slice(1).reverse()) {
+      if (existsSync(join(dir, 'prisma', 'migrations', f, 'down.sql'))) ok(sqlite(`prisma/migrations/${f}/down.sql`), `down ${f}`);
+    }
+    expect(diffSnapshots(before, await snapshot())).toEqual([]);
+    expect((await scaffoldPlan({ file, dir, framework: 'prisma' })).result.written).toEqual([]);
   }, SLOW);
 });
 

@@ -139,11 +139,18 @@ describe('on PostgreSQL (embedded, one server for the block)', () => {
       '  - { id: T1, title: In a transaction, phase: A, type: schema, ops: [add-column], sql: { up: ["SET lock_timeout = \'5s\'", ALTER TABLE users ADD COLUMN note text], down: [ALTER TABLE users DROP COLUMN IF EXISTS note] } }',
       '  - { id: T2, title: Alone, phase: A, type: schema, ops: [add-column], sql: { up: [{ run: "SET lock_timeout = \'100ms\'", transaction: false }, { run: ALTER TABLE users ADD COLUMN tag text, transaction: false }], down: [ALTER TABLE users DROP COLUMN IF EXISTS tag] } }', '',
     ].join('\n'));
-    const { result, text } = await rehearsePlan({ file, url: url(), probe: true });
-    expect(result.ok, text).toBe(true);
-    expect(result.probes!.map((p) => [p.task, p.lock, p.lockTimeoutMs, p.probeLockTimeoutMs])).toEqual([['T1', 'AccessExclusiveLock', 5000, 200], ['T2', 'AccessExclusiveLock', 100, 100]]);
-    for (const p of result.probes!) expect(p.failFast).toMatch(/^failed fast: lock timeout after \d+ ms .*; run again after the old transaction ended$/);
-    expect(text).toContain('5.0s (probe 200ms)');
+    // Wide enough that the probe table keeps each cell on one line (it wraps to the terminal, 80 when piped).
+    const columns = process.env.COLUMNS;
+    process.env.COLUMNS = '240';
+    try {
+      const { result, text } = await rehearsePlan({ file, url: url(), probe: true });
+      expect(result.ok, text).toBe(true);
+      expect(result.probes!.map((p) => [p.task, p.lock, p.lockTimeoutMs, p.probeLockTimeoutMs])).toEqual([['T1', 'AccessExclusiveLock', 5000, 200], ['T2', 'AccessExclusiveLock', 100, 100]]);
+      for (const p of result.probes!) expect(p.failFast).toMatch(/^failed fast: lock timeout after \d+ ms .*; run again after the old transaction ended$/);
+      expect(text).toContain('5.0s (probe 200ms)');
+    } finally {
+      if (columns === undefined) delete process.env.COLUMNS; else process.env.COLUMNS = columns;
+    }
   });
 
   it('does not hang on a second DDL step of one table in one transaction: the first holds the table, and the second says so', async () => {

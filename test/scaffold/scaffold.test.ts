@@ -184,6 +184,32 @@ describe('plain SQL and Prisma on PostgreSQL 15, run by psql', () => {
 });
 
 
+/** The tables the plan's statements use, seeded as a rehearsal would (in sql.js), copied into `db` by the sqlite3 shell. */
+async function sqliteStart(plan: Plan, dir: string, db: string): Promise<void> {
+  const seed = await openSqlite();
+  await startTables(plan, seed);
+  const tables = (await seed.query(`SELECT name, sql FROM sqlite_master WHERE type = 'table'`)).map((r) => [String(r[0]), String(r[1])]);
+  const start = tables.map(([, sql]) => `${sql};`);
+  for (const [table] of tables) {
+    for (const row of await seed.query(`SELECT * FROM "${table}"`)) {
+      start.push(`INSERT INTO "${table}" VALUES (${row.map((v) => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : `'${String(v).replaceAll("'", "''")}'`)).join(', ')});`);
+    }
+  }
+  await seed.close(false);
+  writeFileSync(join(dir, 'start.sql'), start.join('\n'));
+  ok(spawnSync('sqlite3', ['-bail', db, '.read start.sql'], { cwd: dir, encoding: 'utf8' }), 'start');
+}
+
+/** The SQLite file's catalog and rows, as plan rehearse compares them. */
+async function sqliteSnapshot(db: string) {
+  const d = await openSqlite(readFileSync(db));
+  try {
+    return await d.snapshot();
+  } finally {
+    await d.close(false);
+  }
+}
+
 describe('plain SQL on SQLite, run by the sqlite3 shell', () => {
   it('add-not-null-column: numbering continues after the folder\'s own migration; forward, verify, back to the start', async () => {
     const { file, plan } = newPlan('add-not-null-column', 'sqlite');
@@ -200,28 +226,9 @@ describe('plain SQL on SQLite, run by the sqlite3 shell', () => {
 
     const db = join(dir, 'app.sqlite');
     const sqlite = (script: string) => spawnSync('sqlite3', ['-bail', db, `.read ${script}`], { cwd: dir, encoding: 'utf8' });
-    const snapshot = async () => {
-      const d = await openSqlite(readFileSync(db));
-      try {
-        return await d.snapshot();
-      } finally {
-        await d.close(false);
-      }
-    };
-    // The start: the tables the statements use, seeded as a rehearsal would (in sql.js), copied in by the shell; then the folder's own migration.
-    const seed = await openSqlite();
-    await startTables(plan, seed);
-    const dump = (await seed.query(`SELECT sql FROM sqlite_master WHERE type = 'table'`)).map((r) => `${String(r[0])};`);
-    const rows = (await seed.query(`SELECT name FROM sqlite_master WHERE type = 'table'`)).map((r) => String(r[0]));
-    const inserts: string[] = [];
-    for (const table of rows) {
-      for (const row of await seed.query(`SELECT * FROM "${table}"`)) {
-        inserts.push(`INSERT INTO "${table}" VALUES (${row.map((v) => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : `'${String(v).replaceAll("'", "''")}'`)).join(', ')});`);
-      }
-    }
-    await seed.close(false);
-    writeFileSync(join(dir, 'start.sql'), [...dump, ...inserts].join('\n'));
-    ok(spawnSync('sqlite3', ['-bail', db, '.read start.sql'], { cwd: dir, encoding: 'utf8' }), 'start');
+    const snapshot = () => sqliteSnapshot(db);
+    // The start, then the folder's own migration.
+    await sqliteStart(plan, dir, db);
     ok(sqlite('deploy/001_app_settings.sql'), 'own migration');
 
     const before = await snapshot();
@@ -258,27 +265,9 @@ describe('Prisma on SQLite, its migration.sql applied by the sqlite3 shell (Pris
 
     const db = join(dir, 'dev.db');
     const sqlite = (script: string) => spawnSync('sqlite3', ['-bail', db, `.read ${script}`], { cwd: dir, encoding: 'utf8' });
-    const seed = await openSqlite();
-    await startTables(plan, seed);
-    const tables = (await seed.query(`SELECT name, sql FROM sqlite_master WHERE type = 'table'`)).map((r) => [String(r[0]), String(r[1])]);
-    const start = tables.map(([, sql]) => `${sql};`);
-    for (const [table] of tables) {
-      for (const row of await seed.query(`SELECT * FROM "${table}"`)) {
-        start.push(`INSERT INTO "${table}" VALUES (${row.map((v) => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : `'${String(v).replaceAll("'", "''")}'`)).join(', ')});`);
-      }
-    }
-    await seed.close(false);
-    writeFileSync(join(dir, 'start.sql'), start.join('\n'));
-    ok(sqlite('start.sql'), 'start');
+    await sqliteStart(plan, dir, db);
     ok(sqlite('prisma/migrations/20260101000000_init/migration.sql'), 'own migration');
-    const snapshot = async () => {
-      const d = await openSqlite(readFileSync(db));
-      try {
-        return await d.snapshot();
-      } finally {
-        await d.close(false);
-      }
-    };
+    const snapshot = () => sqliteSnapshot(db);
     const before = await snapshot();
     for (const f of folders.slice(1)) ok(sqlite(`prisma/migrations/${f}/migration.sql`), `migration ${f}`);
     expect((await snapshot())['column users.email_verified']).toBeDefined();

@@ -83,7 +83,9 @@ export function formatShow(result: CheckResult, color = false, width = DEFAULT_W
   const findings = c.errors + c.warnings === 0
     ? 'Findings: none (every rule passes)'
     : `Findings: ${paintSeverity('error', `${c.errors} error${c.errors === 1 ? '' : 's'}`, color && c.errors > 0)}, ` +
-      `${paintSeverity('warning', `${c.warnings} warning${c.warnings === 1 ? '' : 's'}`, color && c.warnings > 0)} (plan check ${result.file} for details)`;
-  return [formatHeadline(result), formatWavesTable(result, width), formatFacts(result), findings]
-    .map((part, i) => (i < 2 ? part : fitLines(part, width))).join('\n\n');
+      `${paintSeverity('warning', `${c.warnings} warning${c.warnings === 1 ? '' : 's'}`, color && c.warnings > 0)}; for details:`;
+  // The command stays whole on its own line, however long the path, so it can be copied and run.
+  const details = c.errors + c.warnings === 0 ? '' : `\n  plan check ${result.file}`;
+  return [formatHeadline(result), formatWavesTable(result, width), fitLines(formatFacts(result), width), fitLines(findings, width) + details]
+    .join('\n\n');
 }

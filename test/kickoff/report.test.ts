@@ -70,8 +70,12 @@ describe('plan show', () => {
     expect(r.stdout).toContain('Widest wave: 3 (4 tasks)');
     expect(r.stdout).toContain('Point of no return: T8 Enforce NOT NULL constraint on tenant_id');
     expect(lines.at(-1)).toBe('Findings: none (every rule passes)');
-    const bad = runCli(['show', join(ROOT, 'test/fixtures/rules/single-terminal/bad.plan.yaml')]);
-    expect(bad.stdout).toMatch(/Findings: 0 errors, 1 warning \(plan check\s+\S+ for details\)/);
+    // The command is whole on its own line, even under a path longer than the terminal (CI checks out under /check/…).
+    const badFile = join(ROOT, 'test/fixtures/rules/single-terminal/bad.plan.yaml');
+    const bad = runCli(['show', badFile], { env: { COLUMNS: '40' } });
+    const badLines = bad.stdout.trimEnd().split('\n');
+    expect(badLines.at(-1)).toBe(`  plan check ${badFile}`);
+    expect(badLines.slice(-3, -1).join(' ')).toMatch(/^Findings: 0 errors, 1 warning;\s+for\s+details:$/);
   });
 });
 

@@ -25,6 +25,37 @@ export function markdownText(value: unknown): string {
   return String(value).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/[[\]]/g, '\\$&').replace(/\r?\n|\r/g, ' ');
 }
 
+/** Each task's links as a CSV row holds them, by task position: a dependency is written at one of its two ends. */
+export interface LinkColumns {
+  blockedBy: string[][];
+  blocks: string[][];
+  maxBlockedBy: number;
+  maxBlocks: number;
+}
+
+/**
+ * Where each dependency goes in a CSV whose links are repeated columns: as "Blocked by" on the dependent
+ * task, unless it waits for more tasks than the one it waits for is waited on by; then as "Blocks" on that
+ * one. A gate after every table's backfill would otherwise give every row as many "Blocked by" columns as
+ * there are tables, a file growing with the square of the tables. A chain is written as "Blocked by" only.
+ */
+export function linkColumns(tasks: readonly { id: string; depends: readonly string[] }[]): LinkColumns {
+  const index = new Map(tasks.map((t, i) => [t.id, i]));
+  const waitedOnBy = tasks.map(() => 0);
+  for (const t of tasks) for (const d of t.depends) { const j = index.get(d); if (j !== undefined) waitedOnBy[j]! += 1; }
+  const blockedBy: string[][] = tasks.map(() => []);
+  const blocks: string[][] = tasks.map(() => []);
+  tasks.forEach((t, i) => {
+    for (const d of t.depends) {
+      const j = index.get(d);
+      if (j === undefined || t.depends.length <= waitedOnBy[j]!) blockedBy[i]!.push(d);
+      else blocks[j]!.push(t.id);
+    }
+  });
+  const widest = (rows: string[][]) => rows.reduce((m, r) => Math.max(m, r.length), 0);
+  return { blockedBy, blocks, maxBlockedBy: widest(blockedBy), maxBlocks: widest(blocks) };
+}
+
 export const trackerHelpers: Record<string, HelperDelegate> = {
   ...logicHelpers,
   /**
@@ -52,6 +83,8 @@ export const trackerHelpers: Record<string, HelperDelegate> = {
   pad: (items: unknown[], n: number) => [...items, ...Array(Math.max(0, n - items.length)).fill('')],
   /** `(repeat "Labels" n)`: n copies (CSV headers that repeat). */
   repeat: (value: unknown, n: number) => Array(n).fill(value),
+  /** `(link_columns tasks)`: each task's "Blocked by" and "Blocks" cells, by position (see linkColumns). */
+  link_columns: (tasks: { id: string; depends: string[] }[]) => linkColumns(tasks),
   /**
    * `{{indent text "  "}}`: every non-empty line prefixed, so Markdown blocks (a task's fenced
    * statements) stay inside the list item they follow.

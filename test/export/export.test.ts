@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, exportPlan } from '../../src/app/export.js';
+import { newPlan } from '../../src/app/new.js';
+import { parse } from 'yaml';
 import type { OutlineTask } from '../../src/outline/outline.js';
 import { PlanInputError } from '../../src/errors.js';
 import { fixture, ROOT, runCli, tempDir } from '../helpers.js';
@@ -180,6 +182,25 @@ describe('export files and refusals', () => {
     const t3 = rows.find((r) => r[0] === 'T3')!;
     expect([t3[1], t3[3], t3[5], t3[6], t3[7], t3[8]]).toEqual(['EPIC', 'Set NOT NULL', 'Medium', 'wave-1', 'point-of-no-return', 'T2']);
     expect(t3[4]).toContain('**Point of no return**');
+  });
+
+  it('jira-csv: link columns stay few however many tables, and every dependency is written exactly once', async () => {
+    const dir = tempDir();
+    const columns = async (tables: number) => {
+      const out = join(dir, `mt-${tables}.plan.yaml`);
+      const names = Array.from({ length: tables }, (_, i) => `t${i}`).join(',');
+      await newPlan({ template: 'multi-tenant', flags: { tables: names }, out });
+      const rows = parseCsv((await exportPlan({ file: out, to: 'jira-csv' })).text);
+      const header = rows[0]!;
+      // Each dependency once: as "Blocked by" on the dependent row or as "Blocks" on the row it waits for.
+      const written = rows.slice(1).flatMap((r) => header.flatMap((h, i) => (!r[i] ? []
+        : h === 'Blocked by' ? [`${r[i]}->${r[0]}`] : h === 'Blocks' ? [`${r[0]}->${r[i]}`] : [])));
+      const plan = parse(readFileSync(out, 'utf8')) as { tasks: { id: string; depends?: string[] }[] };
+      expect(written.sort()).toEqual(plan.tasks.flatMap((t) => (t.depends ?? []).map((d) => `${d}->${t.id}`)).sort());
+      return header.filter((h) => h === 'Blocked by' || h === 'Blocks').length;
+    };
+    // A gate waits for every table's backfill: one "Blocked by" column per table before (quadratic file).
+    expect(await columns(100)).toBe(await columns(10));
   });
 
   it('markdown: a checklist by wave with checkpoints marked; json and beads-jsonl parse', async () => {

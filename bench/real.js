@@ -32,6 +32,10 @@ const COMMANDS = [
   ['export taskwarrior', (plan, out) => ['export', plan, '--to', 'taskwarrior', '--out', out('sh'), '--force']],
   ['export github', (plan, out) => ['export', plan, '--to', 'github', '--out', out('gh.sh'), '--force']],
   ['export jira-csv', (plan, out) => ['export', plan, '--to', 'jira-csv', '--out', out('csv'), '--force']],
+  // What one more table would change, then the change itself (last: it rewrites the plan).
+  ['diff (one more table)', (plan, out, grown) => ['diff', plan, '--set', `tables=${grown}`, '--format', 'json']],
+  ['rehearse', (plan) => ['rehearse', plan], { maxTables: Number(process.env.BENCH_REHEARSE_MAX ?? 1000) }],
+  ['update (one more table)', (plan, out, grown) => ['update', plan, '--set', `tables=${grown}`]],
 ];
 
 /** One whole process: wall time, CPU time (user + system: what a loaded machine changes least), peak RSS (when /usr/bin/time is there), exit status; killed at `timeoutMs`. */
@@ -72,7 +76,9 @@ export function runReal({ sizes = realSizes(), templates = ['multi-tenant', 'blu
       const seen = new Map();
       for (const n of sizes) {
         // Short names (base 36) keep 20,000 of them under Linux's 128 KiB limit for one argument.
-        const tables = Array.from({ length: n }, (_, i) => `t${i.toString(36)}`).join(',');
+        const names = Array.from({ length: n + 1 }, (_, i) => `t${i.toString(36)}`);
+        const tables = names.slice(0, n).join(',');
+        const grown = names.join(',');
         const plan = join(dir, `${template}-${n}.plan.yaml`);
         const out = (ext) => join(dir, `${template}-${n}.${ext}`);
         const made = measure(['new', template, '--tables', tables, '--db', 'postgres', '--out', plan, '--force'], timeoutMs, dir);
@@ -99,10 +105,12 @@ export function runReal({ sizes = realSizes(), templates = ['multi-tenant', 'blu
           bytes = statSync(plan).size;
           tasks = (readFileSync(plan, 'utf8').match(/^ {2}- id: /gm) ?? []).length;
           // BENCH_REAL_COMMANDS (labels, comma-separated) runs fewer: the test of the bench itself.
-          for (const [label, args] of COMMANDS.filter(([label]) => !commands || commands.includes(label))) outcome(label, measure(args(plan, out), timeoutMs, dir));
+          // Rehearsal runs every statement on a real database: the smaller sizes only (BENCH_REHEARSE_MAX tables).
+          const runs = COMMANDS.filter(([label, , limits]) => (!commands || commands.includes(label)) && n <= (limits?.maxTables ?? Infinity));
+          for (const [label, args] of runs) outcome(label, measure(args(plan, out, grown), timeoutMs, dir));
         }
         for (const r of results) rows.push({ template, tables: n, tasks, mb: bytes / 1e6, ...r });
-        for (const f of [plan, ...['svg', 'md', 'html', 'sh', 'gh.sh', 'csv'].map(out)]) rmSync(f, { force: true });
+        for (const f of [plan, plan.replace(/\.yaml$/, '.base.yaml'), ...['svg', 'md', 'html', 'sh', 'gh.sh', 'csv'].map(out)]) rmSync(f, { force: true });
       }
     }
   } finally {

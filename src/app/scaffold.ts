@@ -47,6 +47,8 @@ export interface ScaffoldResult {
   dryRun: boolean;
   /** With --dry-run (and --json): the files' text. */
   files?: ScaffoldFile[];
+  /** What the project's own configuration must do for the files to run as the plan means. */
+  notes: string[];
 }
 
 /** Folders never read: version control, dependencies, caches. */
@@ -162,7 +164,7 @@ export async function scaffoldPlan(options: ScaffoldOptions): Promise<{ result: 
   }
   const result: ScaffoldResult = {
     file: options.file, dir, framework: writer.framework, written: written.map((f) => f.path), present, existing: existing.files, dryRun: Boolean(options.dryRun),
-    ...(options.dryRun ? { files: written } : {}),
+    ...(options.dryRun ? { files: written } : {}), notes: writer.notes?.(files, engine) ?? [],
   };
   return { result, text: describe(result, all.length) };
 }
@@ -174,6 +176,7 @@ function describe(r: ScaffoldResult, steps: number): string {
   const lines = [`${verb} ${r.written.length} file${r.written.length === 1 ? '' : 's'} for ${r.framework} in ${r.dir}:`, ...r.written.map((p) => `  ${p}`)];
   if (r.present.length) lines.push(`Already there (not written again): ${r.present.join(', ')}`);
   if (r.existing.length) lines.push(`Continuing after ${r.existing.length} existing migration file${r.existing.length === 1 ? '' : 's'}.`);
+  for (const note of r.notes) lines.push(`Note: ${note}`);
   if (r.dryRun && r.files) for (const f of r.files) lines.push('', `==> ${f.path} <==`, f.text.trimEnd());
   return lines.join('\n');
 }

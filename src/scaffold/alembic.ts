@@ -166,9 +166,24 @@ function revisionText(step: MigrationStep, revision: string, down: string | unde
   ].join('\n\n\n') + '\n';
 }
 
+/**
+ * Alembic runs every revision of one `alembic upgrade` in a single transaction unless env.py configures
+ * `transaction_per_migration=True`: each step's locks (ACCESS EXCLUSIVE for SET NOT NULL, SHARE for a
+ * plain index) would be held until the next autocommit block or the last revision commits, not for the
+ * step alone. MySQL commits every DDL statement by itself, so there it does not matter.
+ */
+export function alembicNotes(files: ExistingFile[], engine: WriteOptions['engine']): string[] {
+  if (engine === 'mysql') return [];
+  const env = files.find((f) => /(^|\/)env\.py$/.test(f.path));
+  if (env && /transaction_per_migration\s*=\s*True/.test(env.text)) return [];
+  const where = env ? `${env.path} does not set` : 'no env.py under DIR; make sure context.configure() in env.py sets';
+  return [`${where} transaction_per_migration=True: without it, alembic upgrade runs all these revisions in one transaction and holds each step's locks until the last one commits`];
+}
+
 export const alembic: FrameworkWriter = {
   framework: 'alembic',
   existing: alembicExisting,
+  notes: alembicNotes,
   write(steps, existing, options) {
     const folder = (existing as Partial<AlembicExisting>).folder ?? DEFAULT_FOLDER;
     let down = existing.head;

@@ -178,4 +178,6 @@ export interface FrameworkWriter {
   framework: 'sql' | 'django' | 'alembic' | 'prisma' | 'knex';
   existing(files: ExistingFile[]): ExistingMigrations;
   write(steps: MigrationStep[], existing: ExistingMigrations, options: WriteOptions): ScaffoldFile[];
+  /** What the project's own configuration must do for the written steps to run as the plan means (said, not changed). */
+  notes?(files: ExistingFile[], engine: Engine): string[];
 }

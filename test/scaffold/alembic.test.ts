@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PlanInputError } from '../../src/errors.js';
 import { diffSnapshots } from '../../src/rehearse/snapshot.js';
-import { alembicExisting } from '../../src/scaffold/alembic.js';
+import { alembicExisting, alembicNotes } from '../../src/scaffold/alembic.js';
 import { tempDir } from '../helpers.js';
 import { serverForBlock, startDebianPostgres, type TestServer } from '../rehearse/servers.js';
 import { ALEMBIC_HEAD, alembic, alembicProject, execute, ok, OWNER, planFor, postgresTarget, scaffold, SEED, snapshotOf, sqliteTarget } from './python-projects.js';
@@ -89,5 +89,13 @@ describe('what the versions folder already holds', () => {
     const files = [revision('aaa', 'None'), revision('bbb', "'aaa'"), revision('ccc', "'aaa'")];
     expect(() => alembicExisting(files)).toThrow(PlanInputError);
     expect(() => alembicExisting(files)).toThrow(/bbb, ccc/);
+  });
+
+  it('says when env.py would run every revision in one transaction (locks held to the end), except on MySQL', () => {
+    const env = (configure: string) => ({ path: 'alembic/env.py', text: `def run():\n    context.configure(${configure})\n` });
+    expect(alembicNotes([env('connection=connection, transaction_per_migration=True')], 'postgres')).toEqual([]);
+    expect(alembicNotes([env('connection=connection')], 'postgres')).toEqual([expect.stringMatching(/^alembic\/env\.py does not set transaction_per_migration=True/)]);
+    expect(alembicNotes([], 'sqlite')).toEqual([expect.stringMatching(/^no env\.py under DIR/)]);
+    expect(alembicNotes([env('connection=connection')], 'mysql')).toEqual([]);
   });
 });

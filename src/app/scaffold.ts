@@ -2,7 +2,8 @@
  * `plan scaffold`: the migration files the plan names, written for a framework into DIR, continuing
  * what DIR already holds. DIR's migration files are read (with limits), the writer numbers after them,
  * and each new file is written atomically; an existing file is never overwritten. A step whose marker
- * (`plan-scaffold EPIC/TASK`) is already in DIR is not written again, so a second run writes nothing.
+ * (`plan-scaffold TEMPLATE/EPIC/TASK DIGEST`) is already in DIR is not written again, so a second run writes nothing;
+ * the same marker over other statements (another plan with that template and epic id, or an edited plan) is refused.
  */
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
@@ -12,7 +13,7 @@ import { readTextFile, writeFileAtomic } from '../io/files.js';
 import type { Plan } from '../model/schema.js';
 import { maskPlaceholders } from '../sql/placeholders.js';
 import { syntaxFor } from '../sql/render.js';
-import { migrationSteps, scaffoldedKeys, type ExistingFile, type FrameworkWriter, type MigrationStep, type ScaffoldFile } from '../scaffold/steps.js';
+import { migrationSteps, scaffoldedSteps, type ExistingFile, type FrameworkWriter, type MigrationStep, type ScaffoldFile } from '../scaffold/steps.js';
 import { FRAMEWORKS, WRITERS } from '../scaffold/writers.js';
 import { parseSetFlags } from '../templates/parameters.js';
 
@@ -143,8 +144,19 @@ export async function scaffoldPlan(options: ScaffoldOptions): Promise<{ result: 
   const existing = writer.existing(files);
   // Only this framework's files count: steps scaffolded as plain SQL are not Prisma migrations.
   const own = new Set(existing.files);
-  const done = scaffoldedKeys(files.filter((f) => own.has(f.path)));
+  const done = scaffoldedSteps(files.filter((f) => own.has(f.path)));
   const all = migrationSteps(plan);
+  const other = all.filter((s) => { const d = done.get(s.key)?.digest; return d !== undefined && d !== s.digest; });
+  if (other.length) {
+    throw new PlanInputError(other.map((s) => {
+      const found = done.get(s.key)!;
+      return {
+        message: `holds step ${s.key} written from other statements than the plan's: another plan with the same template and epic id, or the plan's statements changed since it was written`,
+        location: { file: join(dir, found.file), line: found.line },
+        hint: 'give this plan its own epic id (epic.id); or, if the file has not run anywhere, delete it and scaffold again; if it has, put the change in a migration of its own',
+      };
+    }));
+  }
   const todo = all.filter((s) => !done.has(s.key));
   const present = all.filter((s) => done.has(s.key)).map((s) => s.key);
   const values = placeholderValues(plan, options.set ?? [], syntaxFor(writer.framework, engine) === 'inline', todo, engine, locate);

@@ -21,6 +21,7 @@
  * `ADD CONSTRAINT … NOT VALID` split off after `SET lock_timeout` would wait for its lock with no
  * timeout, blocking every query queued behind it.
  */
+import { createHash } from 'node:crypto';
 import { analyzePlan } from '../analysis/analyze.js';
 import { statementOf, type Plan, type Task, type Verification } from '../model/schema.js';
 import { buildOutline } from '../outline/outline.js';
@@ -48,8 +49,13 @@ export interface MigrationStep {
   parts: number;
   /** The task's reason when its change cannot be undone (then `down` is empty and a rollback must stop). */
   irreversible?: string;
-  /** `EPIC/TASK` (with `#part` when split): what the marker comment in each written file names. */
+  /**
+   * `TEMPLATE/EPIC/TASK` (with `#part` when split; `EPIC/TASK` for a plan written by hand): what the
+   * marker comment in each written file names. Plans of two templates both have the epic id `EPIC`.
+   */
   key: string;
+  /** 12 hex digits of a hash of the step's statements: the marker tells the same step from another plan's step of the same key. */
+  digest: string;
   /**
    * Session settings (`SET name = …`, not `SET LOCAL`) the task's earlier steps made, the latest per
    * name, in order: to run at the start of this step's session, before `up`. Empty for a task's first step.
@@ -128,7 +134,8 @@ export function migrationSteps(plan: Plan): MigrationStep[] {
         part,
         parts: groups.length,
         ...(task.sql!.irreversible ? { irreversible: task.sql!.irreversible } : {}),
-        key: `${plan.epic.id}/${task.id}${split ? `#${part}` : ''}`,
+        key: `${plan.generated_by ? `${plan.generated_by.template}/` : ''}${plan.epic.id}/${task.id}${split ? `#${part}` : ''}`,
+        digest: createHash('sha256').update(JSON.stringify([settings, up, stepDown, part === groups.length ? task.sql!.verify : []])).digest('hex').slice(0, 12),
         settings,
       });
     });
@@ -137,13 +144,21 @@ export function migrationSteps(plan: Plan): MigrationStep[] {
 }
 
 /** The marker every written file carries (after the framework's comment sign), so a second run knows the step is there. */
-export const markerOf = (step: Pick<MigrationStep, 'key'>): string => `plan-scaffold ${step.key}`;
+export const markerOf = (step: Pick<MigrationStep, 'key' | 'digest'>): string => `plan-scaffold ${step.key} ${step.digest}`;
 
-/** The step keys the files already carry markers for. */
-export function scaffoldedKeys(files: ExistingFile[]): Set<string> {
-  const keys = new Set<string>();
-  for (const f of files) for (const m of f.text.matchAll(/plan-scaffold (\S+)/g)) keys.add(m[1]!);
-  return keys;
+/** A marker found in DIR: the step's key, the digest of the statements it was written from, where. */
+export interface FoundMarker { key: string; digest?: string; file: string; line: number }
+
+/** The markers the files already carry, by step key (the first one of a key). */
+export function scaffoldedSteps(files: ExistingFile[]): Map<string, FoundMarker> {
+  const found = new Map<string, FoundMarker>();
+  for (const f of files) {
+    for (const m of f.text.matchAll(/plan-scaffold (\S+)(?: ([0-9a-f]{12})\b)?/g)) {
+      if (found.has(m[1]!)) continue;
+      found.set(m[1]!, { key: m[1]!, ...(m[2] ? { digest: m[2] } : {}), file: f.path, line: f.text.slice(0, m.index).split('\n').length });
+    }
+  }
+  return found;
 }
 
 /** A file DIR holds (read by the app layer; the path relative to DIR, with `/`). */

@@ -3,10 +3,12 @@
  * text and writes nothing; then the files are written; another framework's steps are its own; an
  * unknown framework is bad usage (exit 2).
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { newPlan } from '../../src/app/new.js';
 import { scaffoldPlan } from '../../src/app/scaffold.js';
+import type { PlanInputError } from '../../src/errors.js';
 import { runCli, tempDir } from '../helpers.js';
 
 describe('plan scaffold', () => {
@@ -35,5 +37,28 @@ describe('plan scaffold', () => {
 
     const bad = runCli(['scaffold', file, '--framework', 'rails']);
     expect(bad.code).toBe(2);
+  });
+
+  it('two plans of other templates (both epic EPIC) go into one folder; a step whose statements changed is refused, located', async () => {
+    const dir = tempDir();
+    const index = join(dir, 'index.plan.yaml');
+    const rename = join(dir, 'rename.plan.yaml');
+    await newPlan({ template: 'add-index', flags: { db: 'postgres' }, out: index });
+    await newPlan({ template: 'rename-column', flags: { db: 'postgres' }, out: rename });
+    const db = join(dir, 'db');
+    const first = await scaffoldPlan({ file: index, dir: db });
+    const second = await scaffoldPlan({ file: rename, dir: db });
+    expect(second.result.present).toEqual([]);
+    expect(second.result.written.length).toBeGreaterThan(0);
+    expect((await scaffoldPlan({ file: index, dir: db })).result.written).toEqual([]);
+
+    // The plan's first statement edited after its files were written: not "already there", not overwritten.
+    const text = readFileSync(index, 'utf8');
+    writeFileSync(index, text.replace(/CREATE INDEX CONCURRENTLY/, 'CREATE UNIQUE INDEX CONCURRENTLY'));
+    const e = await scaffoldPlan({ file: index, dir: db }).then(() => undefined, (err: PlanInputError) => err);
+    expect(e?.exitCode).toBe(2);
+    const changed = first.result.written.find((p) => readFileSync(join(db, p), 'utf8').includes('CREATE INDEX CONCURRENTLY'))!;
+    expect(e?.message).toContain(`${join(db, changed)}:`);
+    expect(e?.message).toMatch(/written from other statements than the plan's/);
   });
 });

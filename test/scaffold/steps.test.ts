@@ -14,7 +14,7 @@ import { parsePlan } from '../../src/model/load.js';
 import { knexWriter } from '../../src/scaffold/knex.js';
 import { nextStamps, prismaWriter } from '../../src/scaffold/prisma.js';
 import { sqlWriter } from '../../src/scaffold/sql.js';
-import { MAX_NAME, migrationSteps, scaffoldedKeys, stemOf } from '../../src/scaffold/steps.js';
+import { MAX_NAME, markerOf, migrationSteps, scaffoldedSteps, stemOf } from '../../src/scaffold/steps.js';
 import { tempDir } from '../helpers.js';
 
 const plan = parsePlan(JSON.stringify({
@@ -65,8 +65,21 @@ describe('migration steps', () => {
     expect(stemOf('Ünïcode — only!', MAX_NAME)).toBe('unicode_only');
   });
 
-  it('find the markers written files carry', () => {
-    expect([...scaffoldedKeys([{ path: 'x.sql', text: '-- plan-scaffold E/T2#1\nSELECT 1;' }])]).toEqual(['E/T2#1']);
+  it('find the markers written files carry, with the digest of the statements and the line', () => {
+    const found = scaffoldedSteps([{ path: 'x.sql', text: `-- title\n-- ${markerOf(steps[1]!)}\nSELECT 1;` }, { path: 'old.sql', text: '-- plan-scaffold E/T9\n' }]);
+    expect(found.get(steps[1]!.key)).toEqual({ key: steps[1]!.key, digest: steps[1]!.digest, file: 'x.sql', line: 2 });
+    expect(found.get('E/T9')).toEqual({ key: 'E/T9', file: 'old.sql', line: 1 });
+  });
+
+  it('digest the statements: another step, or the same step with other statements, has another digest', () => {
+    expect(new Set(steps.map((s) => s.digest)).size).toBe(steps.length);
+    const edited = structuredClone(plan);
+    const task = edited.tasks.find((t) => t.id === steps[0]!.task.id)!;
+    task.sql!.up[0] = 'ALTER TABLE orders ADD COLUMN owner bigint';
+    const again = migrationSteps(edited);
+    expect(again[0]!.key).toBe(steps[0]!.key);
+    expect(again[0]!.digest).not.toBe(steps[0]!.digest);
+    expect(again.slice(1).map((s) => s.digest)).toEqual(steps.slice(1).map((s) => s.digest));
   });
 });
 

@@ -23,8 +23,11 @@ export const EngineSchema = z.strictObject({
   title: z.string().min(1),
   /** What a plan says in `database:`; the safety rules that are engine-specific read it. */
   database: DatabaseEngine,
-  /** How names are quoted: only reserved words are (absent: names are never quoted). */
-  identifiers: z.strictObject({ quote: z.string().min(1), reserved: z.array(z.string().min(1)) }).optional(),
+  /**
+   * How names are quoted: only reserved words are (absent: names are never quoted). `bare` is what a bare
+   * name must match to reach the object the schema names (PostgreSQL folds a bare name to lower case).
+   */
+  identifiers: z.strictObject({ quote: z.string().min(1), reserved: z.array(z.string().min(1)), bare: z.string().min(1) }).optional(),
   /** Plain migration files (framework `sql`): their extension, and the command that applies one (FILE in it). */
   migrations: z.strictObject({ extension: z.string().regex(/^[a-z0-9]+$/), apply: z.string().includes('FILE') }),
   /** A table copy above `above_rows` rows runs through an online schema change `tool`, which does `how`. */
@@ -85,6 +88,11 @@ export function quoteIdentifier(name: string, engine: EngineDefinition): string 
   // A closing backquote or bracket is the opening one's pair; quotes close with themselves.
   const close = ({ '[': ']' } as Record<string, string>)[ids.quote] ?? ids.quote;
   return `${ids.quote}${name}${close}`;
+}
+
+/** Whether the engine, reading `name` bare, finds the object the schema spells `name` (a reserved word is quoted by `ident`). */
+export function readsBare(name: string, engine: EngineDefinition): boolean {
+  return !engine.identifiers || new RegExp(engine.identifiers.bare).test(name);
 }
 
 /** The engine's own name for an SQL type (MongoDB: the BSON type `$convert` takes). */

@@ -8,11 +8,11 @@ import { stringify } from 'yaml';
 import { parsePlan, type LoadedPlan } from '../model/load.js';
 import { PLAN_FORMAT_VERSION, type Provenance } from '../model/schema.js';
 import { compileTemplate, type PartialDir } from '../handlebars/compile.js';
-import { engineNamed, STATEMENT_PREFIX } from './engines.js';
+import { engineNamed, readsBare, STATEMENT_PREFIX } from './engines.js';
 import { fileSettings, nameFiles } from './migration-files.js';
 import { planHelpers } from './helpers.js';
 import { resolveParameters, type ParameterValues } from './parameters.js';
-import { bindParameters, bindSchema, schemaHelpers, type SchemaBinding } from './schema-binding.js';
+import { bindParameters, bindSchema, requireBareNames, schemaHelpers, type SchemaBinding } from './schema-binding.js';
 import { tenancyHelpers } from './tenancy.js';
 import { columnFactsHelpers } from './column-facts.js';
 import { versionFactsHelpers } from './version-facts.js';
@@ -42,7 +42,12 @@ export function expandTemplate(template: TemplateRef, options: ExpandOptions = {
   const given = options.given ?? {};
   const binding = bindSchema(options.schema);
   const parameters = bindParameters(template.manifest, resolveParameters(template.manifest, given), given, binding);
-  const body = nameFiles(renderBody(template, parameters, binding), fileSettings(parameters), (db) => engineNamed(template.engines, db));
+  const rendered = renderBody(template, parameters, binding);
+  if (binding.schema && typeof parameters.db === 'string') {
+    const engine = engineNamed(template.engines, parameters.db);
+    requireBareNames(binding, (name) => readsBare(name, engine), engine.title);
+  }
+  const body = nameFiles(rendered, fileSettings(parameters), (db) => engineNamed(template.engines, db));
   const provenance = { template: template.name, template_version: templateVersion(template), parameters,
     ...(binding.recorded ? { schema_fingerprint: fingerprint(binding.recorded) } : {}) };
   const text = header(provenance, options.schemaRef) + body + (body.endsWith('\n') ? '' : '\n') + schemaSection(binding);

@@ -87,6 +87,36 @@ export function bindParameters(
   return out;
 }
 
+/**
+ * The statements write the schema's names bare (quoting only reserved words), so every name of a table the
+ * plan touches must be one the engine reads bare as the schema spells it: on PostgreSQL, `Account` or
+ * `"Invoice Lines"` (a Prisma model without @@map, a quoted name) would be read as `account` or not at
+ * all. Until the statements quote such names, the plan is refused there (exit 2, located in the schema),
+ * rather than written with statements that reach another table or fail.
+ */
+export function requireBareNames(binding: SchemaBinding, readsBare: (name: string) => boolean, engineName: string): void {
+  const { schema } = binding;
+  if (!schema) return;
+  const details = [...binding.touched].sort().flatMap((name) => {
+    const t = findTable(schema, name);
+    if (!t) return [];
+    const named: { what: string; name: string; line?: number }[] = [
+      { what: `table "${t.name}"`, name: t.name, line: t.line },
+      ...t.columns.map((c) => ({ what: `column "${c.name}" of table "${t.name}"`, name: c.name, line: c.line })),
+      ...t.indexes.map((o) => ({ what: `index "${o.name}" of table "${t.name}"`, name: o.name, line: o.line })),
+      ...[...t.uniques, ...t.foreign_keys, ...t.checks].flatMap((o) => (o.name ? [{ what: `constraint "${o.name}" of table "${t.name}"`, name: o.name, line: o.line }] : [])),
+    ];
+    return named.filter((n) => !readsBare(n.name)).map((n) => ({
+      message: `${n.what}: ${engineName} reads this name only quoted, and the plan's statements write names bare`,
+      location: { file: schema.source.file, ...(n.line ?? t.line ? { line: n.line ?? t.line } : {}) },
+      hint: n.name === t.name && n.line === t.line
+        ? `rename it to a lower-case name first (ALTER TABLE "${n.name}" RENAME TO ${n.name.toLowerCase().replace(/[^a-z0-9_]+/g, '_')}; with Prisma, @@map), or leave it out of the plan`
+        : 'rename it to a lower-case name first (with Prisma, @map), or leave its table out of the plan',
+    }));
+  });
+  if (details.length) throw new PlanInputError(details);
+}
+
 /** Numbers as the engines compare versions: PostgreSQL 150018, MySQL 80036, MariaDB 101106, SQLite 3040001. */
 export function versionNumber(engine: DatabaseSchema['engine'], version: string): number {
   const [a = 0, b = 0, c = 0] = version.split('.').map((n) => Number.parseInt(n, 10) || 0);

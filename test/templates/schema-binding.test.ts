@@ -48,6 +48,28 @@ describe('a template expanded against the schema', () => {
     expect(parameters).toMatchObject({ table: 'projects', column: 'fname' });
   });
 
+  it('refuses a table whose names the engine reads only quoted (the statements write names bare), located at each name', async () => {
+    const s = await schema();
+    // As Prisma creates a model without @@map on PostgreSQL: "Projects", with a column "accountId".
+    const pascal: DatabaseSchema = { ...s, tables: s.tables.map((t) => (t.name !== 'projects' ? t
+      : { ...t, name: 'Projects', columns: t.columns.map((c) => (c.name === 'account_id' ? { ...c, name: 'accountId' } : c)) })) };
+    const err = thrown(() => rename(pascal, { table: 'Projects', column: 'fname', new_column: 'first_name' }));
+    expect(err.exitCode).toBe(2);
+    const projects = pascal.tables.find((t) => t.name === 'Projects')!;
+    expect(err.details.map((d) => [d.message, d.location?.line])).toEqual([
+      ['table "Projects": PostgreSQL reads this name only quoted, and the plan\'s statements write names bare', projects.line],
+      ['column "accountId" of table "Projects": PostgreSQL reads this name only quoted, and the plan\'s statements write names bare', projects.columns.find((c) => c.name === 'accountId')!.line ?? projects.line],
+    ]);
+    expect(err.details[0]!.hint).toContain('ALTER TABLE "Projects" RENAME TO projects');
+    // MySQL and SQLite read capitals bare as written; a space they do not.
+    expect(() => rename({ ...pascal, engine: 'mysql' }, { table: 'Projects', column: 'fname', new_column: 'first_name' })).not.toThrow();
+    const { version: _pgVersion, ...unversioned } = s;
+    const spaced: DatabaseSchema = { ...unversioned, engine: 'sqlite', tables: s.tables.map((t) => (t.name !== 'projects' ? t
+      : { ...t, columns: t.columns.map((c) => (c.name === 'account_id' ? { ...c, name: 'account id' } : c)) })) };
+    expect(thrown(() => rename(spaced, { table: 'projects', column: 'fname', new_column: 'first_name' })).details[0]!.message)
+      .toBe('column "account id" of table "projects": SQLite reads this name only quoted, and the plan\'s statements write names bare');
+  });
+
   it('refuses an unknown table, located at the closest one in the schema file, with a did-you-mean', async () => {
     const s = await schema();
     const err = thrown(() => rename(s, { table: 'project', column: 'fname', new_column: 'x' }));

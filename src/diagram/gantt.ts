@@ -5,13 +5,23 @@
  * so the output is stable).
  */
 import type { Outline } from '../outline/outline.js';
+import { flowGraph } from './flow-graph.js';
 import { ganttText } from './text.js';
 
 export const DEFAULT_START = '2026-01-05';
 
+/** Bars beyond which the Gantt draws a fan-out (one task per table) as one bar: more is neither drawable nor readable. */
+export const GANTT_MAX_BARS = 150;
+
+/**
+ * One bar per task, each after the tasks it depends on; above GANTT_MAX_BARS tasks, one bar per node of
+ * the grouped flow (`T4.*` "Backfill tenant_id × 1,000 tables"), placed at its members' earliest start and
+ * lasting to their latest end, so a 20,000-table plan's schedule is as long as a 30-table one's to draw.
+ */
 export function mermaidGantt(outline: Outline, start = DEFAULT_START): string {
+  if (outline.tasks.length > GANTT_MAX_BARS) return groupedGantt(outline, start);
   const key = new Map(outline.tasks.map((t, i) => [t.id, `t${i}`]));
-  const lines = ['gantt', `  title ${ganttText(outline.epic.title)}`, '  dateFormat YYYY-MM-DD HH:mm', ...axis(outline), '  todayMarker off'];
+  const lines = ganttHead(outline);
   for (const phase of outline.phases) {
     const tasks = outline.tasks.filter((t) => t.phase === phase.id);
     if (tasks.length === 0) continue;
@@ -22,6 +32,38 @@ export function mermaidGantt(outline: Outline, start = DEFAULT_START): string {
       // A milestone is a point in time: it sits where the gate closes its wave.
       const length = t.checkpoint ? '0h' : `${Math.max(1, Math.round(t.hours * 3))}h`;
       lines.push(`    ${ganttText(`${t.id} ${t.title}`)} :${[...tags, key.get(t.id), when, length].join(', ')}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function ganttHead(outline: Outline): string[] {
+  return ['gantt', `  title ${ganttText(outline.epic.title)}`, '  dateFormat YYYY-MM-DD HH:mm', ...axis(outline), '  todayMarker off'];
+}
+
+/** Working hours from the start as the chart's calendar time (three to one, as the bars' lengths are). */
+function calendarAt(start: string, hours: number): string {
+  const at = new Date(`${start}T00:00:00Z`);
+  at.setUTCMinutes(at.getUTCMinutes() + Math.round(hours * 3 * 60));
+  return at.toISOString().slice(0, 16).replace('T', ' ');
+}
+
+function groupedGantt(outline: Outline, start: string): string {
+  const byId = new Map(outline.tasks.map((t) => [t.id, t]));
+  const lines = ganttHead(outline);
+  const nodes = flowGraph(outline, 'grouped').waves.flatMap((w) => w.nodes);
+  for (const phase of outline.phases) {
+    const inPhase = nodes.filter((n) => byId.get(n.members[0]!)!.phase === phase.id);
+    if (inPhase.length === 0) continue;
+    lines.push(`  section ${ganttText(phase.name)}`);
+    for (const node of inPhase) {
+      const members = node.members.map((id) => byId.get(id)!);
+      const from = Math.min(...members.map((t) => t.start));
+      const to = Math.max(...members.map((t) => t.start + t.hours));
+      const checkpoint = members.every((t) => t.checkpoint);
+      const tags = [...(members.some((t) => t.critical) ? ['crit'] : []), ...(checkpoint ? ['milestone'] : [])];
+      const length = checkpoint ? '0h' : `${Math.max(1, Math.round((to - from) * 3))}h`;
+      lines.push(`    ${ganttText(`${node.head} ${node.text.replace(/\n/g, ' ')}`)} :${[...tags, calendarAt(start, from), length].join(', ')}`);
     }
   }
   return `${lines.join('\n')}\n`;

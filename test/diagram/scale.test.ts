@@ -140,6 +140,24 @@ describe('grouped and reduced flow text', () => {
     }), { seed: 17, numRuns: 300 });
   });
 
+  it('the Gantt of a large plan draws a bar per group of the flow, from its members\' first start to their last end', () => {
+    const outline = plans[1000];
+    const text = mermaidGantt(outline);
+    const bars = [...text.matchAll(/^ {4}(\S+) .* :(?:crit, )?(?:milestone, )?(\d{4}-\d\d-\d\d \d\d:\d\d), (\d+)h$/gm)];
+    const nodes = flowGraph(outline, 'grouped').waves.flatMap((w) => w.nodes);
+    expect(bars.map((b) => b[1])).toEqual(expect.arrayContaining(nodes.map((n) => n.head)));
+    expect(bars.length).toBe(nodes.length);
+    expect(text.length).toBeLessThan(50_000);
+    // T4.*: 1,000 backfills that start together; its bar starts with them and lasts until the last one ends.
+    const backfills = outline.tasks.filter((t) => t.id.startsWith('T4.'));
+    const bar = bars.find((b) => b[1] === 'T4.*')!;
+    const hoursFromStart = (Date.parse(`${bar[2]!.replace(' ', 'T')}:00Z`) - Date.parse('2026-01-05T00:00:00Z')) / 3_600_000 / 3;
+    expect(hoursFromStart).toBeCloseTo(Math.min(...backfills.map((t) => t.start)), 1);
+    expect(Number(bar[3]) / 3).toBeCloseTo(Math.max(...backfills.map((t) => t.start + t.hours)) - hoursFromStart, 0);
+    // A small plan keeps a bar per task.
+    expect(mermaidGantt(plans[30]).match(/^ {4}\S/gm)!.length).toBe(plans[30].tasks.length);
+  });
+
   it('the Gantt axis has a tick a day on a short plan, a week on a long one', () => {
     expect(mermaidGantt(plans[30])).toMatch(/\n {2}axisFormat %d %b\n {2}tickInterval 1day\n/);
     // Ten times the hours: about five weeks.
@@ -182,6 +200,11 @@ describe('rendered: Mermaid in Chromium and Graphviz (WASM), PNG through resvg',
       if (n === 30) expect(svgWidth(svg)).toBeLessThanOrEqual(1600);
     }
   }, 120_000);
+
+  it('the 1,000-table Gantt renders (a bar per group), which a bar per task could not: beyond Mermaid\'s text limit', async () => {
+    const svg = await browser.svg(mermaidGantt(plans[1000]), 'gantt1000');
+    expect(svgTextLines(svg).some((l) => l.startsWith('T4.* Backfill'))).toBe(true);
+  });
 
   it('the Gantt axis names each date once', async () => {
     const svg = await browser.svg(mermaidGantt(plans[30]), 'gantt30');

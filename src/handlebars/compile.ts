@@ -31,32 +31,34 @@ type TemplateError = Error & { lineNumber?: number; column?: number; [FILE]?: st
 export function compileTemplate(file: string, partialDirs: readonly PartialDir[], helpers: Helpers): Render {
   // A user's --template goes through the same reader as plans: regular files only, with a byte cap.
   const source = readTextFile(file);
-  // One process may render the same template many times (every export of a run, the fuzz tests): its
-  // partials are read and compiled once per helper set, and the template again only when its text changed.
-  const byHelpers = compiled.get(helpers) ?? new Map<string, { source: string; render: Render }>();
-  compiled.set(helpers, byHelpers);
+  // One process may render the same template many times (every export of a run, update's three renderings,
+  // the tests): the template and its partials are compiled once while their files stay the same. The
+  // helpers are given at each render (plan templates' helpers are made per rendering: they hold its schema).
   const key = JSON.stringify([file, partialDirs]);
-  const known = byHelpers.get(key);
-  if (known?.source === source) return known.render;
-  const hbs = Handlebars.create();
-  hbs.registerHelper(helpers);
-  for (const dir of partialDirs) registerPartials(hbs, typeof dir === 'string' ? { dir, prefix: '' } : dir);
-  let template: Handlebars.TemplateDelegate | undefined;
-  const render: Render = (context) => {
+  const partials = partialDirs.map((dir) => (typeof dir === 'string' ? { dir, prefix: '' } : dir));
+  const files = partialFiles(partials);
+  const signature = JSON.stringify([source, files.map((f) => [f.file, f.mtimeMs, f.size])]);
+  let known = compiled.get(key);
+  if (known?.signature !== signature) {
+    const hbs = Handlebars.create();
+    for (const f of files) hbs.registerPartial(f.name, inFile(hbs.compile(parse(hbs, readTextFile(f.file)), COMPILE_OPTIONS), f.file));
+    known = { signature, hbs, template: undefined };
+    compiled.set(key, known);
+  }
+  const entry = known;
+  return (context) => {
     try {
-      template ??= hbs.compile(parse(hbs, source), COMPILE_OPTIONS);
-      return template(context, RUNTIME_OPTIONS);
+      entry.template ??= entry.hbs.compile(parse(entry.hbs, source), COMPILE_OPTIONS);
+      return entry.template(context, { ...RUNTIME_OPTIONS, helpers });
     } catch (err) {
       // A helper that refuses the user's parameters (refuse) already says what is wrong, and where.
       if (!(err instanceof Error) || err instanceof PlanInputError) throw err;
       throw located(err as TemplateError, file);
     }
   };
-  byHelpers.set(key, { source, render });
-  return render;
 }
 
-const compiled = new WeakMap<Helpers, Map<string, { source: string; render: Render }>>();
+const compiled = new Map<string, { signature: string; hbs: typeof Handlebars; template: Handlebars.TemplateDelegate | undefined }>();
 
 /** Handlebars reports "x" not defined, parse errors and helper errors that carry a line; the file is ours. */
 function located(e: TemplateError, file: string): PlanInputError {
@@ -92,20 +94,25 @@ function parse(env: typeof Handlebars, source: string): hbs.AST.Program {
   return ast;
 }
 
-/** `_partials/data/backfill.hbs` is the partial `data/backfill` (after the folder's prefix). */
-function registerPartials(hbs: typeof Handlebars, { dir: root, prefix }: { dir: string; prefix: string }): void {
-  let entries: string[];
-  try {
-    entries = readdirSync(root, { recursive: true }) as string[];
-  } catch {
-    return;
+/** `_partials/data/backfill.hbs` is the partial `data/backfill` (after the folder's prefix); later folders shadow earlier ones. */
+function partialFiles(dirs: { dir: string; prefix: string }[]): { name: string; file: string; mtimeMs: number; size: number }[] {
+  const out: { name: string; file: string; mtimeMs: number; size: number }[] = [];
+  for (const { dir: root, prefix } of dirs) {
+    let entries: string[];
+    try {
+      entries = readdirSync(root, { recursive: true }) as string[];
+    } catch {
+      continue;
+    }
+    for (const entry of entries.sort()) {
+      if (!entry.endsWith('.hbs')) continue;
+      const file = join(root, entry);
+      const stat = statSync(file);
+      if (!stat.isFile()) continue;
+      out.push({ name: prefix + relative(root, file).slice(0, -'.hbs'.length).split(sep).join('/'), file, mtimeMs: stat.mtimeMs, size: stat.size });
+    }
   }
-  for (const entry of entries.sort()) {
-    const file = join(root, entry);
-    if (!entry.endsWith('.hbs') || !statSync(file).isFile()) continue;
-    const name = prefix + relative(root, file).slice(0, -'.hbs'.length).split(sep).join('/');
-    hbs.registerPartial(name, inFile(hbs.compile(parse(hbs, readTextFile(file)), COMPILE_OPTIONS), file));
-  }
+  return out;
 }
 
 /** A compiled partial whose errors say they came from `file` (unless a partial inside it said so first). */

@@ -5,7 +5,7 @@ import { parseDocument, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { PlanInputError } from '../../src/errors.js';
 import { planJsonSchema } from '../../src/model/json-schema.js';
-import { parsePlan } from '../../src/model/load.js';
+import { hasAnchorOrAlias, parsePlan } from '../../src/model/load.js';
 import { findTemplate } from '../../src/templates/registry.js';
 import { expandTemplate } from '../../src/templates/expand.js';
 import { ROOT } from '../helpers.js';
@@ -87,5 +87,20 @@ describe('the fast parsers agree with the yaml package', () => {
     const { plan, locate } = parsePlan(json, 'p.json');
     expect(plan.tasks[0]!.depends).toEqual(['T9']);
     expect(locate(['tasks', 0, 'depends', 0])).toEqual({ file: 'p.json', line: 21, column: 9 });
+  });
+});
+
+describe('which parser reads a plan', () => {
+  it('the careful one (alias expansion capped) for an anchor or alias wherever a node starts; the fast one for && in a command', () => {
+    for (const text of ['a: &x 1', 'a: *x', '- &x 1', '- - *x', '? &k a', '{a: &x 1, b: *x}', '[*a]', 'a: !!str &x v', '  &x\n', '"a":&x 1', 'a:\n  *x', '--- &x\na: 1']) {
+      expect(hasAnchorOrAlias(text), text).toBe(true);
+    }
+    for (const text of ['run: psql -f a.sql && psql -f b.sql', 'note: a && b', 'query: SELECT * FROM t', 'query: SELECT count(*) FROM t', 'a: x *y']) {
+      expect(hasAnchorOrAlias(text), text).toBe(false);
+    }
+    // Every plan naming a framework says how to apply its files with `&&`: it must not cost the careful parse.
+    const text = expandTemplate(findTemplate('multi-tenant'), { given: { framework: 'sql' } }).text;
+    expect(text).toContain(' && ');
+    expect(hasAnchorOrAlias(text)).toBe(false);
   });
 });

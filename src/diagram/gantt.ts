@@ -58,8 +58,9 @@ function groupedGantt(outline: Outline, start: string): string {
     lines.push(`  section ${ganttText(phase.name)}`);
     for (const node of inPhase) {
       const members = node.members.map((id) => byId.get(id)!);
-      const from = Math.min(...members.map((t) => t.start));
-      const to = Math.max(...members.map((t) => t.start + t.hours));
+      // Loops, not Math.min(...list): a group of 20,000 members is too many arguments for some engines.
+      const from = members.reduce((m, t) => Math.min(m, t.start), Infinity);
+      const to = members.reduce((m, t) => Math.max(m, t.start + t.hours), -Infinity);
       const checkpoint = members.every((t) => t.checkpoint);
       const tags = [...(members.some((t) => t.critical) ? ['crit'] : []), ...(checkpoint ? ['milestone'] : [])];
       const length = checkpoint ? '0h' : `${Math.max(1, Math.round((to - from) * 3))}h`;

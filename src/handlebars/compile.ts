@@ -43,6 +43,8 @@ export function compileTemplate(file: string, partialDirs: readonly PartialDir[]
     const hbs = Handlebars.create();
     for (const f of files) hbs.registerPartial(f.name, inFile(hbs.compile(parse(hbs, readTextFile(f.file)), COMPILE_OPTIONS), f.file));
     known = { signature, hbs, template: undefined };
+    // A long-running caller with endless templates (a test run's temporary folders) starts over rather than grow.
+    if (compiled.size >= MAX_COMPILED) compiled.clear();
     compiled.set(key, known);
   }
   const entry = known;
@@ -58,6 +60,7 @@ export function compileTemplate(file: string, partialDirs: readonly PartialDir[]
   };
 }
 
+const MAX_COMPILED = 64;
 const compiled = new Map<string, { signature: string; hbs: typeof Handlebars; template: Handlebars.TemplateDelegate | undefined }>();
 
 /** Handlebars reports "x" not defined, parse errors and helper errors that carry a line; the file is ours. */

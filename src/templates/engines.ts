@@ -25,9 +25,10 @@ export const EngineSchema = z.strictObject({
   database: DatabaseEngine,
   /**
    * How names are quoted: only reserved words are (absent: names are never quoted). `bare` is what a bare
-   * name must match to reach the object the schema names (PostgreSQL folds a bare name to lower case).
+   * name must match to reach the object the schema names (PostgreSQL folds a bare name to lower case);
+   * an engine folder without it (a user's, written before it existed) takes every name as read bare.
    */
-  identifiers: z.strictObject({ quote: z.string().min(1), reserved: z.array(z.string().min(1)), bare: z.string().min(1) }).optional(),
+  identifiers: z.strictObject({ quote: z.string().min(1), reserved: z.array(z.string().min(1)), bare: z.string().min(1).optional() }).optional(),
   /** Plain migration files (framework `sql`): their extension, and the command that applies one (FILE in it). */
   migrations: z.strictObject({ extension: z.string().regex(/^[a-z0-9]+$/), apply: z.string().includes('FILE') }),
   /** A table copy above `above_rows` rows runs through an online schema change `tool`, which does `how`. */
@@ -92,7 +93,8 @@ export function quoteIdentifier(name: string, engine: EngineDefinition): string 
 
 /** Whether the engine, reading `name` bare, finds the object the schema spells `name` (a reserved word is quoted by `ident`). */
 export function readsBare(name: string, engine: EngineDefinition): boolean {
-  return !engine.identifiers || new RegExp(engine.identifiers.bare).test(name);
+  const bare = engine.identifiers?.bare;
+  return bare === undefined || new RegExp(bare).test(name);
 }
 
 /** The engine's own name for an SQL type (MongoDB: the BSON type `$convert` takes). */
